@@ -1,0 +1,93 @@
+"""Database engines: one URL picks SQLite or PostgreSQL; migrations and readiness checks."""
+
+import importlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+from piccolo.apps.migrations.tables import Migration
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+
+class DatabaseError(Exception):
+    """A database problem the user can fix; the message says how."""
+
+
+def engine_from_url(url: str) -> Engine:
+    """`sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `postgresql://…`."""
+    scheme = urlsplit(url).scheme
+    if scheme == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        if not path or path == url:
+            raise DatabaseError(f"Bad SQLite URL {url!r}: use sqlite:///path/to/file.db")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=path)
+    if scheme in ("postgresql", "postgres"):
+        if not urlsplit(url).path.strip("/"):
+            raise DatabaseError(f"Bad PostgreSQL URL {url!r}: name the database after the host")
+        return PostgresEngine(config={"dsn": url})
+    raise DatabaseError(
+        f"Unsupported database URL {url!r}: use sqlite:///file.db or postgresql://user@host/db"
+    )
+
+
+def all_tables() -> list:
+    from grants.piccolo_app import APP_CONFIG
+
+    return [*APP_CONFIG.table_classes, Migration]
+
+
+def use_engine(engine: Engine) -> None:
+    """Point every table, and Piccolo's migration machinery, at `engine`.
+
+    Piccolo binds tables to the engine of its conf module; tests and the CLI switch databases
+    at run time, so the switch happens in one place.
+    """
+    importlib.import_module("grants.piccolo_conf").DB = engine
+    for table in all_tables():
+        table._meta.db = engine
+
+
+async def check_connection(engine: Engine) -> None:
+    try:
+        await engine.run_ddl("SELECT 1")
+    except Exception as exc:  # driver errors differ: sqlite3, asyncpg, OSError
+        raise DatabaseError(f"Cannot reach the database: {exc}") from exc
+
+
+async def upgrade() -> list[str]:
+    """Run pending migrations; returns the ids that ran. Safe to run twice."""
+    from grants.piccolo_app import APP_CONFIG
+
+    manager = ForwardsMigrationManager(app_name="grants")
+    await manager.create_migration_table()
+    before = set(await Migration.get_migrations_which_ran(app_name="grants"))
+    result = await manager.run_migrations(APP_CONFIG)
+    if not result.success:
+        raise DatabaseError(f"Migration failed: {result.message}")
+    after = await Migration.get_migrations_which_ran(app_name="grants")
+    return [m for m in after if m not in before]
+
+
+async def pending_migrations() -> list[str]:
+    from grants.piccolo_app import APP_CONFIG
+
+    manager = ForwardsMigrationManager(app_name="grants")
+    modules = manager.get_migration_modules(APP_CONFIG.resolved_migrations_folder_path)
+    ran = set()
+    if await Migration.table_exists().run():
+        ran = set(await Migration.get_migrations_which_ran(app_name="grants"))
+    return [i for i in manager.get_migration_ids(modules) if i not in ran]
+
+
+async def ensure_ready() -> None:
+    """Refuse to work on a database that is unreachable or not upgraded."""
+    await check_connection(Migration._meta.db)
+    pending = await pending_migrations()
+    if pending:
+        raise DatabaseError(
+            f"The database is not up to date ({len(pending)} migrations pending): "
+            "run `grants db upgrade` first"
+        )

@@ -1,0 +1,1 @@
+"""Piccolo tables, one module per subject. Money columns are integer cents (BigInt)."""

@@ -1,0 +1,36 @@
+from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from grants.tables.projects import Project
+from grants.vocabulary import Role
+
+
+class User(Table, tablename="grants_user"):
+    """A person who signs in. Only an argon2 hash of the password is kept."""
+
+    email = Varchar(length=255, unique=True)  # stored lower-case
+    full_name = Varchar(length=255, default="")
+    password_hash = Text()
+    role = Varchar(length=12, choices=Role)
+    locale = Varchar(length=5, default="lv")
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Membership(Table):
+    """Which projects a user works on; admins and auditors see all without one."""
+
+    user = ForeignKey(references=User, null=False)
+    project = ForeignKey(references=Project, null=False)
+
+
+class ApiToken(Table):
+    """A bearer token for API clients; only its SHA-256 is kept."""
+
+    user = ForeignKey(references=User, null=False)
+    name = Varchar(length=100, default="")
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)

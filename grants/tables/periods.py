@@ -1,0 +1,17 @@
+from piccolo.columns import Date, ForeignKey, Integer, Text, Varchar
+from piccolo.table import Table
+
+from grants.tables.projects import Project
+from grants.vocabulary import PeriodStatus
+
+
+class ReportingPeriod(Table):
+    """A reporting period of a project, generated from its dates and the measure's rhythm."""
+
+    project = ForeignKey(references=Project, null=False)
+    number = Integer()
+    start_date = Date()
+    end_date = Date()
+    deadline = Date()
+    status = Varchar(length=10, choices=PeriodStatus, default=PeriodStatus.DRAFT)
+    status_note = Text(default="")
