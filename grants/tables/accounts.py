@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Bytea, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -34,3 +34,11 @@ class ApiToken(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class WebSession(Table):
+    """Server-side web sessions, so every worker and machine behind one database shares them."""
+
+    key = Varchar(length=100, unique=True)
+    data = Bytea()
+    expires_at = Timestamptz(null=True, default=None)

@@ -16,6 +16,6 @@ class AuditEvent(Table):
     entity = Varchar(length=50)  # table name
     entity_id = Integer(null=True, default=None)
     project = ForeignKey(references=Project, null=True, on_delete=OnDelete.set_null)
-    before = JSON(default="null")
-    after = JSON(default="null")
+    before = JSON(null=True, default=None)
+    after = JSON(null=True, default=None)
     note = Text(default="")

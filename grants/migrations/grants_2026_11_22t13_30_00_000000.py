@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-22T13:20:00:000000"
+ID = "2026-11-22T13:30:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "indexes"
 
@@ -19,6 +19,7 @@ LOOKUP = {
     "budget_line_project": "budget_line (project)",
     "milestone_indicator": "milestone (indicator)",
     "api_token_user": "api_token (\"user\")",
+    "web_session_expires_at": "web_session (expires_at)",
     "audit_event_project_at": "audit_event (project, at)",
     "audit_event_entity": "audit_event (entity, entity_id)",
     "project_measure": "project (measure)",

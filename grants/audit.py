@@ -1,0 +1,34 @@
+"""The audit trail: every change goes through `record`, inside the change's own transaction."""
+
+from typing import Any
+
+from grants.access import Principal
+from grants.tables.audit import AuditEvent
+
+SYSTEM = "system"
+
+
+async def record(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    actor: Principal | None = None,
+    project_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+    note: str = "",
+) -> None:
+    await AuditEvent.insert(
+        AuditEvent(
+            user=actor.user_id if actor else None,
+            actor=actor.email if actor else SYSTEM,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            project=project_id,
+            before=before,
+            after=after,
+            note=note,
+        )
+    )

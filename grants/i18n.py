@@ -1,0 +1,163 @@
+"""Languages: Babel catalogues (Latvian by default, English) and locale-aware formatting.
+
+The current locale lives in a context variable set once per request (or per CLI command), so
+templates, domain messages and formatters all speak the same language without passing it around.
+"""
+
+from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from grants import money
+
+LOCALES = ("lv", "en")
+DEFAULT_LOCALE = "lv"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_current: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+@cache
+def translations(locale: str) -> NullTranslations:
+    """Compile the .po catalogue in memory once, so no built .mo files live in the repository."""
+    po_file = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
+    if not po_file.exists():
+        return NullTranslations()
+    with po_file.open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def negotiate(requested: str | None) -> str:
+    return requested if requested in LOCALES else DEFAULT_LOCALE
+
+
+def set_locale(locale: str) -> None:
+    _current.set(negotiate(locale))
+
+
+def current_locale() -> str:
+    return _current.get()
+
+
+def gettext(message: str, **params: object) -> str:
+    text = translations(current_locale()).gettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
+    text = translations(current_locale()).ngettext(singular, plural, n)
+    return text % ({"num": n} | params)
+
+
+def translate_error(message: str, params: dict[str, str]) -> str:
+    """A domain error (English msgid with %(name)s placeholders) in the current language."""
+    return gettext(message, **params)
+
+
+def localised(lv: str, en: str) -> str:
+    """Pick the stored Latvian or English text, falling back to Latvian."""
+    return en if current_locale() == "en" and en else lv
+
+
+def format_money(cents: int | None, *, currency: bool = True) -> str:
+    if cents is None:
+        return "—"
+    return money.format_amount(cents, current_locale(), currency=currency)
+
+
+def format_rate(rate_bp: int | None) -> str:
+    return "—" if rate_bp is None else money.format_rate(rate_bp, current_locale())
+
+
+def format_hundredths(value: int | None) -> str:
+    """An indicator figure kept in hundredths, without needless decimals: 1200 → "12"."""
+    if value is None:
+        return "—"
+    number = Decimal(value) / 100
+    return format_decimal(number, format="#,##0.##", locale=current_locale())
+
+
+def format_day(value: date | None) -> str:
+    if value is None:
+        return "—"
+    return babel_format_date(value, format="dd.MM.yyyy" if current_locale() == "lv" else "d MMM yyyy", locale=current_locale())
+
+
+def label(value: StrEnum | str | None) -> str:
+    """The label of a vocabulary value in the current language."""
+    if value is None:
+        return "—"
+    return gettext(LABELS.get(str(value), str(value)))
+
+
+LABELS: dict[str, str] = {
+    # our role
+    "implementer": N_("Implementer"),
+    "lead_partner": N_("Lead partner"),
+    "partner": N_("Partner"),
+    "cooperation_party": N_("Cooperation party"),
+    "none": N_("Not ours (followed)"),
+    "beneficiary": N_("Beneficiary"),
+    # project status
+    "application": N_("Application"),
+    "approved": N_("Approved"),
+    "contracted": N_("Contracted"),
+    "in_progress": N_("In progress"),
+    "closed": N_("Closed"),
+    # amount kinds
+    "maximum": N_("Maximum"),
+    "conditional": N_("Conditional"),
+    "planned": N_("Planned"),
+    # funding kinds and bases
+    "eu_fund": N_("EU fund"),
+    "state_budget": N_("State budget"),
+    "municipality": N_("Municipality"),
+    "other": N_("Other"),
+    "eligible": N_("Eligible costs"),
+    "ineligible": N_("Ineligible costs"),
+    "partner_budget": N_("Partner budget"),
+    # indicators
+    "output": N_("Output"),
+    "result": N_("Result"),
+    "esf_common": N_("ESF+ common indicator"),
+    "erdf_common": N_("ERDF / Interreg common indicator"),
+    "national": N_("National indicator"),
+    "project": N_("Project indicator"),
+    "at_least": N_("at least"),
+    "exactly": N_("exactly"),
+    "sum": N_("Sum of periods"),
+    "cumulative": N_("Cumulative"),
+    "percentage": N_("Percentage"),
+    "participants": N_("Participants (register)"),
+    "households": N_("Households (register)"),
+    "completed": N_("Completed cycles (register)"),
+    # reporting
+    "quarterly": N_("Quarterly"),
+    "half-yearly": N_("Half-yearly"),
+    "yearly": N_("Yearly"),
+    # roles
+    "admin": N_("Administrator"),
+    "finance": N_("Finance"),
+    "coordinator": N_("Coordinator"),
+    "viewer": N_("Viewer"),
+    "auditor": N_("Auditor"),
+}
