@@ -6,6 +6,10 @@ from grants.tables.accounts import Membership
 from grants.vocabulary import ROLES_SEEING_ALL_PROJECTS, Role
 
 
+class AccessDenied(Exception):
+    """The principal's role or project membership does not allow this."""
+
+
 @dataclass(frozen=True)
 class Principal:
     """The signed-in user (or API token owner) as the domain sees it."""

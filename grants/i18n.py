@@ -19,17 +19,13 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from grants import money
+from grants.translatable import N_
 
 LOCALES = ("lv", "en")
 DEFAULT_LOCALE = "lv"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 _current: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
 
 
 @cache
@@ -99,7 +95,11 @@ def format_hundredths(value: int | None) -> str:
 def format_day(value: date | None) -> str:
     if value is None:
         return "—"
-    return babel_format_date(value, format="dd.MM.yyyy" if current_locale() == "lv" else "d MMM yyyy", locale=current_locale())
+    return babel_format_date(
+        value,
+        format="dd.MM.yyyy" if current_locale() == "lv" else "d MMM yyyy",
+        locale=current_locale(),
+    )
 
 
 def label(value: StrEnum | str | None) -> str:

@@ -15,6 +15,8 @@ from typing import Literal
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from grants.translatable import N_
+
 CENT = Decimal("0.01")
 RATE_SCALE = 10_000  # rates are stored as integer basis points: 85.00 % == 8500
 _TOO_LARGE_CENTS = 10**13  # 100 000 000 000,00 €: far above any grant, so a typo
@@ -139,33 +141,35 @@ def percentage(
 
 
 # Messages of AmountError: English gettext msgids; the web layer translates them.
-_EMPTY = "Enter an amount."
-_NO_DIGITS = "“%(text)s” has no digits."
-_NEGATIVE = "“%(text)s” is negative; a negative amount is not allowed here."
-_BAD_CHAR = (
+_EMPTY = N_("Enter an amount.")
+_NO_DIGITS = N_("“%(text)s” has no digits.")
+_NEGATIVE = N_("“%(text)s” is negative; a negative amount is not allowed here.")
+_BAD_CHAR = N_(
     "“%(text)s” is not an amount: “%(char)s” is not allowed. "
     "Use digits, spaces, a decimal comma or point, and optionally € or EUR."
 )
-_EDGE_SEPARATOR = (
+_EDGE_SEPARATOR = N_(
     "“%(text)s” starts or ends with a separator; write digits on both sides, e.g. 0,50."
 )
-_DOUBLE_SEPARATOR = "“%(text)s” has two separators in a row."
-_MANY_DECIMAL = "“%(text)s” has more than one decimal separator."
-_MIXED = "“%(text)s” mixes spaces with commas or points as thousands separators; use only one kind."
-_AMBIGUOUS = (
+_DOUBLE_SEPARATOR = N_("“%(text)s” has two separators in a row.")
+_MANY_DECIMAL = N_("“%(text)s” has more than one decimal separator.")
+_MIXED = N_(
+    "“%(text)s” mixes spaces with commas or points as thousands separators; use only one kind."
+)
+_AMBIGUOUS = N_(
     "“%(text)s” is ambiguous: the comma or point could separate thousands or decimals. "
     "Write %(plain)s for a whole amount, or at most two decimals, e.g. 1,23."
 )
-_GROUPING = (
+_GROUPING = N_(
     "“%(text)s” is grouped wrongly: each group after a thousands separator must have exactly "
     "three digits, and the first group at most three."
 )
-_DECIMALS = "“%(text)s” has more than two decimal places; amounts are in whole cents."
-_TOO_LARGE = "“%(text)s” is too large for an amount."
-_RATE_EMPTY = "Enter a rate."
-_RATE_MALFORMED = "“%(text)s” is not a rate: write a percentage such as 85 or 85,5."
-_RATE_DECIMALS = "“%(text)s” has more than two decimal places; rates are kept to hundredths."
-_RATE_RANGE = "“%(text)s” is not between 0 and 100 percent."
+_DECIMALS = N_("“%(text)s” has more than two decimal places; amounts are in whole cents.")
+_TOO_LARGE = N_("“%(text)s” is too large for an amount.")
+_RATE_EMPTY = N_("Enter a rate.")
+_RATE_MALFORMED = N_("“%(text)s” is not a rate: write a percentage such as 85 or 85,5.")
+_RATE_DECIMALS = N_("“%(text)s” has more than two decimal places; rates are kept to hundredths.")
+_RATE_RANGE = N_("“%(text)s” is not between 0 and 100 percent.")
 
 _SPACES = str.maketrans("\u00a0\u202f\u2009", "   ")  # no-break, narrow no-break, thin
 _AMOUNT_RE = re.compile(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from grants.access import Principal
+from grants.access import AccessDenied, Principal
 from grants.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 from grants.tables.funding import FundingLine
 from grants.tables.indicators import Indicator
@@ -90,6 +90,9 @@ class ProjectDetail:
     plan: FundingPlan
     indicators: list[IndicatorRow]
 
+    def partner_name(self, partner_id: int | None) -> str:
+        return next((p.organisation for p in self.partners if p.id == partner_id), "")
+
 
 _SUMMARY_COLUMNS = (
     Project.id,
@@ -126,9 +129,7 @@ async def list_projects(principal: Principal, *, code: str | None = None) -> lis
 
 
 async def get_project(principal: Principal, project_id: int) -> ProjectDetail | None:
-    """One project, or None when it does not exist or the principal may not read it."""
-    if not principal.can_read_project(project_id):
-        return None
+    """One project, or None when it does not exist; AccessDenied when the principal may not read it."""
     row = await (
         Project.select(
             *_SUMMARY_COLUMNS,
@@ -146,6 +147,8 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail | 
     )
     if row is None:
         return None
+    if not principal.can_read_project(project_id):
+        raise AccessDenied()
     plan = (await _plans([project_id], {project_id: row}))[project_id]
     partners = await (
         Partner.select(

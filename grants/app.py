@@ -1,0 +1,115 @@
+"""The application factory: one place where the web app is put together."""
+
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from piccolo.engine.postgres import PostgresEngine
+
+from grants import db, i18n
+from grants.access import AccessDenied
+from grants.controllers.api import ProjectApi
+from grants.controllers.auth import AuthController
+from grants.controllers.pages import PageController
+from grants.session_store import DatabaseStore
+from grants.settings import Settings
+from grants.web import (
+    access_denied_handler,
+    before_request,
+    http_error_handler,
+    not_authorized_handler,
+    not_found_handler,
+    provide_principal,
+    server_error_handler,
+)
+
+HERE = Path(__file__).parent
+SESSION_HOURS = 10
+
+
+def _template_globals(engine: JinjaTemplateEngine) -> None:
+    engine.engine.globals.update(
+        _=i18n.gettext,
+        ngettext=i18n.ngettext,
+        label=i18n.label,
+        localised=i18n.localised,
+        money=i18n.format_money,
+        rate=i18n.format_rate,
+        day=i18n.format_day,
+        quantity=i18n.format_hundredths,
+        current_locale=i18n.current_locale,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    engine = db.engine_from_url(settings.database_url)
+    db.use_engine(engine)
+
+    async def on_startup() -> None:
+        if isinstance(engine, PostgresEngine):
+            await engine.start_connection_pool()
+        await db.ensure_ready()
+
+    async def on_shutdown() -> None:
+        if isinstance(engine, PostgresEngine):
+            await engine.close_connection_pool()
+
+    return Litestar(
+        route_handlers=[
+            PageController,
+            AuthController,
+            ProjectApi,
+            create_static_files_router(path="/static", directories=[HERE / "static"]),
+        ],
+        dependencies={"principal": Provide(provide_principal)},
+        before_request=before_request,
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        stores={"sessions": DatabaseStore()},
+        middleware=[
+            ServerSideSessionConfig(
+                store="sessions",
+                max_age=SESSION_HOURS * 3600,
+                samesite="lax",
+                httponly=True,
+                renew_on_access=True,
+            ).middleware
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="grants_csrf",
+            header_name="x-csrftoken",
+            exclude=["^/api/"],  # the API takes bearer tokens only, never cookies
+        ),
+        template_config=TemplateConfig(
+            directory=HERE / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_template_globals,
+        ),
+        openapi_config=OpenAPIConfig(
+            title="grants API",
+            version="1",
+            path="/schema",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        exception_handlers={
+            NotAuthorizedException: not_authorized_handler,
+            NotFoundException: not_found_handler,
+            AccessDenied: access_denied_handler,
+            HTTPException: http_error_handler,
+            Exception: server_error_handler,
+        },
+        debug=settings.debug,
+    )

@@ -1,0 +1,64 @@
+from typing import Annotated
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from msgspec import Struct
+
+from grants.accounts import authenticate
+from grants.i18n import LOCALES, gettext
+from grants.web import LANG_COOKIE, SESSION_USER
+
+
+class LoginForm(Struct):
+    email: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths, so the login form cannot be used to send people elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+class AuthController(Controller):
+    include_in_schema = False
+
+    @get("/login")
+    async def login_form(self, next: str = "/") -> Template:
+        return Template("login.html", context={"next": _safe_next(next), "email": ""})
+
+    @post("/login", status_code=303)
+    async def login(
+        self,
+        request: Request,
+        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template | Redirect:
+        principal = await authenticate(data.email, data.password)
+        if principal is None:
+            return Template(
+                "login.html",
+                context={
+                    "next": _safe_next(data.next),
+                    "email": data.email,
+                    "error": gettext("Wrong email or password."),
+                },
+                status_code=401,
+            )
+        request.set_session({SESSION_USER: principal.user_id})
+        return Redirect(_safe_next(data.next), status_code=303)
+
+    @post("/logout", status_code=303)
+    async def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect("/login", status_code=303)
+
+    @get("/lang/{code:str}")
+    async def switch_language(self, code: str, next: str = "/") -> Redirect:
+        response = Redirect(_safe_next(next))
+        if code in LOCALES:
+            response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")
+        return response

@@ -1,0 +1,47 @@
+from litestar import Controller, get
+from litestar.exceptions import NotFoundException
+from litestar.response import Template
+
+from grants.access import Principal
+from grants.portfolio import SORT_KEYS, build_portfolio
+from grants.projects import get_project, list_projects
+
+
+class PageController(Controller):
+    include_in_schema = False
+
+    @get("/")
+    async def portfolio(
+        self,
+        principal: Principal,
+        programme: str | None = None,
+        measure: str | None = None,
+        status: str | None = None,
+        sort: str = "code",
+        dir: str = "asc",
+    ) -> Template:
+        portfolio = build_portfolio(
+            await list_projects(principal),
+            programme=programme or None,
+            measure=measure or None,
+            status=status or None,
+            sort=sort if sort in SORT_KEYS else "code",
+            descending=dir == "desc",
+        )
+        return Template(
+            "portfolio.html",
+            context={
+                "principal": principal,
+                "portfolio": portfolio,
+                "filters": {"programme": programme, "measure": measure, "status": status},
+                "sort": sort,
+                "dir": dir,
+            },
+        )
+
+    @get("/projects/{project_id:int}")
+    async def project(self, principal: Principal, project_id: int) -> Template:
+        project = await get_project(principal, project_id)
+        if project is None:
+            raise NotFoundException()
+        return Template("project.html", context={"principal": principal, "project": project})
