@@ -64,8 +64,12 @@ async def add_user(
     async with User._meta.db.transaction():
         user_id = (
             await User.insert(
-                User(email=email, full_name=full_name, password_hash=hash_password(password),
-                     role=role)
+                User(
+                    email=email,
+                    full_name=full_name,
+                    password_hash=hash_password(password),
+                    role=role,
+                )
             )
         )[0]["id"]
         for project_id in project_ids:
@@ -131,9 +135,11 @@ async def principal_for_token(token: str) -> Principal | None:
 
 
 async def authenticate(email: str, password: str) -> Principal | None:
-    user = await User.select(User.id, User.password_hash).where(
-        User.email == email.strip().lower()
-    ).first()
+    user = (
+        await User.select(User.id, User.password_hash)
+        .where(User.email == email.strip().lower())
+        .first()
+    )
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check
         return None

@@ -12,6 +12,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
+from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from grants import db, i18n
@@ -49,18 +50,21 @@ def _template_globals(engine: JinjaTemplateEngine) -> None:
     )
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Litestar:
+    """Build the app. Pass `engine` to share one that is already connected (tests do)."""
     settings = settings or Settings.from_env()
-    engine = db.engine_from_url(settings.database_url)
+    owns_engine = engine is None
+    engine = engine or db.engine_from_url(settings.database_url)
     db.use_engine(engine)
+    pooled = owns_engine and isinstance(engine, PostgresEngine)
 
     async def on_startup() -> None:
-        if isinstance(engine, PostgresEngine):
+        if pooled:
             await engine.start_connection_pool()
         await db.ensure_ready()
 
     async def on_shutdown() -> None:
-        if isinstance(engine, PostgresEngine):
+        if pooled:
             await engine.close_connection_pool()
 
     return Litestar(

@@ -1,5 +1,6 @@
 """The audit trail: every change goes through `record`, inside the change's own transaction."""
 
+import json
 from typing import Any
 
 from grants.access import Principal
@@ -27,8 +28,13 @@ async def record(
             entity=entity,
             entity_id=entity_id,
             project=project_id,
-            before=before,
-            after=after,
+            before=_json(before),
+            after=_json(after),
             note=note,
         )
     )
+
+
+def _json(value: Any) -> str | None:
+    """Serialise here: Piccolo passes strings through as if they were JSON already."""
+    return None if value is None else json.dumps(value, default=str, ensure_ascii=False)

@@ -129,7 +129,7 @@ async def list_projects(principal: Principal, *, code: str | None = None) -> lis
 
 
 async def get_project(principal: Principal, project_id: int) -> ProjectDetail | None:
-    """One project, or None when it does not exist; AccessDenied when the principal may not read it."""
+    """One project; None when there is no such id, AccessDenied when it is not the reader's."""
     row = await (
         Project.select(
             *_SUMMARY_COLUMNS,
@@ -191,9 +191,12 @@ async def _plans(project_ids: Iterable[int], rows: dict[int, dict]) -> dict[int,
     lines: dict[int, list[LineInput]] = defaultdict(list)
     budgets: dict[int, dict[int, int | None]] = defaultdict(dict)
     if ids:
-        for line in await FundingLine.select().where(FundingLine.project.is_in(ids)).order_by(
-            FundingLine.position
-        ).order_by(FundingLine.id):
+        for line in (
+            await FundingLine.select()
+            .where(FundingLine.project.is_in(ids))
+            .order_by(FundingLine.position)
+            .order_by(FundingLine.id)
+        ):
             lines[line["project"]].append(
                 LineInput(
                     id=line["id"],

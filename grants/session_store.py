@@ -15,20 +15,26 @@ def _expiry(expires_in: int | timedelta | None) -> datetime | None:
 
 
 class DatabaseStore(Store):
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
+    async def set(
+        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
+    ) -> None:
         data = value.encode() if isinstance(value, str) else value
         expires_at = _expiry(expires_in)
         async with WebSession._meta.db.transaction():
-            updated = await WebSession.update(
-                {WebSession.data: data, WebSession.expires_at: expires_at}
-            ).where(WebSession.key == key).returning(WebSession.id)
+            updated = (
+                await WebSession.update({WebSession.data: data, WebSession.expires_at: expires_at})
+                .where(WebSession.key == key)
+                .returning(WebSession.id)
+            )
             if not updated:
                 await WebSession.insert(WebSession(key=key, data=data, expires_at=expires_at))
 
     async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = await WebSession.select(WebSession.data, WebSession.expires_at).where(
-            WebSession.key == key
-        ).first()
+        row = (
+            await WebSession.select(WebSession.data, WebSession.expires_at)
+            .where(WebSession.key == key)
+            .first()
+        )
         if row is None:
             return None
         if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):

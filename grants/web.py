@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -31,7 +32,7 @@ def choose_locale(request: Request) -> str:
     return "lv"
 
 
-def before_request(request: Request) -> None:
+async def before_request(request: Request) -> None:
     set_locale(choose_locale(request))
 
 
@@ -51,6 +52,10 @@ async def provide_principal(request: Request) -> Principal:
     if principal is None:
         raise NotAuthorizedException(gettext("Please sign in."))
     return principal
+
+
+CurrentPrincipal = NamedDependency[Principal]
+"""Annotate a handler parameter `principal: CurrentPrincipal` to get who is asking."""
 
 
 def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Response:

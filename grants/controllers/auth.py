@@ -1,8 +1,5 @@
-from typing import Annotated
-
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 from msgspec import Struct
 
@@ -28,14 +25,14 @@ class AuthController(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login_form(self, next: str = "/") -> Template:
+    async def login_form(self, next: FromQuery[str] = "/") -> Template:
         return Template("login.html", context={"next": _safe_next(next), "email": ""})
 
     @post("/login", status_code=303)
     async def login(
         self,
         request: Request,
-        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        data: URLEncodedBody[LoginForm],
     ) -> Template | Redirect:
         principal = await authenticate(data.email, data.password)
         if principal is None:
@@ -57,7 +54,7 @@ class AuthController(Controller):
         return Redirect("/login", status_code=303)
 
     @get("/lang/{code:str}")
-    async def switch_language(self, code: str, next: str = "/") -> Redirect:
+    async def switch_language(self, code: FromPath[str], next: FromQuery[str] = "/") -> Redirect:
         response = Redirect(_safe_next(next))
         if code in LOCALES:
             response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")

@@ -1,10 +1,11 @@
 from litestar import Controller, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from grants.access import Principal
 from grants.portfolio import SORT_KEYS, build_portfolio
 from grants.projects import get_project, list_projects
+from grants.web import CurrentPrincipal
 
 
 class PageController(Controller):
@@ -13,12 +14,12 @@ class PageController(Controller):
     @get("/")
     async def portfolio(
         self,
-        principal: Principal,
-        programme: str | None = None,
-        measure: str | None = None,
-        status: str | None = None,
-        sort: str = "code",
-        dir: str = "asc",
+        principal: CurrentPrincipal,
+        programme: FromQuery[str | None] = None,
+        measure: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        sort: FromQuery[str] = "code",
+        dir: FromQuery[str] = "asc",
     ) -> Template:
         portfolio = build_portfolio(
             await list_projects(principal),
@@ -40,7 +41,7 @@ class PageController(Controller):
         )
 
     @get("/projects/{project_id:int}")
-    async def project(self, principal: Principal, project_id: int) -> Template:
+    async def project(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
         project = await get_project(principal, project_id)
         if project is None:
             raise NotFoundException()

@@ -13,7 +13,9 @@ class Indicator(Table):
     name_lv = Text()
     name_en = Text(default="")
     kind = Varchar(length=10, choices=IndicatorKind, default=IndicatorKind.OUTPUT)
-    vocabulary = Varchar(length=20, choices=IndicatorVocabulary, default=IndicatorVocabulary.PROJECT)
+    vocabulary = Varchar(
+        length=20, choices=IndicatorVocabulary, default=IndicatorVocabulary.PROJECT
+    )
     unit_lv = Varchar(length=50, default="")
     unit_en = Varchar(length=50, default="")
     baseline_hundredths = BigInt(null=True, default=None)

@@ -1,0 +1,109 @@
+"""Test databases: SQLite always, PostgreSQL too when GRANTS_TEST_DATABASE_URL is set.
+
+Each backend gets a database of its own, made for this run and dropped after it, so parallel
+runs never collide. Every test starts from empty tables (`db`) or from the demo (`demo`).
+"""
+
+import os
+import re
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from argon2 import PasswordHasher
+from litestar.testing import AsyncTestClient
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+
+from grants import accounts, db
+from grants.app import create_app
+from grants.demo import load_demo
+from grants.settings import Settings
+
+POSTGRES_URL = os.environ.get("GRANTS_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+
+# Demo users are created in every test; a cheap hash keeps the suite fast. Production keeps
+# argon2's defaults.
+accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+class TestDatabase:
+    """Makes and drops throw-away databases on one backend."""
+
+    def __init__(self, backend: str, workdir: Path) -> None:
+        self.backend = backend
+        self.workdir = workdir
+        self.made: list[str] = []
+
+    async def create(self) -> str:
+        name = f"grants_test_{uuid.uuid4().hex[:12]}"
+        self.made.append(name)
+        if self.backend == "sqlite":
+            return f"sqlite:///{self.workdir / name}.db"
+        conn = await asyncpg.connect(POSTGRES_URL)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        return re.sub(r"/[^/?]*(\?|$)", rf"/{name}\1", POSTGRES_URL, count=1)
+
+    async def drop_all(self) -> None:
+        if self.backend == "sqlite":
+            return
+        conn = await asyncpg.connect(POSTGRES_URL)
+        try:
+            for name in self.made:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def databases(request, tmp_path_factory) -> AsyncIterator[TestDatabase]:
+    maker = TestDatabase(request.param, tmp_path_factory.mktemp(request.param))
+    yield maker
+    await maker.drop_all()
+
+
+@pytest.fixture(scope="session")
+async def engine(databases: TestDatabase) -> Engine:
+    """The backend's main test database, migrated once.
+
+    No connection pool: the test client serves the app on an event loop of its own, and a
+    pool belongs to the loop that made it.
+    """
+    url = await databases.create()
+    engine = db.engine_from_url(url)
+    db.use_engine(engine)
+    await db.upgrade()
+    return engine
+
+
+@pytest.fixture
+async def database(engine: Engine) -> Engine:
+    """Empty tables, bound to the backend's engine."""
+    db.use_engine(engine)
+    tables = [t._meta.tablename for t in db.all_tables() if t._meta.tablename != "migration"]
+    if isinstance(engine, PostgresEngine):
+        await engine.run_ddl(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    else:
+        for table in tables:
+            await engine.run_ddl(f"DELETE FROM {table}")
+    return engine
+
+
+@pytest.fixture
+async def demo(database: Engine) -> Engine:
+    await load_demo()
+    return database
+
+
+@pytest.fixture
+async def client(database: Engine) -> AsyncIterator[AsyncTestClient]:
+    app = create_app(Settings(secret_key="test"), engine=database)
+    async with AsyncTestClient(app) as client:
+        client.follow_redirects = False  # tests look at the redirects themselves
+        yield client

@@ -1,0 +1,31 @@
+"""Small helpers the tests share: signing in through the real form, and API headers."""
+
+from litestar.testing import AsyncTestClient
+
+from grants.accounts import create_token
+from grants.demo import DEMO_USERS
+from grants.vocabulary import Role
+
+CSRF_COOKIE = "grants_csrf"
+
+
+def demo_user(role: Role):
+    return next(u for u in DEMO_USERS if u.role == role)
+
+
+async def csrf_token(client: AsyncTestClient) -> str:
+    await client.get("/login")
+    return client.cookies[CSRF_COOKIE]
+
+
+async def sign_in(client: AsyncTestClient, role: Role, *, password: str | None = None):
+    user = demo_user(role)
+    token = await csrf_token(client)
+    return await client.post(
+        "/login",
+        data={"email": user.email, "password": password or user.password, "_csrf_token": token},
+    )
+
+
+async def api_headers(role: Role) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await create_token(demo_user(role).email)}"}

@@ -1,0 +1,100 @@
+"""The `grants` command on a fresh database of each backend."""
+
+import pytest
+from click.testing import CliRunner
+
+from grants.cli import main
+
+
+@pytest.fixture
+async def fresh_url(databases, engine) -> str:
+    """A new, empty database (not migrated) on the backend under test."""
+    return await databases.create()
+
+
+def grants(url: str, *args: str):
+    return CliRunner().invoke(main, list(args), env={"GRANTS_DATABASE_URL": url})
+
+
+def test_upgrade_is_safe_to_run_twice(fresh_url):
+    first = grants(fresh_url, "db", "upgrade")
+    assert first.exit_code == 0, first.output
+    assert "Applied 2 migration(s)." in first.output
+    second = grants(fresh_url, "db", "upgrade")
+    assert second.exit_code == 0
+    assert "The database is up to date." in second.output
+
+
+def test_demo_refuses_a_database_that_is_not_upgraded(fresh_url):
+    result = grants(fresh_url, "demo")
+    assert result.exit_code == 1
+    assert "run `grants db upgrade` first" in result.output
+
+
+def test_demo_loads_once_and_prints_the_demo_users(fresh_url):
+    grants(fresh_url, "db", "upgrade")
+    first = grants(fresh_url, "demo")
+    assert first.exit_code == 0, first.output
+    assert "Projects: 15 created, 0 already there." in first.output
+    assert "coordinator@tukums.demo" in first.output and "demo-coordinator-2026" in first.output
+    second = grants(fresh_url, "demo")
+    assert "Projects: 0 created, 15 already there." in second.output
+    assert "(already there)" in second.output
+
+
+def test_user_add_and_token_create(fresh_url):
+    grants(fresh_url, "db", "upgrade")
+    grants(fresh_url, "demo")
+    added = grants(
+        fresh_url,
+        "user", "add", "Inga@Tukums.lv", "--password", "a-long-password",
+        "--role", "coordinator", "--project", "4.4.1.1/2/004", "--project", "LL-00241",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert "User inga@tukums.lv added" in added.output
+    token = grants(fresh_url, "token", "create", "inga@tukums.lv")
+    assert token.exit_code == 0
+    assert token.output.strip().splitlines()[-1].startswith("grt_")
+
+
+def test_user_add_refuses_unknown_project_and_writes_nothing(fresh_url):
+    grants(fresh_url, "db", "upgrade")
+    result = grants(
+        fresh_url, "user", "add", "x@tukums.lv", "--password", "a-long-password",
+        "--role", "viewer", "--project", "9.9.9/NOPE",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "Unknown project code '9.9.9/NOPE'" in result.output
+    token = grants(fresh_url, "token", "create", "x@tukums.lv")
+    assert "No user 'x@tukums.lv'" in token.output
+
+
+def test_user_add_refuses_bad_input(fresh_url):
+    grants(fresh_url, "db", "upgrade")
+    short = grants(
+        fresh_url, "user", "add", "x@tukums.lv", "--password", "short", "--role", "viewer"
+    )
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    role = grants(
+        fresh_url, "user", "add", "x@tukums.lv", "--password", "long-enough", "--role", "boss"
+    )
+    assert role.exit_code == 2 and "'boss' is not one of" in role.output
+    grants(fresh_url, "user", "add", "x@tukums.lv", "--password", "long-enough", "--role", "viewer")
+    twice = grants(
+        fresh_url, "user", "add", "X@tukums.lv", "--password", "long-enough", "--role", "viewer"
+    )
+    assert twice.exit_code == 1 and "already exists" in twice.output
+
+
+def test_bad_database_urls_give_clear_errors():
+    result = grants("mysql://localhost/grants", "db", "upgrade")
+    assert result.exit_code == 1
+    assert "Unsupported database URL" in result.output
+    result = grants("sqlite://", "db", "upgrade")
+    assert result.exit_code == 1 and "Bad SQLite URL" in result.output
+
+
+def test_unreachable_database_gives_a_clear_error():
+    result = grants("postgresql://postgres@127.0.0.1:1/grants", "db", "upgrade")
+    assert result.exit_code == 1
+    assert "Cannot reach the database" in result.output
