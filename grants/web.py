@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from grants.access import AccessDenied, Principal
 from grants.accounts import principal_for_token, principal_for_user
-from grants.i18n import LOCALES, gettext, set_locale
+from grants.i18n import DEFAULT_LOCALE, LOCALES, gettext, set_locale
 
 LANG_COOKIE = "lang"
 SESSION_USER = "user_id"
@@ -21,15 +21,18 @@ def is_api(request: Request) -> bool:
 
 
 def choose_locale(request: Request) -> str:
-    """The remembered choice (cookie), else the browser's first supported language, else lv."""
+    """The remembered choice (cookie); pages are Latvian unless switched, API clients may ask
+    for English with Accept-Language."""
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in LOCALES:
         return chosen
+    if not is_api(request):
+        return DEFAULT_LOCALE
     for part in request.headers.get("accept-language", "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LOCALES:
             return code
-    return "lv"
+    return DEFAULT_LOCALE
 
 
 async def before_request(request: Request) -> None:

@@ -165,3 +165,9 @@ async def test_sign_out_ends_the_session(demo, client):
     response = await client.post("/logout", data={"_csrf_token": token})
     assert response.status_code == 303
     assert (await client.get("/")).status_code == 302
+
+
+async def test_pages_are_latvian_whatever_the_browser_says_until_switched(demo, client):
+    await sign_in(client, Role.ADMIN)
+    html = (await client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})).text
+    assert "Portfelis" in html and '<html lang="lv">' in html

@@ -1,0 +1,1 @@
+"""Funder and portfolio reports: data → pandas → HTML / PDF / XLSX / charts (to come)."""
