@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from grants import audit
 from grants.access import Principal, member_project_ids
+from grants.db import write_transaction
 from grants.projects import normalise_code
 from grants.tables.accounts import ApiToken, Membership, User
 from grants.tables.projects import Project
@@ -61,7 +62,7 @@ async def add_user(
         raise AccountError(f"A user {email} already exists")
     project_ids = [await _project_id(code) for code in project_codes]
 
-    async with User._meta.db.transaction():
+    async with write_transaction():
         user_id = (
             await User.insert(
                 User(
@@ -97,7 +98,7 @@ async def create_token(email: str, *, name: str = "", actor: Principal | None = 
     if user is None:
         raise AccountError(f"No user {email!r}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    async with ApiToken._meta.db.transaction():
+    async with write_transaction():
         token_id = (
             await ApiToken.insert(
                 ApiToken(user=user["id"], name=name, token_hash=_token_hash(token))

@@ -8,7 +8,7 @@ from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 
 class DatabaseError(Exception):
@@ -48,6 +48,16 @@ def use_engine(engine: Engine) -> None:
     importlib.import_module("grants.piccolo_conf").DB = engine
     for table in all_tables():
         table._meta.db = engine
+
+
+def write_transaction():
+    """A transaction for read-then-write work. On SQLite it takes the write lock at BEGIN
+    (IMMEDIATE), so two writers wait for each other instead of failing with "database is
+    locked" half-way."""
+    engine = Migration._meta.db
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
 
 
 async def check_connection(engine: Engine) -> None:

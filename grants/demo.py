@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from grants import audit
 from grants.accounts import add_user
+from grants.db import write_transaction
 from grants.money import parse_amount, parse_rate, to_cents
 from grants.projects import normalise_code
 from grants.seed_data import Org, SeedProject
@@ -60,7 +61,7 @@ def _hundredths(text: str | None) -> int | None:
 
 
 async def load_demo() -> DemoResult:
-    async with Project._meta.db.transaction():
+    async with write_transaction():
         org_ids = {org.name: await _organisation(org) for org in [*ORGANISATIONS, *SIF_APPLICANTS]}
         programme_ids = {}
         for code, name_lv, name_en, managing_body in PROGRAMMES:

@@ -12,6 +12,8 @@ TABLE_MODULES = [
     "grants.tables.funding",
     "grants.tables.indicators",
     "grants.tables.periods",
+    "grants.tables.attachments",
+    "grants.tables.expenditures",
     "grants.tables.accounts",
     "grants.tables.audit",
 ]

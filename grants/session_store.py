@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from litestar.stores.base import Store
 
+from grants.db import write_transaction
 from grants.tables.accounts import WebSession
 
 
@@ -20,7 +21,7 @@ class DatabaseStore(Store):
     ) -> None:
         data = value.encode() if isinstance(value, str) else value
         expires_at = _expiry(expires_in)
-        async with WebSession._meta.db.transaction():
+        async with write_transaction():
             updated = (
                 await WebSession.update({WebSession.data: data, WebSession.expires_at: expires_at})
                 .where(WebSession.key == key)

@@ -142,3 +142,23 @@ class Role(StrEnum):
 
 
 ROLES_SEEING_ALL_PROJECTS = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
+class RecordState(StrEnum):
+    """Versioned records are never changed in place: an edit supersedes, a cancel cancels."""
+
+    CURRENT = "current"
+    SUPERSEDED = "superseded"
+    CANCELLED = "cancelled"
+
+
+class Breakdown(StrEnum):
+    """Disaggregations an indicator can ask for (ESF+ Annex I)."""
+
+    GENDER = "gender"
+    AGE = "age"
+
+
+GENDERS = ("women", "men", "non_binary")
+AGE_GROUPS = ("under_18", "18_29", "30_54", "55_plus")
+BREAKDOWN_KEYS: dict[str, tuple[str, ...]] = {Breakdown.GENDER: GENDERS, Breakdown.AGE: AGE_GROUPS}

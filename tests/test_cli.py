@@ -1,9 +1,12 @@
 """The `grants` command on a fresh database of each backend."""
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from grants.cli import main
+from grants.piccolo_app import APP_CONFIG
 
 
 @pytest.fixture
@@ -19,7 +22,8 @@ def grants(url: str, *args: str):
 def test_upgrade_is_safe_to_run_twice(fresh_url):
     first = grants(fresh_url, "db", "upgrade")
     assert first.exit_code == 0, first.output
-    assert "Applied 2 migration(s)." in first.output
+    migrations = len(list(Path(APP_CONFIG.migrations_folder_path).glob("grants_*.py")))
+    assert f"Applied {migrations} migration(s)." in first.output
     second = grants(fresh_url, "db", "upgrade")
     assert second.exit_code == 0
     assert "The database is up to date." in second.output

@@ -42,3 +42,12 @@ class WebSession(Table):
     key = Varchar(length=100, unique=True)
     data = Bytea()
     expires_at = Timestamptz(null=True, default=None)
+
+
+class LoginAttempt(Table):
+    """Sign-in attempts, kept to slow down password guessing across all workers."""
+
+    email = Varchar(length=255)
+    ip = Varchar(length=64, default="")
+    at = Timestamptz(default=TimestamptzNow())
+    success = Boolean(default=False)

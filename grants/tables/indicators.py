@@ -1,8 +1,29 @@
-from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, Text, Varchar
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from grants.tables.accounts import User
+from grants.tables.attachments import Attachment
+from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
-from grants.vocabulary import Aggregation, IndicatorKind, IndicatorVocabulary, TargetRule
+from grants.vocabulary import (
+    Aggregation,
+    IndicatorKind,
+    IndicatorVocabulary,
+    RecordState,
+    TargetRule,
+)
 
 
 class Indicator(Table):
@@ -23,6 +44,7 @@ class Indicator(Table):
     target_rule = Varchar(length=10, choices=TargetRule, default=TargetRule.AT_LEAST)
     aggregation = Varchar(length=15, choices=Aggregation, default=Aggregation.SUM)
     measured_after_end = Boolean(default=False)
+    breakdowns = Varchar(length=50, default="")  # comma-separated Breakdown values
     position = Integer(default=0)
 
 
@@ -32,3 +54,22 @@ class Milestone(Table):
     indicator = ForeignKey(references=Indicator, null=False)
     due_date = Date()
     value_hundredths = BigInt()
+
+
+class IndicatorEntry(Table):
+    """What an indicator reached in one period. One current entry per indicator and period;
+    an edit supersedes the old row. Figures are hundredths; `breakdown` maps a dimension to
+    {category: hundredths}, e.g. {"gender": {"women": 300, "men": 200, "non_binary": 0}}."""
+
+    indicator = ForeignKey(references=Indicator, null=False)
+    period = ForeignKey(references=ReportingPeriod, null=False)
+    state = Varchar(length=12, choices=RecordState, default=RecordState.CURRENT)
+    value_hundredths = BigInt(null=True, default=None)
+    numerator_hundredths = BigInt(null=True, default=None)
+    denominator_hundredths = BigInt(null=True, default=None)
+    breakdown = JSON(null=True, default=None)
+    comment = Text(default="")
+    evidence_ref = Varchar(length=255, default="")
+    attachment = ForeignKey(references=Attachment, null=True, on_delete=OnDelete.set_null)
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -1,4 +1,4 @@
-from piccolo.columns import ForeignKey, Text, Varchar
+from piccolo.columns import ForeignKey, Integer, Text, Varchar
 from piccolo.table import Table
 
 from grants.tables.organisations import Organisation
@@ -25,3 +25,13 @@ class Measure(Table):
     intermediate_body = ForeignKey(references=Organisation, null=True)
     reporting = Varchar(length=12, choices=ReportingRhythm, default=ReportingRhythm.QUARTERLY)
     rounding = Varchar(length=10, choices=Rounding, default=Rounding.HALF_UP)
+    report_due_days = Integer(default=20)  # a period's report is due this many days after it
+
+
+class MeasureCostCategory(Table):
+    """A cost category a measure uses besides the six standard ones."""
+
+    measure = ForeignKey(references=Measure, null=False)
+    code = Varchar(length=50)
+    name_lv = Text()
+    name_en = Text(default="")

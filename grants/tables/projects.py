@@ -4,7 +4,7 @@ from piccolo.table import Table
 
 from grants.tables.organisations import Organisation
 from grants.tables.programmes import Measure
-from grants.vocabulary import AmountKind, OurRole, PartnerRole, ProjectStatus
+from grants.vocabulary import AmountKind, OurRole, PartnerRole, ProjectStatus, ReportingRhythm
 
 
 class Project(Table):
@@ -24,6 +24,7 @@ class Project(Table):
     eligible_cost = BigInt(null=True, default=None)
     amount_kind = Varchar(length=12, choices=AmountKind, default=AmountKind.CONTRACTED)
     eu_ceiling = BigInt(null=True, default=None)  # a fund maximum for the whole project
+    reporting = Varchar(length=12, choices=ReportingRhythm, default=ReportingRhythm.QUARTERLY)
     decision_date = Date(null=True, default=None)
     contract_ref = Varchar(length=255, default="")
     note_lv = Text(default="")

@@ -1,0 +1,39 @@
+"""Refused input, as the domain reports it: English msgids with values, translated at the edge.
+
+Domain functions raise `Refused` before writing anything; controllers turn it into a form
+error or a JSON body with status 400 (409 for conflicts such as duplicates or locked periods).
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str  # English gettext msgid with %(name)s placeholders (mark it with N_)
+    field: str | None = None  # the input it is about, as named in the form / JSON body
+    params: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def english(self) -> str:
+        return self.message % self.params if self.params else self.message
+
+
+class Refused(Exception):
+    """One or more problems with the input; nothing was written."""
+
+    def __init__(self, problems: list[Problem], *, conflict: bool = False) -> None:
+        super().__init__("; ".join(p.english() for p in problems))
+        self.problems = problems
+        self.conflict = conflict
+
+    @classmethod
+    def one(
+        cls, message: str, *, field: str | None = None, conflict: bool = False, **params: object
+    ) -> "Refused":
+        return cls(
+            [Problem(message, field, {k: str(v) for k, v in params.items()})], conflict=conflict
+        )
+
+
+class NotFound(Exception):
+    """The record does not exist (or the caller may not know it exists)."""
