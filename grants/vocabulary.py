@@ -162,3 +162,6 @@ class Breakdown(StrEnum):
 GENDERS = ("women", "men", "non_binary")
 AGE_GROUPS = ("under_18", "18_29", "30_54", "55_plus")
 BREAKDOWN_KEYS: dict[str, tuple[str, ...]] = {Breakdown.GENDER: GENDERS, Breakdown.AGE: AGE_GROUPS}
+
+# A submitted period waits for approval and an approved one is closed: neither takes changes.
+LOCKED_PERIOD_STATUSES = frozenset({PeriodStatus.SUBMITTED, PeriodStatus.APPROVED})

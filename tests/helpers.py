@@ -29,3 +29,18 @@ async def sign_in(client: AsyncTestClient, role: Role, *, password: str | None =
 
 async def api_headers(role: Role) -> dict[str, str]:
     return {"Authorization": f"Bearer {await create_token(demo_user(role).email)}"}
+
+
+async def principal(role: Role):
+    """The demo user of `role` as the domain sees it (needs the `demo` fixture)."""
+    from grants.accounts import principal_for_user
+    from grants.tables.accounts import User
+
+    user = await User.select(User.id).where(User.email == demo_user(role).email).first()
+    return await principal_for_user(user["id"])
+
+
+async def project_id(code: str) -> int:
+    from grants.tables.projects import Project
+
+    return (await Project.select(Project.id).where(Project.code == code).first())["id"]

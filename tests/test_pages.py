@@ -4,7 +4,7 @@ import re
 
 from grants.tables.projects import Project
 from grants.vocabulary import Role
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import csrf_token, project_id, sign_in
 
 NBSP = "\u00a0"
 
@@ -17,10 +17,6 @@ def eur(text: str) -> str:
 def rows(html: str) -> list[str]:
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return re.findall(r'<td class="code"><a href="/projects/\d+">([^<]+)</a>', body)
-
-
-async def project_id(code: str) -> int:
-    return (await Project.select(Project.id).where(Project.code == code).first())["id"]
 
 
 async def test_pages_need_sign_in(demo, client):
