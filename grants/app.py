@@ -20,15 +20,18 @@ from grants.access import AccessDenied
 from grants.controllers.api import ProjectApi
 from grants.controllers.auth import AuthController
 from grants.controllers.pages import PageController
+from grants.errors import NotFound, Refused
 from grants.session_store import DatabaseStore
 from grants.settings import Settings
 from grants.web import (
     access_denied_handler,
     before_request,
+    domain_not_found_handler,
     http_error_handler,
     not_authorized_handler,
     not_found_handler,
     provide_principal,
+    refused_handler,
     server_error_handler,
 )
 
@@ -112,6 +115,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             NotAuthorizedException: not_authorized_handler,
             NotFoundException: not_found_handler,
             AccessDenied: access_denied_handler,
+            Refused: refused_handler,
+            NotFound: domain_not_found_handler,
             HTTPException: http_error_handler,
             Exception: server_error_handler,
         },

@@ -37,3 +37,23 @@ class Refused(Exception):
 
 class NotFound(Exception):
     """The record does not exist (or the caller may not know it exists)."""
+
+
+class Problems:
+    """Collects every problem in one piece of input, so the user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, message: str, field: str | None = None, **params: object) -> None:
+        self.items.append(Problem(message, field, {k: str(v) for k, v in params.items()}))
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.items.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self, *, conflict: bool = False) -> None:
+        if self.items:
+            raise Refused(self.items, conflict=conflict)

@@ -65,8 +65,9 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
 
 
 def translate_error(message: str, params: dict[str, str]) -> str:
-    """A domain error (English msgid with %(name)s placeholders) in the current language."""
-    return gettext(message, **params)
+    """A domain error (English msgid with %(name)s placeholders) in the current language.
+    Vocabulary values among the params ("eligible") are shown by their label."""
+    return gettext(message, **{k: label(v) if v in LABELS else v for k, v in params.items()})
 
 
 def localised(lv: str, en: str) -> str:

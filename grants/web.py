@@ -10,7 +10,8 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from grants.access import AccessDenied, Principal
 from grants.accounts import principal_for_token, principal_for_user
-from grants.i18n import DEFAULT_LOCALE, LOCALES, gettext, set_locale
+from grants.errors import NotFound, Refused
+from grants.i18n import DEFAULT_LOCALE, LOCALES, gettext, set_locale, translate_error
 
 LANG_COOKIE = "lang"
 SESSION_USER = "user_id"
@@ -88,6 +89,28 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
 def access_denied_handler(request: Request, exc: AccessDenied) -> Response:
     detail = gettext("You do not have access to this.")
     return http_error_handler(request, HTTPException(status_code=403, detail=detail))
+
+
+def refused_body(exc: Refused) -> dict:
+    """A refusal in the user's language: one sentence, and each problem with its field."""
+    errors = [
+        {"field": p.field, "message": translate_error(p.message, p.params)} for p in exc.problems
+    ]
+    return {"detail": " ".join(e["message"] for e in errors), "errors": errors}
+
+
+def refused_handler(request: Request, exc: Refused) -> Response:
+    status = 409 if exc.conflict else 400
+    body = refused_body(exc)
+    if is_api(request):
+        return Response({"status_code": status, **body}, status_code=status)
+    return Template(
+        "error.html", context={"status_code": status, "detail": body["detail"]}, status_code=status
+    )
+
+
+def domain_not_found_handler(request: Request, exc: NotFound) -> Response:
+    return not_found_handler(request, NotFoundException())
 
 
 def not_found_handler(request: Request, exc: NotFoundException) -> Response:

@@ -1,12 +1,15 @@
 """JSON shapes of the API. Money is a decimal string with two decimals ("252091.67")."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from msgspec import Struct
 
+from grants.audit import AuditRow
 from grants.funding_plan import Check, PlanLine
 from grants.money import cents_to_str, rate_to_str
+from grants.project_editing import FundingLineInput, ProjectInput
 from grants.projects import IndicatorRow, PartnerRow, ProjectDetail, ProjectSummary
 
 
@@ -100,6 +103,49 @@ class ProjectDetailOut(ProjectOut):
     indicators: list[IndicatorOut]
 
 
+class FundingLineIn(Struct):
+    """A funding line: a rate of its base ("85.00") or a fixed `amount`; `residual` takes the
+    remainder so the lines add up to their base. `kind` is guessed from the source if absent."""
+
+    source: str
+    rate: str | None = None
+    amount: str | None = None
+    residual: bool = False
+    base: str = "eligible"
+    kind: str | None = None
+    partner_id: int | None = None
+
+
+class ProjectIn(Struct):
+    """A project to create (code, title, measure required) or the fields to change.
+    Money as decimal strings ("296578.43" or "296 578,43"); dates as "2026-01-01"."""
+
+    code: str | None = None
+    title: str | None = None
+    title_en: str | None = None
+    measure: str | None = None
+    our_role: str | None = None
+    status: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    total_cost: str | None = None
+    eligible_cost: str | None = None
+    amount_kind: str | None = None
+    reporting: str | None = None
+    funding: list[FundingLineIn] | None = None
+
+
+def project_input(body: ProjectIn) -> ProjectInput:
+    fields = {f: getattr(body, f) for f in body.__struct_fields__ if f != "funding"}
+    funding = None
+    if body.funding is not None:
+        funding = [
+            FundingLineInput(**{f: getattr(ln, f) for f in ln.__struct_fields__})
+            for ln in body.funding
+        ]
+    return ProjectInput(**fields, funding=funding)
+
+
 def project_out(p: ProjectSummary) -> ProjectOut:
     return ProjectOut(**_summary_fields(p))
 
@@ -187,3 +233,22 @@ def project_detail_out(d: ProjectDetail) -> ProjectDetailOut:
         partners=[_partner_out(p) for p in d.partners],
         indicators=[_indicator_out(i) for i in d.indicators],
     )
+
+
+class AuditOut(Struct):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: Any
+    after: Any
+    note: str
+
+
+def audit_out(row: AuditRow) -> AuditOut:
+    return AuditOut(
+        row.id, row.at, row.actor, row.action, row.entity, row.entity_id, row.before, row.after,
+        row.note,
+    )  # fmt: skip
