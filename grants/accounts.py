@@ -3,7 +3,7 @@
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,12 +11,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from grants import audit
 from grants.access import Principal, member_project_ids
 from grants.db import write_transaction
+from grants.errors import Refused
 from grants.projects import normalise_code
-from grants.tables.accounts import ApiToken, Membership, User
+from grants.tables.accounts import ApiToken, LoginAttempt, Membership, User
 from grants.tables.projects import Project
+from grants.translatable import N_
 from grants.vocabulary import Role
 
 MIN_PASSWORD_LENGTH = 10
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_IP = 20
+LOCKOUT = timedelta(minutes=15)
 TOKEN_PREFIX = "grt_"
 _hasher = PasswordHasher()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -135,15 +140,22 @@ async def principal_for_token(token: str) -> Principal | None:
     return await principal_for_user(row["user"])
 
 
-async def authenticate(email: str, password: str) -> Principal | None:
-    user = (
-        await User.select(User.id, User.password_hash)
-        .where(User.email == email.strip().lower())
-        .first()
-    )
+async def authenticate(email: str, password: str, *, ip: str = "") -> Principal | None:
+    """Check a password. Refuses for a while after too many failures for the email or from
+    the address, counted in the database so every worker sees the same count."""
+    email = email.strip().lower()
+    since = datetime.now(UTC) - LOCKOUT
+    recent_failures = (LoginAttempt.at > since) & (LoginAttempt.success == False)  # noqa: E712
+    by_email = await LoginAttempt.count().where(recent_failures & (LoginAttempt.email == email))
+    by_ip = await LoginAttempt.count().where(recent_failures & (LoginAttempt.ip == ip)) if ip else 0
+    if by_email >= MAX_FAILURES_PER_EMAIL or by_ip >= MAX_FAILURES_PER_IP:
+        raise Refused.one(
+            N_("Too many failed sign-ins. Try again in %(minutes)s minutes."),
+            minutes=int(LOCKOUT.total_seconds() // 60),
+        )
+    user = await User.select(User.id, User.password_hash).where(User.email == email).first()
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check
-        return None
-    if not verify_password(user["password_hash"], password):
-        return None
-    return await principal_for_user(user["id"])
+    ok = user is not None and verify_password(user["password_hash"], password)
+    await LoginAttempt.insert(LoginAttempt(email=email, ip=ip, success=ok))
+    return await principal_for_user(user["id"]) if ok else None

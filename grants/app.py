@@ -20,6 +20,7 @@ from grants.access import AccessDenied
 from grants.controllers.api import ProjectApi
 from grants.controllers.auth import AuthController
 from grants.controllers.pages import PageController
+from grants.controllers.project_pages import ProjectPages
 from grants.errors import NotFound, Refused
 from grants.session_store import DatabaseStore
 from grants.settings import Settings
@@ -44,10 +45,12 @@ def _template_globals(engine: JinjaTemplateEngine) -> None:
         _=i18n.gettext,
         ngettext=i18n.ngettext,
         label=i18n.label,
+        entity_label=i18n.entity_label,
         localised=i18n.localised,
         money=i18n.format_money,
         rate=i18n.format_rate,
         day=i18n.format_day,
+        when=i18n.format_moment,
         quantity=i18n.format_hundredths,
         current_locale=i18n.current_locale,
     )
@@ -73,6 +76,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return Litestar(
         route_handlers=[
             PageController,
+            ProjectPages,
             AuthController,
             ProjectApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),

@@ -21,6 +21,7 @@ from grants.tables.projects import Partner, Project
 from grants.vocabulary import Role
 
 SEED_PROJECTS: list[SeedProject] = [*TUKUMS_PROJECTS, *SIF_PROJECTS]
+_MEASURE_REPORTING = {m[1]: m[6] for m in MEASURES}  # a project reports as its measure does
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ async def _create_project(seed: SeedProject, measure_id: int, org_ids: dict[str,
             Project(
                 code=seed.code,
                 code_key=normalise_code(seed.code),
+                reporting=_MEASURE_REPORTING[seed.measure],
                 title_lv=seed.title_lv,
                 title_en=seed.title_en,
                 measure=measure_id,

@@ -5,14 +5,16 @@ templates, domain messages and formatters all speak the same language without pa
 """
 
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -24,6 +26,8 @@ from grants.translatable import N_
 LOCALES = ("lv", "en")
 DEFAULT_LOCALE = "lv"
 LOCALE_DIR = Path(__file__).parent / "locale"
+
+RIGA = ZoneInfo("Europe/Riga")
 
 _current: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
 
@@ -103,6 +107,21 @@ def format_day(value: date | None) -> str:
     )
 
 
+def format_moment(value: datetime | None) -> str:
+    """A timestamp in Riga time, as people there read it."""
+    if value is None:
+        return "—"
+    return babel_format_datetime(
+        value, format="dd.MM.yyyy HH:mm" if current_locale() == "lv" else "d MMM yyyy HH:mm",
+        tzinfo=RIGA, locale=current_locale(),
+    )  # fmt: skip
+
+
+def entity_label(entity: str) -> str:
+    """The name of a kind of record (an audit event's `entity`) in the current language."""
+    return gettext(ENTITY_LABELS.get(entity, entity))
+
+
 def label(value: StrEnum | str | None) -> str:
     """The label of a vocabulary value in the current language."""
     if value is None:
@@ -151,6 +170,11 @@ LABELS: dict[str, str] = {
     "participants": N_("Participants (register)"),
     "households": N_("Households (register)"),
     "completed": N_("Completed cycles (register)"),
+    # audit actions and records
+    "create": N_("Created"),
+    "update": N_("Changed"),
+    "cancel": N_("Cancelled"),
+    "status": N_("Status change"),
     # reporting
     "quarterly": N_("Quarterly"),
     "half-yearly": N_("Half-yearly"),
@@ -161,4 +185,14 @@ LABELS: dict[str, str] = {
     "coordinator": N_("Coordinator"),
     "viewer": N_("Viewer"),
     "auditor": N_("Auditor"),
+}
+
+ENTITY_LABELS: dict[str, str] = {
+    "project": N_("Project"),
+    "grants_user": N_("User"),
+    "api_token": N_("API token"),
+    "expenditure": N_("Expenditure"),
+    "indicator": N_("Indicator"),
+    "indicator_entry": N_("Indicator value"),
+    "reporting_period": N_("Reporting period"),
 }

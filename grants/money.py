@@ -171,6 +171,24 @@ _RATE_MALFORMED = N_("“%(text)s” is not a rate: write a percentage such as 8
 _RATE_DECIMALS = N_("“%(text)s” has more than two decimal places; rates are kept to hundredths.")
 _RATE_RANGE = N_("“%(text)s” is not between 0 and 100 percent.")
 
+# parse_quantity's wording where the amount messages would talk about money to someone
+# counting persons or sessions; the other messages fit both and are shared.
+_QUANTITY_WORDING = {
+    _EMPTY: N_("Enter a number."),
+    _NEGATIVE: N_("“%(text)s” is negative; a negative number is not allowed here."),
+    _BAD_CHAR: N_(
+        "“%(text)s” is not a number: “%(char)s” is not allowed. "
+        "Use digits, spaces, and a decimal comma or point."
+    ),
+    _AMBIGUOUS: N_(
+        "“%(text)s” is ambiguous: the comma or point could separate thousands or decimals. "
+        "Write %(plain)s for a whole number, or at most two decimals, e.g. 1,23."
+    ),
+    _DECIMALS: N_("“%(text)s” has more than two decimal places; figures are kept to hundredths."),
+    _TOO_LARGE: N_("“%(text)s” is too large."),
+}
+_CURRENCY_RE = re.compile(r"€|EUR", re.IGNORECASE)
+
 _SPACES = str.maketrans("\u00a0\u202f\u2009", "   ")  # no-break, narrow no-break, thin
 _AMOUNT_RE = re.compile(
     r"(?P<sign>[-\u2212]?)\s*(?P<pre>€|EUR)?\s*(?P<body>.*?)\s*(?P<post>€|EUR)?",
@@ -235,6 +253,20 @@ def parse_amount(text: str, *, allow_negative: bool = False) -> Decimal:
     if value >= from_cents(_TOO_LARGE_CENTS):
         raise AmountError(_TOO_LARGE, text=text)
     return -value if match["sign"] and value else value
+
+
+def parse_quantity(text: str, *, allow_negative: bool = False) -> int:
+    """Read an indicator figure (persons, sessions, a percentage) into hundredths: "1 234,5" ->
+    123450. The same rules as parse_amount, so the same typos are refused, but no currency."""
+    currency = _CURRENCY_RE.search(text)
+    if currency:
+        raise AmountError(_QUANTITY_WORDING[_BAD_CHAR], text=text.strip(), char=currency[0])
+    try:
+        value = parse_amount(text, allow_negative=allow_negative)
+    except AmountError as error:
+        message = _QUANTITY_WORDING.get(error.message, error.message)
+        raise AmountError(message, **error.params) from None
+    return int(value.scaleb(2))
 
 
 def parse_rate(text: str) -> int:

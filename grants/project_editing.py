@@ -132,12 +132,16 @@ async def _check(data: ProjectInput, current: dict | None, partner_ids: set[int]
         values["note_lv"] = data.note.strip()
     if data.measure is not None or creating:
         measure = (
-            await Measure.select(Measure.id).where(Measure.code == (data.measure or "")).first()
+            await Measure.select(Measure.id, Measure.reporting)
+            .where(Measure.code == (data.measure or ""))
+            .first()
         )
         if measure is None:
             problems.add(N_("There is no measure “%(code)s”."), "measure", code=data.measure or "")
         else:
             values["measure"] = measure["id"]
+            if creating:
+                values["reporting"] = measure["reporting"]  # unless the input says otherwise
     for name, allowed in (
         ("our_role", OurRole),
         ("status", ProjectStatus),

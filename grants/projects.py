@@ -10,6 +10,7 @@ from grants.access import AccessDenied, Principal
 from grants.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 from grants.tables.funding import FundingLine
 from grants.tables.indicators import Indicator
+from grants.tables.programmes import Measure
 from grants.tables.projects import Partner, Project
 from grants.vocabulary import AmountKind, OurRole, ProjectStatus
 
@@ -135,7 +136,7 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail | 
             *_SUMMARY_COLUMNS,
             Project.holder.name.as_alias("holder"),
             Project.measure.intermediate_body.name.as_alias("intermediate_body"),
-            Project.measure.reporting.as_alias("reporting"),
+            Project.reporting,
             Project.eu_ceiling,
             Project.decision_date,
             Project.contract_ref,
@@ -183,6 +184,17 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail | 
         plan=plan,
         indicators=[IndicatorRow(**i) for i in indicators],
     )
+
+
+async def list_measures() -> list[dict]:
+    """Measures for choosing one in a form: id, code, names, programme code."""
+    return await Measure.select(
+        Measure.id,
+        Measure.code,
+        Measure.name_lv,
+        Measure.name_en,
+        Measure.programme.code.as_alias("programme_code"),
+    ).order_by(Measure.code)
 
 
 async def _plans(project_ids: Iterable[int], rows: dict[int, dict]) -> dict[int, FundingPlan]:

@@ -99,6 +99,15 @@ def refused_body(exc: Refused) -> dict:
     return {"detail": " ".join(e["message"] for e in errors), "errors": errors}
 
 
+def form_errors(exc: Refused) -> dict[str, list[str]]:
+    """Translated messages by form field, for re-showing a form with what the user typed."""
+    errors: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        key = (problem.field or "").replace("[", "-").replace("].", "-").replace("]", "")
+        errors.setdefault(key, []).append(translate_error(problem.message, problem.params))
+    return errors
+
+
 def refused_handler(request: Request, exc: Refused) -> Response:
     status = 409 if exc.conflict else 400
     body = refused_body(exc)

@@ -167,3 +167,81 @@ async def test_pages_are_latvian_whatever_the_browser_says_until_switched(demo, 
     await sign_in(client, Role.ADMIN)
     html = (await client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})).text
     assert "Portfelis" in html and '<html lang="lv">' in html
+
+
+async def test_sign_in_is_refused_for_a_while_after_five_failures(demo, client):
+    for _ in range(5):
+        assert (await sign_in(client, Role.FINANCE, password="wrong-password")).status_code == 401
+    response = await sign_in(client, Role.FINANCE)  # even the right password now waits
+    assert response.status_code == 429
+    assert "Pārāk daudz neveiksmīgu pieslēgšanās mēģinājumu" in response.text
+    assert (await sign_in(client, Role.ADMIN)).status_code == 303  # other users are not locked
+
+
+async def test_project_form_creates_a_project_and_keeps_typed_values_when_refused(demo, client):
+    await sign_in(client, Role.ADMIN)
+    token = client.cookies["grants_csrf"]
+    form = {
+        "_csrf_token": token,
+        "code": "4.4.1.1./2/050",
+        "title": "Ģimeņu atbalsts <b>Tukumā</b>",
+        "measure": "4.4.1.1",
+        "our_role": "implementer",
+        "status": "contracted",
+        "start_date": "01.03.2026",
+        "end_date": "28.02.2027",
+        "reporting": "quarterly",
+        "total_cost": "12 345,67",
+        "eligible_cost": "20 6107",
+        "amount_kind": "contracted",
+        "funding_rows": "2",
+        "funding-0-source": "ESF+",
+        "funding-0-base": "eligible",
+        "funding-0-rate": "85",
+        "funding-1-source": "Valsts budžets",
+        "funding-1-base": "eligible",
+        "funding-1-rate": "15",
+        "funding-1-residual": "on",
+    }
+    refused = await client.post("/projects/new", data=form)
+    assert refused.status_code == 400
+    assert "Nekas netika saglabāts" in refused.text
+    assert 'value="20 6107"' in refused.text and 'value="12 345,67"' in refused.text
+    assert "Ģimeņu atbalsts &lt;b&gt;Tukumā&lt;/b&gt;" in refused.text
+    created = await client.post("/projects/new", data=form | {"eligible_cost": "10 000,01"})
+    assert created.status_code == 303
+    page = (await client.get(created.headers["location"])).text
+    assert eur("8 500,01") in page and eur("1 500,00") in page  # 10 000,01 × 85 % half-up
+    assert eur("2 345,66") in page  # ineligible: 12 345,67 − 10 000,01
+
+
+async def test_edit_form_is_prefilled_and_saves_to_the_history(demo, client):
+    pid = await project_id("4.4.1.1./2/004")
+    await sign_in(client, Role.FINANCE)
+    form_page = (await client.get(f"/projects/{pid}/edit")).text
+    assert f'value="369{NBSP}214,43"' in form_page and 'value="85,00"' in form_page
+    token = client.cookies["grants_csrf"]
+    form = {
+        "_csrf_token": token, "code": "4.4.1.1./2/004", "measure": "4.4.1.1",
+        "title": "Intensīvais sociālais darbs ģimenēm ar bērniem", "title_en": "Family support",
+        "our_role": "implementer", "status": "in_progress", "start_date": "01.01.2026",
+        "end_date": "31.12.2027", "reporting": "quarterly", "total_cost": "369 214,43",
+        "eligible_cost": "296 578,43", "amount_kind": "contracted", "funding_rows": "3",
+        "funding-0-source": "ESF+", "funding-0-base": "eligible", "funding-0-rate": "85,00",
+        "funding-1-source": "Valsts budžets", "funding-1-base": "eligible",
+        "funding-1-rate": "15,00", "funding-1-residual": "on",
+        "funding-2-source": "Tukuma novada pašvaldība", "funding-2-base": "ineligible",
+        "funding-2-rate": "100", "funding-2-residual": "on",
+    }  # fmt: skip
+    response = await client.post(f"/projects/{pid}/edit", data=form)
+    assert response.status_code == 303
+    history = (await client.get(f"/projects/{pid}/history")).text
+    assert "finance@tukums.demo" in history and "Family support" in history
+    assert "Intensive social work with families with children" in history  # the old value
+
+
+async def test_coordinator_cannot_open_the_edit_form(demo, client):
+    await sign_in(client, Role.COORDINATOR)
+    pid = await project_id("4.4.1.1./2/004")
+    assert (await client.get(f"/projects/{pid}/edit")).status_code == 403
+    assert (await client.get("/projects/new")).status_code == 403

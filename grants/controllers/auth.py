@@ -4,8 +4,9 @@ from litestar.response import Redirect, Template
 from msgspec import Struct
 
 from grants.accounts import authenticate
+from grants.errors import Refused
 from grants.i18n import LOCALES, gettext
-from grants.web import LANG_COOKIE, SESSION_USER
+from grants.web import LANG_COOKIE, SESSION_USER, refused_body
 
 
 class LoginForm(Struct):
@@ -21,6 +22,11 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
+def _login_page(data: LoginForm, error: str, status: int) -> Template:
+    context = {"next": _safe_next(data.next), "email": data.email, "error": error}
+    return Template("login.html", context=context, status_code=status)
+
+
 class AuthController(Controller):
     include_in_schema = False
 
@@ -34,17 +40,13 @@ class AuthController(Controller):
         request: Request,
         data: URLEncodedBody[LoginForm],
     ) -> Template | Redirect:
-        principal = await authenticate(data.email, data.password)
+        ip = request.client.host if request.client else ""
+        try:
+            principal = await authenticate(data.email, data.password, ip=ip)
+        except Refused as refused:
+            return _login_page(data, refused_body(refused)["detail"], 429)
         if principal is None:
-            return Template(
-                "login.html",
-                context={
-                    "next": _safe_next(data.next),
-                    "email": data.email,
-                    "error": gettext("Wrong email or password."),
-                },
-                status_code=401,
-            )
+            return _login_page(data, gettext("Wrong email or password."), 401)
         request.set_session({SESSION_USER: principal.user_id})
         return Redirect(_safe_next(data.next), status_code=303)
 

@@ -3,6 +3,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from grants.audit import project_audit
 from grants.portfolio import SORT_KEYS, build_portfolio
 from grants.projects import get_project, list_projects
 from grants.web import CurrentPrincipal
@@ -46,3 +47,26 @@ class PageController(Controller):
         if project is None:
             raise NotFoundException()
         return Template("project.html", context={"principal": principal, "project": project})
+
+    @get("/projects/{project_id:int}/history")
+    async def history(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        entity: FromQuery[str | None] = None,
+        id: FromQuery[int | None] = None,
+    ) -> Template:
+        project = await get_project(principal, project_id)
+        if project is None:
+            raise NotFoundException()
+        events = await project_audit(principal, project_id, entity=entity or None, entity_id=id)
+        return Template(
+            "history.html",
+            context={
+                "principal": principal,
+                "project": project,
+                "events": events,
+                "entity": entity,
+                "entity_id": id,
+            },
+        )

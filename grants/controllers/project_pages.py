@@ -1,0 +1,176 @@
+"""Project forms: create (admin) and edit (admin, finance on member projects)."""
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from grants.access import Action, Principal
+from grants.errors import NotFound, Refused
+from grants.i18n import label
+from grants.money import format_amount, rate_to_str
+from grants.project_editing import FundingLineInput, ProjectInput, create_project, update_project
+from grants.projects import ProjectDetail, get_project, list_measures
+from grants.vocabulary import (
+    AmountKind,
+    FundingBase,
+    FundingKind,
+    OurRole,
+    ProjectStatus,
+    ReportingRhythm,
+)
+from grants.web import CurrentPrincipal, form_errors
+
+FUNDING_ROWS = 6
+_FIELDS = (
+    "code", "title", "title_en", "measure", "our_role", "status", "start_date", "end_date",
+    "total_cost", "eligible_cost", "amount_kind", "reporting", "note",
+)  # fmt: skip
+_LINE_FIELDS = ("source", "kind", "base", "rate", "amount", "partner_id")
+
+
+def _options(vocabulary) -> list[tuple[str, str]]:
+    return [(v.value, label(v)) for v in vocabulary]
+
+
+async def _form(
+    principal: Principal,
+    values: dict,
+    lines: list[dict],
+    errors: dict | None = None,
+    project: ProjectDetail | None = None,
+    status_code: int = 200,
+) -> Template:
+    lines = lines + [{} for _ in range(max(0, FUNDING_ROWS - len(lines)))]
+    measures = await list_measures()
+    return Template(
+        "project_form.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "values": values,
+            "lines": lines,
+            "errors": errors or {},
+            "measures": [(m["code"], f"{m['code']} · {m['name_lv']}") for m in measures],
+            "roles": _options(OurRole),
+            "statuses": _options(ProjectStatus),
+            "amount_kinds": _options(AmountKind),
+            "rhythms": _options(ReportingRhythm),
+            "bases": _options(FundingBase),
+            "kinds": _options(FundingKind),
+            "partners": [(p.id, p.organisation) for p in project.partners] if project else [],
+        },
+        status_code=status_code,
+    )
+
+
+def _read_form(form) -> tuple[dict, list[dict]]:
+    values = {name: form.get(name, "") for name in _FIELDS}
+    lines = []
+    for i in range(int(form.get("funding_rows", FUNDING_ROWS))):
+        line = {f: form.get(f"funding-{i}-{f}", "") for f in _LINE_FIELDS}
+        line["residual"] = form.get(f"funding-{i}-residual") == "on"
+        if line["source"] or line["rate"] or line["amount"]:
+            lines.append(line)
+    return values, lines
+
+
+def _input(values: dict, lines: list[dict]) -> ProjectInput:
+    funding = [
+        FundingLineInput(
+            source=ln["source"],
+            rate=ln["rate"] or None,
+            amount=ln["amount"] or None,
+            residual=ln["residual"],
+            base=ln["base"] or FundingBase.ELIGIBLE,
+            kind=ln["kind"] or None,
+            partner_id=int(ln["partner_id"]) if ln["partner_id"].isdigit() else None,
+        )
+        for ln in lines
+    ]
+    return ProjectInput(**values, funding=funding)
+
+
+def _typed_money(cents: int | None) -> str:
+    """An amount as a Latvian user would type it, for prefilling a form."""
+    return "" if cents is None else format_amount(cents, "lv", currency=False)
+
+
+def _typed_date(day) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def _values_of(project: ProjectDetail) -> tuple[dict, list[dict]]:
+    s = project.summary
+    values = {
+        "code": s.code,
+        "title": s.title_lv,
+        "title_en": s.title_en,
+        "measure": s.measure_code,
+        "our_role": s.our_role,
+        "status": s.status,
+        "amount_kind": s.amount_kind,
+        "reporting": project.reporting,
+        "note": project.note_lv,
+        "start_date": _typed_date(s.start_date),
+        "end_date": _typed_date(s.end_date),
+        "total_cost": _typed_money(s.total_cost),
+        "eligible_cost": _typed_money(s.eligible_cost),
+    }
+    lines = [
+        {
+            "source": ln.source,
+            "kind": ln.kind,
+            "base": ln.base,
+            "residual": ln.residual,
+            "rate": "" if ln.rate_bp is None else rate_to_str(ln.rate_bp).replace(".", ","),
+            "amount": _typed_money(ln.fixed_amount),
+            "partner_id": ln.partner_id or "",
+        }
+        for ln in project.plan.lines
+    ]
+    return values, lines
+
+
+class ProjectPages(Controller):
+    include_in_schema = False
+
+    @get("/projects/new")
+    async def new(self, principal: CurrentPrincipal) -> Template:
+        principal.require(Action.CREATE_PROJECT)
+        return await _form(principal, {"status": ProjectStatus.CONTRACTED}, [])
+
+    @post("/projects/new")
+    async def create(self, principal: CurrentPrincipal, request: Request) -> Template | Redirect:
+        values, lines = _read_form(await request.form())
+        try:
+            project_id = await create_project(principal, _input(values, lines))
+        except Refused as refused:
+            return await _form(principal, values, lines, form_errors(refused), status_code=400)
+        return Redirect(f"/projects/{project_id}", status_code=303)
+
+    @get("/projects/{project_id:int}/edit")
+    async def edit(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
+        principal.require(Action.EDIT_PROJECT, project_id)
+        project = await _project(principal, project_id)
+        values, lines = _values_of(project)
+        return await _form(principal, values, lines, project=project)
+
+    @post("/projects/{project_id:int}/edit")
+    async def update(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        project = await _project(principal, project_id)
+        values, lines = _read_form(await request.form())
+        try:
+            await update_project(principal, project_id, _input(values, lines))
+        except Refused as refused:
+            errors = form_errors(refused)
+            return await _form(principal, values, lines, errors, project, status_code=400)
+        return Redirect(f"/projects/{project_id}", status_code=303)
+
+
+async def _project(principal: Principal, project_id: int) -> ProjectDetail:
+    project = await get_project(principal, project_id)
+    if project is None:
+        raise NotFound()
+    return project
