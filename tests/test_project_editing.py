@@ -51,10 +51,9 @@ async def test_create_computes_the_amounts(demo, client):
 
 async def test_rates_that_do_not_add_up_to_100_are_refused_and_nothing_is_written(demo, client):
     body = NEW | {"funding": [{"source": "ESF+", "rate": "85"}, {"source": "State", "rate": "10"}]}
+    headers = await api_headers(Role.ADMIN)
     before = await Project.count(), await FundingLine.count(), await AuditEvent.count()
-    response = await client.post(
-        "/api/v1/projects", json=body, headers=await api_headers(Role.ADMIN)
-    )
+    response = await client.post("/api/v1/projects", json=body, headers=headers)
     assert response.status_code == 400
     assert response.json()["errors"] == [
         {

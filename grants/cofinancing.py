@@ -1,0 +1,180 @@
+"""The co-financing check: how the declared costs split over the funding sources, against the plan.
+
+Declared totals are split the way the plan splits its bases (rate lines half-up, the residual
+line takes the remainder), on the totals of a period and to date, never per invoice: splitting
+each invoice and adding up would drift by a cent per invoice.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from grants.access import Action, Principal
+from grants.errors import NotFound
+from grants.expenditures import (
+    ExpenditureRow,
+    PeriodRef,
+    current_rows,
+    pick_period,
+    project_periods,
+)
+from grants.funding_plan import PlanLine
+from grants.money import Share, allocate, percentage
+from grants.projects import get_project
+from grants.vocabulary import FundingBase, FundingKind
+
+_BaseKey = tuple[FundingBase, int | None]  # the base, and the partner for a partner budget
+
+
+@dataclass(frozen=True)
+class DeclaredTotals:
+    amount: int
+    eligible: int
+    ineligible: int  # falls to the municipality
+    vat: int
+
+
+@dataclass(frozen=True)
+class SourceSplit:
+    """One funding line: its planned amount and what it carries of the declared costs."""
+
+    line_id: int
+    source: str
+    kind: FundingKind
+    base: FundingBase
+    partner_id: int | None
+    rate_bp: int | None  # the plan's rate; None for fixed amounts
+    residual: bool
+    planned: int | None  # None when the plan's base is not known
+    planned_share: Decimal | None  # planned / the plan's base, % to one decimal
+    this_period: int
+    to_date: int
+    actual_share: Decimal | None  # to date / the declared base to date, %
+    remaining: int | None  # planned − to date
+    absorption: Decimal | None  # to date / planned, %
+    by_periods: int  # the sum of this source's splits period by period
+    over_plan: bool  # more declared to date than planned
+    drift: bool  # to date and the sum over periods differ by more than a cent
+
+
+@dataclass(frozen=True)
+class Cofinancing:
+    project_id: int
+    period: PeriodRef | None  # None: the whole project, so this period = to date
+    sources: list[SourceSplit]
+    this_period: DeclaredTotals
+    to_date: DeclaredTotals
+
+
+def _key(line: PlanLine) -> _BaseKey:
+    return (line.base, line.partner_id if line.base == FundingBase.PARTNER_BUDGET else None)
+
+
+def declared_bases(rows: Iterable[ExpenditureRow]) -> dict[_BaseKey, int]:
+    """What each base amounts to in these expenditures: eligible, ineligible, and the eligible
+    costs of each partner."""
+    bases: dict[_BaseKey, int] = defaultdict(int)
+    for row in rows:
+        bases[(FundingBase.ELIGIBLE, None)] += row.eligible_amount
+        bases[(FundingBase.INELIGIBLE, None)] += row.ineligible_amount
+        if row.partner_id is not None:
+            bases[(FundingBase.PARTNER_BUDGET, row.partner_id)] += row.eligible_amount
+    return bases
+
+
+def _pro_rata(base: int, part: int, whole: int | None) -> int:
+    """A fixed plan amount's share of a declared base: base × part / whole, half-up."""
+    if not whole:
+        return 0
+    quotient, remainder = divmod(base * part, whole)
+    return quotient + (2 * remainder >= whole)
+
+
+def split(lines: Sequence[PlanLine], bases: dict[_BaseKey, int]) -> dict[int, int]:
+    """Each line's part of the declared bases, by line id. Fixed plan amounts take the share
+    of the base they have in the plan."""
+    groups: dict[_BaseKey, list[PlanLine]] = defaultdict(list)
+    for line in lines:
+        groups[_key(line)].append(line)
+    amounts: dict[int, int] = {}
+    for key, group in groups.items():
+        base = bases.get(key, 0)
+        shares = [
+            Share(
+                rate_bp=None if ln.residual or ln.rate_bp is None else ln.rate_bp,
+                fixed_cents=(
+                    _pro_rata(base, ln.fixed_amount, ln.base_amount)
+                    if ln.fixed_amount is not None and not ln.residual
+                    else None
+                ),
+                residual=ln.residual,
+            )
+            for ln in group
+        ]
+        amounts.update(zip((ln.id for ln in group), allocate(base, shares), strict=True))
+    return amounts
+
+
+def _totals(rows: Iterable[ExpenditureRow]) -> DeclaredTotals:
+    rows = list(rows)
+    amount = sum(r.amount for r in rows)
+    eligible = sum(r.eligible_amount for r in rows)
+    return DeclaredTotals(amount, eligible, amount - eligible, sum(r.vat for r in rows))
+
+
+async def cofinancing(
+    principal: Principal, project_id: int, period_id: int | None = None
+) -> Cofinancing:
+    """The split of a period's and the to-date declared costs, per funding line of the plan.
+
+    To date means every current expenditure dated up to the period's end; without a period,
+    everything (and "this period" is everything as well).
+    """
+    principal.require(Action.READ, project_id)
+    project = await get_project(principal, project_id)
+    if project is None:
+        raise NotFound()
+    periods = await project_periods(project_id)
+    period = pick_period(periods, period_id)
+    rows = await current_rows(project_id, until=period.end_date if period else None)
+    in_period = [r for r in rows if period is None or period.contains(r.spent_on)]
+    lines = project.plan.lines
+
+    to_date_bases = declared_bases(rows)
+    this_period = split(lines, declared_bases(in_period))
+    to_date = split(lines, to_date_bases)
+    by_periods: dict[int, int] = defaultdict(int)
+    counted = [p for p in periods if period is None or p.end_date <= period.end_date]
+    for each in counted:
+        part = split(lines, declared_bases(r for r in rows if each.contains(r.spent_on)))
+        for line_id, amount in part.items():
+            by_periods[line_id] += amount
+
+    sources = [
+        SourceSplit(
+            line_id=ln.id,
+            source=ln.source,
+            kind=ln.kind,
+            base=ln.base,
+            partner_id=ln.partner_id,
+            rate_bp=ln.rate_bp,
+            residual=ln.residual,
+            planned=ln.amount,
+            planned_share=(
+                percentage(ln.amount, ln.base_amount)
+                if ln.amount is not None and ln.base_amount is not None
+                else None
+            ),
+            this_period=this_period[ln.id],
+            to_date=to_date[ln.id],
+            actual_share=percentage(to_date[ln.id], to_date_bases.get(_key(ln), 0)),
+            remaining=None if ln.amount is None else ln.amount - to_date[ln.id],
+            absorption=None if ln.amount is None else percentage(to_date[ln.id], ln.amount),
+            by_periods=by_periods[ln.id],
+            over_plan=ln.amount is not None and to_date[ln.id] > ln.amount,
+            drift=bool(counted) and abs(to_date[ln.id] - by_periods[ln.id]) > 1,
+        )
+        for ln in lines
+    ]
+    return Cofinancing(project_id, period, sources, _totals(in_period), _totals(rows))
