@@ -17,6 +17,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from grants import db, i18n
 from grants.access import AccessDenied
+from grants.controllers.account_pages import AccountPages
 from grants.controllers.api import ProjectApi
 from grants.controllers.auth import AuthController
 from grants.controllers.pages import PageController
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         route_handlers=[
             PageController,
             ProjectPages,
+            AccountPages,
             AuthController,
             ProjectApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),

@@ -53,7 +53,7 @@ class SourceSplit:
     actual_share: Decimal | None  # to date / the declared base to date, %
     remaining: int | None  # planned − to date
     absorption: Decimal | None  # to date / planned, %
-    by_periods: int  # the sum of this source's splits period by period
+    by_periods: int | None  # the sum of its splits period by period; None without periods
     over_plan: bool  # more declared to date than planned
     drift: bool  # to date and the sum over periods differ by more than a cent
 
@@ -102,7 +102,7 @@ def split(lines: Sequence[PlanLine], bases: dict[_BaseKey, int]) -> dict[int, in
         base = bases.get(key, 0)
         shares = [
             Share(
-                rate_bp=None if ln.residual or ln.rate_bp is None else ln.rate_bp,
+                rate_bp=None if ln.residual else ln.rate_bp,
                 fixed_cents=(
                     _pro_rata(base, ln.fixed_amount, ln.base_amount)
                     if ln.fixed_amount is not None and not ln.residual
@@ -123,13 +123,56 @@ def _totals(rows: Iterable[ExpenditureRow]) -> DeclaredTotals:
     return DeclaredTotals(amount, eligible, amount - eligible, sum(r.vat for r in rows))
 
 
+def _summed_by_period(
+    lines: Sequence[PlanLine], rows: Sequence[ExpenditureRow], periods: Iterable[PeriodRef]
+) -> dict[int, int]:
+    """Each line's splits of the periods' totals, added up: what the period reports claimed."""
+    summed: dict[int, int] = defaultdict(int)
+    for period in periods:
+        part = split(lines, declared_bases(r for r in rows if period.contains(r.spent_on)))
+        for line_id, amount in part.items():
+            summed[line_id] += amount
+    return summed
+
+
+def _source(
+    line: PlanLine, this_period: int, to_date: int, declared_base: int, by_periods: int | None
+) -> SourceSplit:
+    planned = line.amount
+    return SourceSplit(
+        line_id=line.id,
+        source=line.source,
+        kind=line.kind,
+        base=line.base,
+        partner_id=line.partner_id,
+        rate_bp=line.rate_bp,
+        residual=line.residual,
+        planned=planned,
+        planned_share=(
+            None
+            if planned is None or line.base_amount is None
+            else percentage(planned, line.base_amount)
+        ),
+        this_period=this_period,
+        to_date=to_date,
+        actual_share=percentage(to_date, declared_base),
+        remaining=None if planned is None else planned - to_date,
+        absorption=None if planned is None else percentage(to_date, planned),
+        by_periods=by_periods,
+        over_plan=planned is not None and to_date > planned,
+        drift=by_periods is not None and abs(to_date - by_periods) > 1,
+    )
+
+
 async def cofinancing(
     principal: Principal, project_id: int, period_id: int | None = None
 ) -> Cofinancing:
     """The split of a period's and the to-date declared costs, per funding line of the plan.
 
     To date means every current expenditure dated up to the period's end; without a period,
-    everything (and "this period" is everything as well).
+    everything (and "this period" is everything as well). The drift check compares the to-date
+    split with the sum of the splits of the project's periods up to then; a project without
+    periods has nothing to compare.
     """
     principal.require(Action.READ, project_id)
     project = await get_project(principal, project_id)
@@ -139,41 +182,20 @@ async def cofinancing(
     period = pick_period(periods, period_id)
     rows = await current_rows(project_id, until=period.end_date if period else None)
     in_period = [r for r in rows if period is None or period.contains(r.spent_on)]
-    lines = project.plan.lines
-
-    to_date_bases = declared_bases(rows)
-    this_period = split(lines, declared_bases(in_period))
-    to_date = split(lines, to_date_bases)
-    by_periods: dict[int, int] = defaultdict(int)
     counted = [p for p in periods if period is None or p.end_date <= period.end_date]
-    for each in counted:
-        part = split(lines, declared_bases(r for r in rows if each.contains(r.spent_on)))
-        for line_id, amount in part.items():
-            by_periods[line_id] += amount
 
+    lines = project.plan.lines
+    bases = declared_bases(rows)
+    this_period = split(lines, declared_bases(in_period))
+    to_date = split(lines, bases)
+    by_periods = _summed_by_period(lines, rows, counted) if counted else {}
     sources = [
-        SourceSplit(
-            line_id=ln.id,
-            source=ln.source,
-            kind=ln.kind,
-            base=ln.base,
-            partner_id=ln.partner_id,
-            rate_bp=ln.rate_bp,
-            residual=ln.residual,
-            planned=ln.amount,
-            planned_share=(
-                percentage(ln.amount, ln.base_amount)
-                if ln.amount is not None and ln.base_amount is not None
-                else None
-            ),
-            this_period=this_period[ln.id],
-            to_date=to_date[ln.id],
-            actual_share=percentage(to_date[ln.id], to_date_bases.get(_key(ln), 0)),
-            remaining=None if ln.amount is None else ln.amount - to_date[ln.id],
-            absorption=None if ln.amount is None else percentage(to_date[ln.id], ln.amount),
-            by_periods=by_periods[ln.id],
-            over_plan=ln.amount is not None and to_date[ln.id] > ln.amount,
-            drift=bool(counted) and abs(to_date[ln.id] - by_periods[ln.id]) > 1,
+        _source(
+            ln,
+            this_period[ln.id],
+            to_date[ln.id],
+            bases.get(_key(ln), 0),
+            by_periods.get(ln.id, 0) if counted else None,
         )
         for ln in lines
     ]

@@ -8,6 +8,7 @@ from grants import audit
 from grants.accounts import add_user
 from grants.db import write_transaction
 from grants.money import parse_amount, parse_rate, to_cents
+from grants.periods import generate_periods
 from grants.projects import normalise_code
 from grants.seed_data import Org, SeedProject
 from grants.seed_portfolio import MEASURES, ORGANISATIONS, PROGRAMMES, TUKUMS_PROJECTS
@@ -94,6 +95,7 @@ async def load_demo() -> DemoResult:
                 continue
             await _create_project(seed, measure_ids[seed.measure], org_ids)
             created += 1
+        await _generate_periods()
     users_created, users_existing = [], []
     tukums_codes = [p.code for p in TUKUMS_PROJECTS]
     for user in DEMO_USERS:
@@ -104,6 +106,13 @@ async def load_demo() -> DemoResult:
         await add_user(user.email, user.password, user.role, codes, full_name=user.role.title())
         users_created.append(user)
     return DemoResult(created, len(SEED_PROJECTS) - created, users_created, users_existing)
+
+
+async def _generate_periods() -> None:
+    """Reporting periods of the seed projects that have dates; idempotent, like the rest."""
+    keys = [normalise_code(seed.code) for seed in SEED_PROJECTS if seed.start and seed.end]
+    for row in await Project.select(Project.id).where(Project.code_key.is_in(keys)):
+        await generate_periods(row["id"])
 
 
 async def _organisation(org: Org) -> int:

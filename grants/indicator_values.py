@@ -129,17 +129,16 @@ async def create_indicator(
         async with write_transaction():
             project = await _project(project_id)
             principal.require(Action.EDIT_INDICATORS, project_id)
-            others = await Indicator.select(
-                Indicator.id, Indicator.code, Indicator.position
-            ).where(Indicator.project == project_id)
+            others = await Indicator.select(Indicator.id, Indicator.code, Indicator.position).where(
+                Indicator.project == project_id
+            )
             values, milestones = _check_indicator(data, project, others, None, False)
             position = max((other["position"] for other in others), default=-1) + 1
-            row = (
-                await Indicator.insert(
-                    Indicator(project=project_id, position=position, **values)
-                ).returning(*Indicator.all_columns())
-            )[0]
-            await _save_milestones(row["id"], milestones)
+            new_id = (
+                await Indicator.insert(Indicator(project=project_id, position=position, **values))
+            )[0]["id"]
+            row = await Indicator.select().where(Indicator.id == new_id).first()
+            await _save_milestones(new_id, milestones)
             detail = _detail(row, milestones)
             await audit.record(
                 "create",
@@ -279,7 +278,9 @@ async def _save_milestones(indicator_id: int, milestones: list[MilestoneRow]) ->
     if milestones:
         await Milestone.insert(
             *(
-                Milestone(indicator=indicator_id, due_date=m.due_date, value_hundredths=m.value_hundredths)
+                Milestone(
+                    indicator=indicator_id, due_date=m.due_date, value_hundredths=m.value_hundredths
+                )
                 for m in milestones
             )
         )
@@ -471,9 +472,7 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
     return _entry(new, indicator)
 
 
-async def entry_history(
-    principal: Principal, indicator_id: int, period_id: int
-) -> list[EntryRow]:
+async def entry_history(principal: Principal, indicator_id: int, period_id: int) -> list[EntryRow]:
     """Every entry of the indicator in the period, newest first: the current one and those it
     superseded."""
     indicator = await (
@@ -794,14 +793,7 @@ def _running(aggregation: str, entries: list[dict | None]) -> list[_ToDate]:
 def _add(aggregation: str, before: _ToDate, entry: dict) -> _ToDate:
     if aggregation == Aggregation.CUMULATIVE:
         return _ToDate(value=entry["value_hundredths"], breakdown=entry["breakdown"])
-    breakdown = {
-        dimension: {
-            category: before.breakdown.get(dimension, {}).get(category, 0)
-            + entry["breakdown"].get(dimension, {}).get(category, 0)
-            for category in {*before.breakdown.get(dimension, {}), *categories}
-        }
-        for dimension, categories in (before.breakdown | entry["breakdown"]).items()
-    }
+    breakdown = _merged(before.breakdown, entry["breakdown"])
     if aggregation == Aggregation.PERCENTAGE:
         numerator = (before.numerator or 0) + entry["numerator_hundredths"]
         denominator = (before.denominator or 0) + entry["denominator_hundredths"]
@@ -810,8 +802,24 @@ def _add(aggregation: str, before: _ToDate, entry: dict) -> _ToDate:
     return _ToDate((before.value or 0) + entry["value_hundredths"], breakdown=breakdown)
 
 
+def _merged(
+    one: dict[str, dict[str, int]], other: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    """Two breakdowns added up category by category."""
+    return {
+        dimension: {
+            category: one.get(dimension, {}).get(category, 0)
+            + other.get(dimension, {}).get(category, 0)
+            for category in {*one.get(dimension, {}), *other.get(dimension, {})}
+        }
+        for dimension in {*one, *other}
+    }
+
+
 def _breakdown_totals(indicator: dict, to_date: _ToDate) -> list[BreakdownTotal]:
-    total = to_date.numerator if indicator["aggregation"] == Aggregation.PERCENTAGE else to_date.value
+    total = (
+        to_date.numerator if indicator["aggregation"] == Aggregation.PERCENTAGE else to_date.value
+    )
     totals = []
     for dimension in _dimensions(indicator["breakdowns"]):
         given = to_date.breakdown.get(dimension, {})

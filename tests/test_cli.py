@@ -68,9 +68,9 @@ def test_user_add_refuses_unknown_project_and_writes_nothing(fresh_url):
         "--role", "viewer", "--project", "9.9.9/NOPE",
     )  # fmt: skip
     assert result.exit_code == 1
-    assert "Unknown project code '9.9.9/NOPE'" in result.output
+    assert "There is no project “9.9.9/NOPE”" in result.output
     token = grants(fresh_url, "token", "create", "x@tukums.lv")
-    assert "No user 'x@tukums.lv'" in token.output
+    assert "There is no user “x@tukums.lv”" in token.output
 
 
 def test_user_add_refuses_bad_input(fresh_url):

@@ -445,3 +445,43 @@ async def test_a_cancellation_keeps_the_row_out_of_the_list_but_in_the_history(d
     with pytest.raises(Refused) as excinfo:
         await cancel_expenditure(finance, row.id, "twice")
     assert excinfo.value.conflict
+
+
+async def declare(
+    project: int,
+    day: date,
+    amount: int,
+    eligible: int | None = None,
+    *,
+    count: int = 1,
+    category: str = "external_services",
+    partner: int | None = None,
+    vat: int = 0,
+) -> None:
+    """`count` current expenditures written straight to the table, for the reports' sums."""
+    last = await (
+        Expenditure.select(Expenditure.entry_no)
+        .where(Expenditure.project == project)
+        .order_by(Expenditure.entry_no, ascending=False)
+        .first()
+    )
+    start = (last["entry_no"] if last else 0) + 1
+    await Expenditure.insert(
+        *(
+            Expenditure(
+                project=project,
+                partner=partner,
+                entry_no=n,
+                spent_on=day,
+                amount=amount,
+                eligible_amount=amount if eligible is None else eligible,
+                vat=vat,
+                category=category,
+                supplier="SIA Test",
+                supplier_key="sia test",
+                invoice_number=f"T-{n}",
+                invoice_key=f"t-{n}",
+            )
+            for n in range(start, start + count)
+        )
+    )

@@ -1,0 +1,224 @@
+"""The co-financing check: declared costs split over the sources like the plan, on totals."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from grants.access import AccessDenied
+from grants.accounts import add_user, principal_for_user
+from grants.cofinancing import cofinancing
+from grants.errors import NotFound
+from grants.expenditures import (
+    ExpenditureInput,
+    cancel_expenditure,
+    edit_expenditure,
+    record_expenditure,
+)
+from grants.money import share_of
+from grants.tables.projects import Partner
+from grants.vocabulary import PeriodStatus, Role
+from tests.helpers import principal, project_id
+from tests.test_expenditures import CONNECTINGEN, FAMILIES, add_period, declare
+
+ESF, STATE, MUNICIPALITY = "ESF+", "Valsts budžets", "Tukuma novada pašvaldība"
+Q1 = (date(2026, 1, 1), date(2026, 3, 31))
+Q2 = (date(2026, 4, 1), date(2026, 6, 30))
+Q3 = (date(2026, 7, 1), date(2026, 9, 30))
+Q4 = (date(2026, 10, 1), date(2026, 12, 31))
+
+
+def by_source(result, field: str) -> dict:
+    return {s.source: getattr(s, field) for s in result.sources}
+
+
+async def quarters(project: int, *spans) -> list[int]:
+    return [await add_period(project, n, start, end) for n, (start, end) in enumerate(spans, 1)]
+
+
+@pytest.mark.parametrize(
+    ("count", "cents", "esf", "state"),
+    [
+        (200, 10, 1700, 300),  # 200 × 0,10: split the total, not each invoice
+        (1, 2000, 1700, 300),
+        (1, 101, 86, 15),  # 0,8585 → 0,86
+        (1, 3, 3, 0),  # 0,0255 → 0,03, the state budget takes what is left
+    ],
+)
+async def test_the_declared_total_splits_85_15_to_the_cent(demo, count, cents, esf, state):
+    project = await project_id(FAMILIES)
+    await declare(project, date(2026, 2, 1), cents, count=count)
+    result = await cofinancing(await principal(Role.FINANCE), project)
+    assert by_source(result, "to_date") == {ESF: esf, STATE: state, MUNICIPALITY: 0}
+    assert by_source(result, "this_period") == by_source(result, "to_date")
+    assert result.to_date.eligible == esf + state == count * cents
+    if count == 200:  # what splitting each invoice and adding up would have claimed
+        assert count * share_of(cents, 8500) == 1800
+
+
+async def test_the_ineligible_part_and_the_vat_fall_to_the_municipality(demo):
+    project = await project_id(FAMILIES)
+    await declare(project, date(2026, 2, 1), 12100, 10000, vat=2100)
+    result = await cofinancing(await principal(Role.VIEWER), project)
+    assert by_source(result, "to_date") == {ESF: 8500, STATE: 1500, MUNICIPALITY: 2100}
+    totals = result.to_date
+    assert (totals.amount, totals.eligible, totals.ineligible, totals.vat) == (
+        12100,
+        10000,
+        2100,
+        2100,
+    )
+    assert result.this_period == totals and result.period is None
+    assert by_source(result, "actual_share") == {
+        ESF: Decimal("85.0"),
+        STATE: Decimal("15.0"),
+        MUNICIPALITY: Decimal("100.0"),
+    }
+
+
+async def test_planned_remaining_and_absorption_per_source(demo):
+    project = await project_id(FAMILIES)
+    await declare(project, date(2026, 2, 1), 10_000_000)  # 100 000,00 eligible
+    result = await cofinancing(await principal(Role.FINANCE), project)
+    assert by_source(result, "planned") == {ESF: 25209167, STATE: 4448676, MUNICIPALITY: 7263600}
+    assert by_source(result, "rate_bp") == {ESF: 8500, STATE: 1500, MUNICIPALITY: 10000}
+    assert by_source(result, "planned_share") == {
+        ESF: Decimal("85.0"),
+        STATE: Decimal("15.0"),
+        MUNICIPALITY: Decimal("100.0"),
+    }
+    assert by_source(result, "to_date") == {ESF: 8_500_000, STATE: 1_500_000, MUNICIPALITY: 0}
+    assert by_source(result, "remaining") == {
+        ESF: 25209167 - 8_500_000,
+        STATE: 4448676 - 1_500_000,
+        MUNICIPALITY: 7263600,
+    }
+    assert by_source(result, "absorption") == {  # 33,718 %, 33,718 %, 0 %
+        ESF: Decimal("33.7"),
+        STATE: Decimal("33.7"),
+        MUNICIPALITY: Decimal("0.0"),
+    }
+    assert by_source(result, "actual_share")[MUNICIPALITY] is None  # nothing ineligible yet
+    assert not any(s.over_plan or s.drift for s in result.sources)
+    assert by_source(result, "by_periods") == {ESF: None, STATE: None, MUNICIPALITY: None}
+
+
+async def test_this_period_and_to_date_stop_at_the_periods_end(demo):
+    project = await project_id(FAMILIES)
+    first, second, _ = await quarters(project, Q1, Q2, Q3)
+    await declare(project, date(2026, 3, 31), 100_000)
+    await declare(project, date(2026, 4, 1), 50_000, 40_000)
+    await declare(project, date(2026, 7, 1), 20_000)  # after the period: not to date
+    finance = await principal(Role.FINANCE)
+
+    result = await cofinancing(finance, project, second)
+    assert (result.period.id, result.period.start_date) == (second, date(2026, 4, 1))
+    assert by_source(result, "this_period") == {ESF: 34_000, STATE: 6_000, MUNICIPALITY: 10_000}
+    assert by_source(result, "to_date") == {ESF: 119_000, STATE: 21_000, MUNICIPALITY: 10_000}
+    assert (result.this_period.amount, result.to_date.amount) == (50_000, 150_000)
+    assert (result.this_period.ineligible, result.to_date.eligible) == (10_000, 140_000)
+
+    result = await cofinancing(finance, project, first)
+    assert by_source(result, "this_period") == by_source(result, "to_date")
+    assert by_source(result, "to_date") == {ESF: 85_000, STATE: 15_000, MUNICIPALITY: 0}
+    everything = await cofinancing(finance, project)
+    assert everything.to_date.amount == everything.this_period.amount == 170_000
+
+
+async def test_connectingen_splits_80_20_on_tukums_partner_budget(demo):
+    finance = await principal(Role.FINANCE)
+    project = await project_id(CONNECTINGEN)
+    planning_region = (
+        await Partner.select(Partner.id)
+        .where((Partner.project == project) & (Partner.organisation.is_own == False))  # noqa: E712
+        .first()
+    )["id"]
+    typed = {"category": "staff", "supplier": "TNSD", "date": "30.06.2025"}
+    await record_expenditure(
+        finance, project, ExpenditureInput(amount="1 000,01", invoice_number="A-1", **typed)
+    )
+    await record_expenditure(
+        finance,
+        project,
+        ExpenditureInput(amount="500", invoice_number="A-2", partner_id=planning_region, **typed),
+    )  # another partner's cost is not on Tukums' budget
+    result = await cofinancing(finance, project)
+    assert by_source(result, "planned") == {"ERAF": 3868400, MUNICIPALITY: 967100}
+    assert by_source(result, "planned_share") == {
+        "ERAF": Decimal("80.0"),
+        MUNICIPALITY: Decimal("20.0"),
+    }
+    assert by_source(result, "to_date") == {"ERAF": 80001, MUNICIPALITY: 20000}
+    assert by_source(result, "actual_share") == {
+        "ERAF": Decimal("80.0"),
+        MUNICIPALITY: Decimal("20.0"),
+    }
+    assert by_source(result, "absorption") == {"ERAF": Decimal("2.1"), MUNICIPALITY: Decimal("2.1")}
+    assert result.to_date.eligible == 150001
+
+
+async def test_only_current_versions_count(demo):
+    finance = await principal(Role.FINANCE)
+    project = await project_id(FAMILIES)
+    typed = {"date": "01.02.2026", "category": "staff", "supplier": "SIA A"}
+    first = await record_expenditure(
+        finance, project, ExpenditureInput(amount="100", invoice_number="1", **typed)
+    )
+    await edit_expenditure(
+        finance, first.id, ExpenditureInput(amount="200", invoice_number="1", **typed), "fixed"
+    )
+    second = await record_expenditure(
+        finance, project, ExpenditureInput(amount="50", invoice_number="2", **typed)
+    )
+    await cancel_expenditure(finance, second.id, "not ours")
+    result = await cofinancing(finance, project)
+    assert by_source(result, "to_date") == {ESF: 17000, STATE: 3000, MUNICIPALITY: 0}
+
+
+async def test_over_plan_when_more_is_declared_than_planned(demo):
+    project = await project_id(FAMILIES)
+    await declare(project, date(2026, 2, 1), 30_000_000)  # 300 000,00 eligible
+    await declare(project, date(2026, 2, 2), 8_000_000, 0)  # 80 000,00 all ineligible
+    result = await cofinancing(await principal(Role.FINANCE), project)
+    assert by_source(result, "over_plan") == {ESF: True, STATE: True, MUNICIPALITY: True}
+    assert by_source(result, "remaining") == {
+        ESF: 25209167 - 25_500_000,
+        STATE: 4448676 - 4_500_000,
+        MUNICIPALITY: 7263600 - 8_000_000,
+    }
+    assert by_source(result, "absorption")[ESF] == Decimal("101.2")
+
+
+async def test_drift_when_the_periods_splits_add_up_to_more_than_a_cent_off(demo):
+    project = await project_id(FAMILIES)
+    periods = await quarters(project, Q1, Q2, Q3, Q4)
+    for start, _ in (Q1, Q2, Q3, Q4):
+        await declare(project, start, 3)  # each period: 0,03 ESF+, 0,00 state
+    finance = await principal(Role.FINANCE)
+
+    three = await cofinancing(finance, project, periods[2])  # 0,09: 0,08 + 0,01 to date
+    assert by_source(three, "by_periods") == {ESF: 9, STATE: 0, MUNICIPALITY: 0}
+    assert by_source(three, "to_date") == {ESF: 8, STATE: 1, MUNICIPALITY: 0}
+    assert not any(s.drift for s in three.sources)  # one cent is rounding
+
+    four = await cofinancing(finance, project, periods[3])  # 0,12: 0,10 + 0,02 to date
+    assert by_source(four, "by_periods") == {ESF: 12, STATE: 0, MUNICIPALITY: 0}
+    assert by_source(four, "to_date") == {ESF: 10, STATE: 2, MUNICIPALITY: 0}
+    assert by_source(four, "drift") == {ESF: True, STATE: True, MUNICIPALITY: False}
+    assert not any(s.over_plan for s in four.sources)
+
+
+async def test_readers_of_the_project_only(demo):
+    project = await project_id(FAMILIES)
+    for role in (Role.VIEWER, Role.COORDINATOR, Role.AUDITOR):
+        assert len((await cofinancing(await principal(role), project)).sources) == 3
+    elsewhere = await principal_for_user(
+        await add_user("finance@sif.demo", "sif-finance-2026", Role.FINANCE, ["4.4.1.1./002"])
+    )
+    with pytest.raises(AccessDenied):
+        await cofinancing(elsewhere, project)
+    other_period = await add_period(
+        await project_id(CONNECTINGEN), 1, date(2025, 4, 1), date(2025, 9, 30), PeriodStatus.DRAFT
+    )
+    with pytest.raises(NotFound):
+        await cofinancing(await principal(Role.ADMIN), project, other_period)
