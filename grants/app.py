@@ -20,6 +20,7 @@ from grants.access import AccessDenied
 from grants.controllers.account_pages import AccountPages
 from grants.controllers.api import ProjectApi
 from grants.controllers.auth import AuthController
+from grants.controllers.money_api import MoneyApi
 from grants.controllers.pages import PageController
 from grants.controllers.project_pages import ProjectPages
 from grants.errors import NotFound, Refused
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             AccountPages,
             AuthController,
             ProjectApi,
+            MoneyApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies={"principal": Provide(provide_principal)},

@@ -10,17 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from grants.access import Action, Principal
+from grants.access import Principal
 from grants.errors import NotFound
-from grants.expenditures import (
-    ExpenditureRow,
-    PeriodRef,
-    current_rows,
-    pick_period,
-    project_periods,
-)
+from grants.expenditures import ExpenditureRow, declared_expenditures, in_period
 from grants.funding_plan import PlanLine
 from grants.money import Share, allocate, percentage
+from grants.periods import PeriodRow
 from grants.projects import get_project
 from grants.vocabulary import FundingBase, FundingKind
 
@@ -61,7 +56,7 @@ class SourceSplit:
 @dataclass(frozen=True)
 class Cofinancing:
     project_id: int
-    period: PeriodRef | None  # None: the whole project, so this period = to date
+    period: PeriodRow | None  # None: the whole project, so this period = to date
     sources: list[SourceSplit]
     this_period: DeclaredTotals
     to_date: DeclaredTotals
@@ -116,20 +111,19 @@ def split(lines: Sequence[PlanLine], bases: dict[_BaseKey, int]) -> dict[int, in
     return amounts
 
 
-def _totals(rows: Iterable[ExpenditureRow]) -> DeclaredTotals:
-    rows = list(rows)
+def _totals(rows: Sequence[ExpenditureRow]) -> DeclaredTotals:
     amount = sum(r.amount for r in rows)
     eligible = sum(r.eligible_amount for r in rows)
     return DeclaredTotals(amount, eligible, amount - eligible, sum(r.vat for r in rows))
 
 
 def _summed_by_period(
-    lines: Sequence[PlanLine], rows: Sequence[ExpenditureRow], periods: Iterable[PeriodRef]
+    lines: Sequence[PlanLine], rows: Sequence[ExpenditureRow], periods: Iterable[PeriodRow]
 ) -> dict[int, int]:
     """Each line's splits of the periods' totals, added up: what the period reports claimed."""
     summed: dict[int, int] = defaultdict(int)
     for period in periods:
-        part = split(lines, declared_bases(r for r in rows if period.contains(r.spent_on)))
+        part = split(lines, declared_bases(r for r in rows if in_period(period, r.spent_on)))
         for line_id, amount in part.items():
             summed[line_id] += amount
     return summed
@@ -174,29 +168,29 @@ async def cofinancing(
     split with the sum of the splits of the project's periods up to then; a project without
     periods has nothing to compare.
     """
-    principal.require(Action.READ, project_id)
     project = await get_project(principal, project_id)
     if project is None:
         raise NotFound()
-    periods = await project_periods(project_id)
-    period = pick_period(periods, period_id)
-    rows = await current_rows(project_id, until=period.end_date if period else None)
-    in_period = [r for r in rows if period is None or period.contains(r.spent_on)]
-    counted = [p for p in periods if period is None or p.end_date <= period.end_date]
-
+    declared = await declared_expenditures(principal, project_id, period_id)
     lines = project.plan.lines
-    bases = declared_bases(rows)
-    this_period = split(lines, declared_bases(in_period))
+    bases = declared_bases(declared.to_date)
+    this_period = split(lines, declared_bases(declared.this_period))
     to_date = split(lines, bases)
-    by_periods = _summed_by_period(lines, rows, counted) if counted else {}
+    by_periods = _summed_by_period(lines, declared.to_date, declared.periods)
     sources = [
         _source(
             ln,
             this_period[ln.id],
             to_date[ln.id],
             bases.get(_key(ln), 0),
-            by_periods.get(ln.id, 0) if counted else None,
+            by_periods.get(ln.id, 0) if declared.periods else None,
         )
         for ln in lines
     ]
-    return Cofinancing(project_id, period, sources, _totals(in_period), _totals(rows))
+    return Cofinancing(
+        project_id,
+        declared.period,
+        sources,
+        _totals(declared.this_period),
+        _totals(declared.to_date),
+    )

@@ -18,20 +18,14 @@ from grants.dates import parse_date
 from grants.db import write_transaction
 from grants.errors import NotFound, Problem, Problems, Refused
 from grants.money import AmountError, cents_to_str, parse_amount, to_cents
+from grants.periods import PeriodRow, list_periods
 from grants.tables.attachments import Attachment
 from grants.tables.expenditures import Expenditure
 from grants.tables.funding import FundingLine
-from grants.tables.periods import ReportingPeriod
 from grants.tables.programmes import MeasureCostCategory
 from grants.tables.projects import Partner, Project
 from grants.translatable import N_
-from grants.vocabulary import (
-    LOCKED_PERIOD_STATUSES,
-    CostCategory,
-    FundingBase,
-    PeriodStatus,
-    RecordState,
-)
+from grants.vocabulary import CostCategory, FundingBase, PeriodStatus, RecordState
 
 _INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 
@@ -105,18 +99,6 @@ class ExpenditureRow:
     def ineligible_amount(self) -> int:
         """The part the municipality covers."""
         return self.amount - self.eligible_amount
-
-
-@dataclass(frozen=True)
-class PeriodRef:
-    id: int
-    number: int
-    start_date: date
-    end_date: date
-    status: PeriodStatus
-
-    def contains(self, day: date) -> bool:
-        return self.start_date <= day <= self.end_date
 
 
 def day_str(day: date) -> str:
@@ -227,29 +209,39 @@ async def expenditure_history(principal: Principal, expenditure_id: int) -> list
     return [_to_row(r) for r in rows]
 
 
-async def project_periods(project_id: int) -> list[PeriodRef]:
-    rows = await (
-        ReportingPeriod.select(
-            ReportingPeriod.id,
-            ReportingPeriod.number,
-            ReportingPeriod.start_date,
-            ReportingPeriod.end_date,
-            ReportingPeriod.status,
-        )
-        .where(ReportingPeriod.project == project_id)
-        .order_by(ReportingPeriod.start_date)
-    )
-    return [PeriodRef(**{**r, "status": PeriodStatus(r["status"])}) for r in rows]
+@dataclass(frozen=True)
+class Declared:
+    """The current expenditures a report counts: a period's and everything up to its end."""
+
+    period: PeriodRow | None  # None: the whole project
+    periods: list[PeriodRow]  # the project's periods up to the chosen one, by date
+    this_period: list[ExpenditureRow]
+    to_date: list[ExpenditureRow]
 
 
-def pick_period(periods: list[PeriodRef], period_id: int | None) -> PeriodRef | None:
-    """The chosen period among the project's; NotFound when it belongs to another project."""
+def in_period(period: PeriodRow, day: date) -> bool:
+    return period.start <= day <= period.end
+
+
+async def declared_expenditures(
+    principal: Principal, project_id: int, period_id: int | None = None
+) -> Declared:
+    """A period's current expenditures and those to date; without a period, all of them in
+    both. NotFound for a period of another project."""
+    periods = await list_periods(principal, project_id)
     if period_id is None:
-        return None
-    found = next((p for p in periods if p.id == period_id), None)
-    if found is None:
+        rows = await current_rows(project_id)
+        return Declared(None, periods, rows, rows)
+    period = next((p for p in periods if p.id == period_id), None)
+    if period is None:
         raise NotFound()
-    return found
+    rows = await current_rows(project_id, until=period.end)
+    return Declared(
+        period,
+        [p for p in periods if p.end <= period.end],
+        [r for r in rows if in_period(period, r.spent_on)],
+        rows,
+    )
 
 
 # Writing
@@ -265,10 +257,10 @@ class _Context:
     categories: frozenset[str]
     partner_ids: frozenset[int]
     default_partner_id: int | None
-    periods: list[PeriodRef]
+    periods: list[PeriodRow]
 
 
-async def _context(project_id: int) -> _Context:
+async def _context(principal: Principal, project_id: int) -> _Context:
     project = await (
         Project.select(Project.start_date, Project.end_date, Project.measure)
         .where(Project.id == project_id)
@@ -298,7 +290,7 @@ async def _context(project_id: int) -> _Context:
         partner_ids=frozenset(p["id"] for p in partners),
         # a plan on partner budgets only is split by partner, so the invoice must have one
         default_partner_id=own if bases == {FundingBase.PARTNER_BUDGET} else None,
-        periods=await project_periods(project_id),
+        periods=await list_periods(principal, project_id),
     )
 
 
@@ -327,18 +319,17 @@ def _text(problems: Problems, text: str | None, field: str, required: str | None
     if required and not value:
         problems.add(required, field)
     limit = _LIMITS.get(field)
-    if limit and max(len(value), len(invoice_key(value))) > limit:
+    if limit and max(len(value), len(invoice_key(value))) > limit:  # casefolding can lengthen
         problems.add(_TOO_LONG, field, max=limit)
     return value
 
 
-def _locked(ctx: _Context, day: date) -> Problem | None:
-    period = next(
-        (p for p in ctx.periods if p.contains(day) and p.status in LOCKED_PERIOD_STATUSES), None
-    )
+def _locked(periods: list[PeriodRow], day: date) -> Problem | None:
+    """A submitted or approved period's report was sent with the invoices dated in it."""
+    period = next((p for p in periods if p.locked and in_period(p, day)), None)
     if period is None:
         return None
-    params = {"start": day_str(period.start_date), "end": day_str(period.end_date)}
+    params = {"start": day_str(period.start), "end": day_str(period.end)}
     return Problem(_LOCKED[period.status], "date", params)
 
 
@@ -436,13 +427,13 @@ async def _checked(
         problems.add(_NOTE_REQUIRED, "note")
     values = _parse(ctx, data, problems)
     if values["attachment"] is not None and not await Attachment.exists().where(
-        Attachment.id == values["attachment"]
+        (Attachment.id == values["attachment"]) & (Attachment.project == ctx.project_id)
     ):
         problems.add(_ATTACHMENT_UNKNOWN, "attachment_id")
     days = [editing.spent_on] if editing else []
     if values["spent_on"] is not None:
         days.append(values["spent_on"])
-    for problem in (_locked(ctx, day) for day in days):
+    for problem in (_locked(ctx.periods, day) for day in days):
         if problem and problem not in conflicts.items:  # both days may be in one period
             conflicts.extend([problem])
     if values["supplier"] and values["invoice_number"]:
@@ -534,7 +525,7 @@ async def record_expenditure(
     """Add an invoice to the register as entry n+1, version 1."""
     principal.require(Action.RECORD_EXPENDITURE, project_id)
     async with write_transaction():
-        ctx = await _context(project_id)
+        ctx = await _context(principal, project_id)
         values = await _checked(ctx, data)
         last = await (
             Expenditure.select(Expenditure.entry_no)
@@ -570,7 +561,7 @@ async def edit_expenditure(
     note = (note or "").strip()
     async with write_transaction():
         old = await _current_for_change(principal, expenditure_id)
-        ctx = await _context(old.project_id)
+        ctx = await _context(principal, old.project_id)
         values = await _checked(ctx, data, editing=old, note=note)
         await _retire(old, RecordState.SUPERSEDED)
         row = await _insert(
@@ -604,11 +595,10 @@ async def cancel_expenditure(
     note = (note or "").strip()
     async with write_transaction():
         old = await _current_for_change(principal, expenditure_id)
-        ctx = await _context(old.project_id)
         problems = Problems()
         if not note:
             problems.add(_NOTE_REQUIRED, "note")
-        locked = _locked(ctx, old.spent_on)
+        locked = _locked(await list_periods(principal, old.project_id), old.spent_on)
         if problems or locked:
             raise Refused(problems.items + ([locked] if locked else []), conflict=bool(locked))
         await _retire(old, RecordState.CANCELLED, note)

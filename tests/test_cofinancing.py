@@ -7,7 +7,7 @@ import pytest
 
 from grants.access import AccessDenied
 from grants.accounts import add_user, principal_for_user
-from grants.cofinancing import cofinancing
+from grants.cofinancing import cofinancing, declared_bases, split
 from grants.errors import NotFound
 from grants.expenditures import (
     ExpenditureInput,
@@ -15,45 +15,78 @@ from grants.expenditures import (
     edit_expenditure,
     record_expenditure,
 )
+from grants.funding_plan import PlanLine
 from grants.money import share_of
+from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Partner
-from grants.vocabulary import PeriodStatus, Role
+from grants.vocabulary import FundingBase, FundingKind, Role
 from tests.helpers import principal, project_id
-from tests.test_expenditures import CONNECTINGEN, FAMILIES, add_period, declare
+from tests.test_expenditures import CONNECTINGEN, FAMILIES, declare, period_at
 
 ESF, STATE, MUNICIPALITY = "ESF+", "Valsts budžets", "Tukuma novada pašvaldība"
-Q1 = (date(2026, 1, 1), date(2026, 3, 31))
-Q2 = (date(2026, 4, 1), date(2026, 6, 30))
-Q3 = (date(2026, 7, 1), date(2026, 9, 30))
-Q4 = (date(2026, 10, 1), date(2026, 12, 31))
+Q1, Q2, Q3, Q4 = (date(2026, month, 1) for month in (1, 4, 7, 10))  # the demo's quarters
 
 
 def by_source(result, field: str) -> dict:
     return {s.source: getattr(s, field) for s in result.sources}
 
 
-async def quarters(project: int, *spans) -> list[int]:
-    return [await add_period(project, n, start, end) for n, (start, end) in enumerate(spans, 1)]
+async def test_200_invoices_of_ten_cents_split_exactly_like_one_of_20_euros(demo):
+    project = await project_id(FAMILIES)
+    await declare(project, Q1, 10, count=200)
+    await declare(project, Q2, 2000)
+    finance = await principal(Role.FINANCE)
+    first = await cofinancing(finance, project, await period_at(project, Q1))
+    second = await cofinancing(finance, project, await period_at(project, Q2))
+    assert by_source(first, "this_period") == {ESF: 1700, STATE: 300, MUNICIPALITY: 0}
+    assert by_source(second, "this_period") == by_source(first, "this_period")
+    assert by_source(second, "to_date") == {ESF: 3400, STATE: 600, MUNICIPALITY: 0}
+    assert 200 * share_of(10, 8500) == 1800  # what splitting each invoice would have claimed
 
 
 @pytest.mark.parametrize(
-    ("count", "cents", "esf", "state"),
+    ("cents", "esf", "state"),
     [
-        (200, 10, 1700, 300),  # 200 × 0,10: split the total, not each invoice
-        (1, 2000, 1700, 300),
-        (1, 101, 86, 15),  # 0,8585 → 0,86
-        (1, 3, 3, 0),  # 0,0255 → 0,03, the state budget takes what is left
+        (101, 86, 15),  # 0,8585 → 0,86
+        (3, 3, 0),  # 0,0255 → 0,03, and the state budget takes what is left
     ],
 )
-async def test_the_declared_total_splits_85_15_to_the_cent(demo, count, cents, esf, state):
+async def test_awkward_amounts_split_85_15_to_the_cent(demo, cents, esf, state):
     project = await project_id(FAMILIES)
-    await declare(project, date(2026, 2, 1), cents, count=count)
+    await declare(project, Q1, cents)
     result = await cofinancing(await principal(Role.FINANCE), project)
     assert by_source(result, "to_date") == {ESF: esf, STATE: state, MUNICIPALITY: 0}
     assert by_source(result, "this_period") == by_source(result, "to_date")
-    assert result.to_date.eligible == esf + state == count * cents
-    if count == 200:  # what splitting each invoice and adding up would have claimed
-        assert count * share_of(cents, 8500) == 1800
+
+
+def plan_line(id: int, **values) -> PlanLine:
+    """A line of a plan whose eligible base is 40 000,00."""
+    fields = {"rate_bp": None, "fixed_amount": None, "residual": False} | values
+    return PlanLine(
+        id=id,
+        source=f"line {id}",
+        kind=FundingKind.OTHER,
+        base=FundingBase.ELIGIBLE,
+        partner_id=None,
+        base_amount=4_000_000,
+        amount=None,
+        **fields,
+    )
+
+
+def test_a_fixed_plan_amount_takes_its_planned_share_of_the_declared_base():
+    lines = [
+        plan_line(1, fixed_amount=1_000_000),
+        plan_line(2, rate_bp=5000),
+        plan_line(3, residual=True),
+    ]
+    # 1 000,01 × 10 000,00 / 40 000,00 = 250,0025; × 50 % = 500,005
+    assert split(lines, declared_bases([])) == {1: 0, 2: 0, 3: 0}
+    assert split(lines, {(FundingBase.ELIGIBLE, None): 100_001}) == {
+        1: 25_000,
+        2: 50_001,
+        3: 25_000,
+    }
 
 
 async def test_the_ineligible_part_and_the_vat_fall_to_the_municipality(demo):
@@ -100,19 +133,24 @@ async def test_planned_remaining_and_absorption_per_source(demo):
     }
     assert by_source(result, "actual_share")[MUNICIPALITY] is None  # nothing ineligible yet
     assert not any(s.over_plan or s.drift for s in result.sources)
+    assert by_source(result, "by_periods") == by_source(result, "to_date")
+
+    await ReportingPeriod.delete().where(ReportingPeriod.project == project)
+    result = await cofinancing(await principal(Role.FINANCE), project)
     assert by_source(result, "by_periods") == {ESF: None, STATE: None, MUNICIPALITY: None}
+    assert not any(s.drift for s in result.sources)  # nothing to compare with
 
 
 async def test_this_period_and_to_date_stop_at_the_periods_end(demo):
     project = await project_id(FAMILIES)
-    first, second, _ = await quarters(project, Q1, Q2, Q3)
+    first, second = await period_at(project, Q1), await period_at(project, Q2)
     await declare(project, date(2026, 3, 31), 100_000)
     await declare(project, date(2026, 4, 1), 50_000, 40_000)
     await declare(project, date(2026, 7, 1), 20_000)  # after the period: not to date
     finance = await principal(Role.FINANCE)
 
     result = await cofinancing(finance, project, second)
-    assert (result.period.id, result.period.start_date) == (second, date(2026, 4, 1))
+    assert (result.period.id, result.period.start) == (second, date(2026, 4, 1))
     assert by_source(result, "this_period") == {ESF: 34_000, STATE: 6_000, MUNICIPALITY: 10_000}
     assert by_source(result, "to_date") == {ESF: 119_000, STATE: 21_000, MUNICIPALITY: 10_000}
     assert (result.this_period.amount, result.to_date.amount) == (50_000, 150_000)
@@ -191,8 +229,8 @@ async def test_over_plan_when_more_is_declared_than_planned(demo):
 
 async def test_drift_when_the_periods_splits_add_up_to_more_than_a_cent_off(demo):
     project = await project_id(FAMILIES)
-    periods = await quarters(project, Q1, Q2, Q3, Q4)
-    for start, _ in (Q1, Q2, Q3, Q4):
+    periods = [await period_at(project, start) for start in (Q1, Q2, Q3, Q4)]
+    for start in (Q1, Q2, Q3, Q4):
         await declare(project, start, 3)  # each period: 0,03 ESF+, 0,00 state
     finance = await principal(Role.FINANCE)
 
@@ -217,8 +255,6 @@ async def test_readers_of_the_project_only(demo):
     )
     with pytest.raises(AccessDenied):
         await cofinancing(elsewhere, project)
-    other_period = await add_period(
-        await project_id(CONNECTINGEN), 1, date(2025, 4, 1), date(2025, 9, 30), PeriodStatus.DRAFT
-    )
+    other_period = await period_at(await project_id(CONNECTINGEN), date(2025, 4, 1))
     with pytest.raises(NotFound):
         await cofinancing(await principal(Role.ADMIN), project, other_period)

@@ -2,7 +2,7 @@
 write, and how edits and cancellations keep every version."""
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -47,18 +47,22 @@ def invoice(**changes) -> ExpenditureInput:
     return ExpenditureInput(**(typed | changes))
 
 
-async def add_period(
-    project: int, number: int, start: date, end: date, status=PeriodStatus.DRAFT
-) -> int:
-    period = ReportingPeriod(
-        project=project,
-        number=number,
-        start_date=start,
-        end_date=end,
-        deadline=end + timedelta(days=20),
-        status=status,
+async def period_at(project: int, day: date, status: PeriodStatus | None = None) -> int:
+    """The id of the project's demo period that `day` falls in, set to `status` if given."""
+    period = await (
+        ReportingPeriod.select(ReportingPeriod.id)
+        .where(
+            (ReportingPeriod.project == project)
+            & (ReportingPeriod.start_date <= day)
+            & (ReportingPeriod.end_date >= day)
+        )
+        .first()
     )
-    return (await ReportingPeriod.insert(period))[0]["id"]
+    if status is not None:
+        await ReportingPeriod.update({ReportingPeriod.status: status}).where(
+            ReportingPeriod.id == period["id"]
+        )
+    return period["id"]
 
 
 async def written() -> tuple[int, int]:
@@ -143,28 +147,31 @@ async def test_everything_wrong_is_refused_at_once_and_nothing_is_written(demo):
                 payment_date="yesterday",
                 evidence_ref="x" * 256,
                 partner_id=999_999,
+                attachment_id=999_999,
             ),
         )
     assert not excinfo.value.conflict
-    assert [(field, message.split("%")[0][:12]) for field, message, _ in problems(excinfo)] == [
-        ("date", "“"),
-        ("amount", "“"),
-        ("eligible_amount", "“"),
-        ("vat", "“"),
-        ("category", "“"),
-        ("supplier", "Enter the su"),
-        ("invoice_number", "Enter the in"),
-        ("payment_date", "“"),
-        ("evidence_ref", "Write at mos"),
-        ("partner_id", "This partner"),
+    assert [(p.field, p.english()) for p in excinfo.value.problems] == [
+        ("date", "“31.02.2026” is not a date: write 15.03.2026 or 2026-03-15."),
+        (
+            "amount",
+            "“20 6107” is grouped wrongly: each group after a thousands separator must have "
+            "exactly three digits, and the first group at most three.",
+        ),
+        ("eligible_amount", "“-5” is negative; a negative amount is not allowed here."),
+        (
+            "vat",
+            "“1,234” is ambiguous: the comma or point could separate thousands or decimals. "
+            "Write 1234 for a whole amount, or at most two decimals, e.g. 1,23.",
+        ),
+        ("category", "“food” is not a cost category of this project."),
+        ("supplier", "Enter the supplier."),
+        ("invoice_number", "Enter the invoice number."),
+        ("payment_date", "“yesterday” is not a date: write 15.03.2026 or 2026-03-15."),
+        ("evidence_ref", "Write at most 255 characters."),
+        ("partner_id", "This partner does not take part in the project."),
+        ("attachment_id", "The attached file does not exist."),
     ]
-    english = [p.english() for p in excinfo.value.problems]
-    assert english[0] == "“31.02.2026” is not a date: write 15.03.2026 or 2026-03-15."
-    assert english[1].startswith("“20 6107” is grouped wrongly")
-    assert english[2] == "“-5” is negative; a negative amount is not allowed here."
-    assert english[3].startswith("“1,234” is ambiguous")
-    assert english[4] == "“food” is not a cost category of this project."
-    assert english[8] == "Write at most 255 characters."
     assert await written() == before
 
 
@@ -226,9 +233,9 @@ async def test_the_measures_own_categories_are_accepted_besides_the_standard_six
 async def test_an_invoice_in_a_submitted_or_approved_period_is_a_conflict(demo):
     finance = await principal(Role.FINANCE)
     project = await project_id(FAMILIES)
-    await add_period(project, 1, date(2026, 1, 1), date(2026, 3, 31), PeriodStatus.SUBMITTED)
-    await add_period(project, 2, date(2026, 4, 1), date(2026, 6, 30), PeriodStatus.APPROVED)
-    await add_period(project, 3, date(2026, 7, 1), date(2026, 9, 30), PeriodStatus.RETURNED)
+    await period_at(project, date(2026, 1, 1), PeriodStatus.SUBMITTED)
+    await period_at(project, date(2026, 4, 1), PeriodStatus.APPROVED)
+    await period_at(project, date(2026, 7, 1), PeriodStatus.RETURNED)
     before = await written()
     for day, status in (("15.03.2026", "submitted"), ("01.04.2026", "approved")):
         with pytest.raises(Refused) as excinfo:
@@ -291,7 +298,9 @@ async def test_a_unique_index_violation_from_a_concurrent_writer_is_a_conflict(d
     with pytest.raises(Refused) as excinfo:
         await record_expenditure(finance, project, invoice())
     assert excinfo.value.conflict
-    assert excinfo.value.problems[0].message.startswith("Someone else changed")
+    assert problems(excinfo) == [
+        (None, "Someone else changed the expenditures at the same time; please try again.", {})
+    ]
     assert await written() == before
 
 
@@ -385,9 +394,9 @@ async def test_an_edit_needs_a_reason_a_current_row_and_a_free_invoice_number(de
     with pytest.raises(Refused) as excinfo:
         await edit_expenditure(finance, first.id, invoice(invoice_number="br-002"), " ")
     assert excinfo.value.conflict
-    assert [(f, m.split(" ")[0]) for f, m, _ in problems(excinfo)] == [
-        ("note", "Give"),
-        ("invoice_number", "Invoice"),
+    assert [(p.field, p.english()) for p in excinfo.value.problems] == [
+        ("note", "Give the reason for the change."),
+        ("invoice_number", 'Invoice br-002 from SIA "Birojs" is already recorded as entry 2.'),
     ]
     assert await written() == before
 
@@ -395,17 +404,16 @@ async def test_an_edit_needs_a_reason_a_current_row_and_a_free_invoice_number(de
     with pytest.raises(Refused) as excinfo:
         await edit_expenditure(finance, first.id, invoice(vat="1"), "again on the old version")
     assert excinfo.value.conflict
-    assert excinfo.value.problems[0].message.startswith("This expenditure was changed")
+    assert problems(excinfo) == [
+        (None, "This expenditure was changed or cancelled meanwhile; open its current version.", {})
+    ]
 
 
 async def test_a_row_in_a_locked_period_can_be_neither_edited_nor_moved_nor_cancelled(demo):
     finance = await principal(Role.FINANCE)
     project = await project_id(FAMILIES)
     row = await record_expenditure(finance, project, invoice())
-    locked = await add_period(project, 1, date(2026, 1, 1), date(2026, 3, 31))
-    await ReportingPeriod.update({ReportingPeriod.status: PeriodStatus.SUBMITTED}).where(
-        ReportingPeriod.id == locked
-    )
+    await period_at(project, row.spent_on, PeriodStatus.SUBMITTED)
     before = await written()
     with pytest.raises(Refused) as excinfo:
         await edit_expenditure(finance, row.id, invoice(date="01.05.2026"), "moved to Q2")
