@@ -771,13 +771,21 @@ def _progress(
         to_date=to_date.value,
         numerator_to_date=to_date.numerator,
         denominator_to_date=to_date.denominator,
-        percent_of_target=(
-            percentage(to_date.value, target) if target and to_date.value is not None else None
-        ),
+        percent_of_target=_of_target(to_date, target),
         breakdown=_breakdown_totals(indicator, to_date) if counted else [],
         milestone=next((m for m in reversed(milestones) if until and m.due_date <= until), None),
         series=[(p["end_date"], r.value) for p, r in zip(periods, running, strict=True)],
     )
+
+
+def _of_target(to_date: _ToDate, target: int | None) -> Decimal | None:
+    """% of target, one decimal, half-up; a percentage's straight from Σnum / Σden, so the
+    to-date percentage is not rounded twice."""
+    if not target or to_date.value is None:
+        return None
+    if to_date.numerator is not None:
+        return percentage(to_date.numerator * 10_000, to_date.denominator * target)
+    return percentage(to_date.value, target)
 
 
 def _running(aggregation: str, entries: list[dict | None]) -> list[_ToDate]:

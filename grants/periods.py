@@ -192,8 +192,8 @@ async def generate_periods(project_id: int, *, actor: Principal | None = None) -
         due_days = await _report_due_days(project["measure"])
         wanted = _plan(project, [p for p in existing if p["id"] in kept_ids], due_days)
         fresh = [p for p in existing if p["id"] not in kept_ids]
-        present = {_as_planned(p) for p in fresh}
-        to_delete = [p for p in fresh if _as_planned(p) not in set(wanted)]
+        present, wanted_set = {_as_planned(p) for p in fresh}, set(wanted)
+        to_delete = [p for p in fresh if _as_planned(p) not in wanted_set]
         to_create = [p for p in wanted if p not in present]
         if to_delete:
             await ReportingPeriod.delete().where(

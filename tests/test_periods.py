@@ -38,7 +38,23 @@ def d(text: str) -> date:
 
 
 def spans(rows) -> list[tuple[int, str, str, str]]:
-    return [(r.number, r.start.isoformat(), r.end.isoformat(), r.deadline.isoformat()) for r in rows]
+    return [
+        (r.number, r.start.isoformat(), r.end.isoformat(), r.deadline.isoformat()) for r in rows
+    ]
+
+
+def count_queries(monkeypatch) -> list:
+    """Every query the engine runs from now on, to show there is none per row."""
+    engine_class = type(ReportingPeriod._meta.db)
+    original = engine_class.run_querystring
+    queries: list = []
+
+    async def counting(self, querystring, *args, **kwargs):
+        queries.append(querystring)
+        return await original(self, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counting)
+    return queries
 
 
 async def periods_of(code: str) -> list:
@@ -144,7 +160,8 @@ async def test_generating_is_audited_once_per_project_as_the_system(demo):
     )
     assert len(events) == 3
     assert {e["actor"] for e in events} == {"system"}
-    families = next(e for e in events if e["project"] == await project_id(FAMILIES))
+    pid = await project_id(FAMILIES)
+    families = next(e for e in events if e["project"] == pid)
     assert '"start": "2026-01-01"' in families["after"]
 
 
@@ -179,23 +196,40 @@ async def test_a_new_rhythm_replaces_fresh_drafts_and_keeps_everything_else(demo
     await IndicatorEntry.insert(
         IndicatorEntry(indicator=r1["id"], period=p4.id, value_hundredths=100)
     )  # a draft with values
-    await Project.update({Project.reporting: ReportingRhythm.HALF_YEARLY}).where(
-        Project.id == pid
-    )
-    assert await generate_periods(pid) == 3
+    await Project.update({Project.reporting: ReportingRhythm.HALF_YEARLY}).where(Project.id == pid)
+    assert await generate_periods(pid) == 2
     rows = await periods_of(FAMILIES)
     assert spans(rows) == [
         (1, "2026-01-01", "2026-03-31", "2026-04-20"),
         (2, "2026-04-01", "2026-06-30", "2026-07-20"),
-        (5, "2026-07-01", "2026-09-30", "2026-10-20"),  # the half-year around the kept Q4
+        (3, "2026-07-01", "2026-09-30", "2026-10-20"),  # what the half-year leaves around Q4
         (4, "2026-10-01", "2026-12-31", "2027-01-20"),
-        (6, "2027-01-01", "2027-06-30", "2027-07-20"),
-        (7, "2027-07-01", "2027-12-31", "2028-01-20"),
+        (5, "2027-01-01", "2027-06-30", "2027-07-20"),
+        (6, "2027-07-01", "2027-12-31", "2028-01-20"),
     ]
-    assert [r.id for r in rows if r.number in (1, 2, 4)] == [p1.id, p2.id, p4.id]
-    assert rows[0].status == PeriodStatus.SUBMITTED
-    assert p3.id not in [r.id for r in rows]
+    assert [r.id for r in rows[:4]] == [p1.id, p2.id, p3.id, p4.id]  # Q3 fits as it is
+    assert [r.status for r in rows[:2]] == [PeriodStatus.SUBMITTED, PeriodStatus.DRAFT]
     assert await generate_periods(pid) == 0
+
+
+async def test_kept_periods_keep_their_numbers_and_new_ones_fill_the_gaps(demo):
+    pid = await project_id(FAMILIES)
+    admin = await principal(Role.ADMIN)
+    p1 = (await periods_of(FAMILIES))[0]
+    await submit(admin, p1.id)
+    await Project.update(
+        {Project.start_date: d("2025-11-01"), Project.reporting: ReportingRhythm.HALF_YEARLY}
+    ).where(Project.id == pid)
+    assert await generate_periods(pid) == 6
+    assert spans(await periods_of(FAMILIES)) == [
+        (2, "2025-11-01", "2025-12-31", "2026-01-20"),  # before the submitted period
+        (1, "2026-01-01", "2026-03-31", "2026-04-20"),
+        (3, "2026-04-01", "2026-04-30", "2026-05-20"),
+        (4, "2026-05-01", "2026-10-31", "2026-11-20"),
+        (5, "2026-11-01", "2027-04-30", "2027-05-20"),
+        (6, "2027-05-01", "2027-10-31", "2027-11-20"),
+        (7, "2027-11-01", "2027-12-31", "2028-01-20"),
+    ]
 
 
 async def test_a_changed_report_deadline_moves_the_fresh_drafts_only(demo):
@@ -284,15 +318,7 @@ async def test_next_deadline_is_the_first_period_not_yet_approved(demo):
 
 async def test_next_deadlines_is_one_query_for_any_number_of_projects(demo, monkeypatch):
     ids = [await project_id(code) for code in (FAMILIES, CONNECTINGEN, PROTI)]
-    engine = ReportingPeriod._meta.db
-    queries = []
-    original = engine.run_querystring
-
-    async def counting(*args, **kwargs):
-        queries.append(args[0])
-        return await original(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "run_querystring", counting)
+    queries = count_queries(monkeypatch)
     assert len(await next_deadlines(ids)) == 3
     assert len(queries) == 1
 
@@ -308,7 +334,10 @@ async def test_submit_approve_return_reopen_round_trip_with_audit(demo):
     submitted = await submit(coordinator, p1.id)
     assert (submitted.status, submitted.locked) == (PeriodStatus.SUBMITTED, True)
     returned = await return_period(admin, p1.id, "  Evidence for R1 is missing  ")
-    assert (returned.status, returned.status_note) == (PeriodStatus.RETURNED, "Evidence for R1 is missing")
+    assert (returned.status, returned.status_note) == (
+        PeriodStatus.RETURNED,
+        "Evidence for R1 is missing",
+    )
     assert (await submit(coordinator, p1.id)).status_note == ""
     assert (await approve(admin, p1.id)).status == PeriodStatus.APPROVED
     reopened = await reopen(admin, p1.id, "Funder asked for a correction")
@@ -318,10 +347,20 @@ async def test_submit_approve_return_reopen_round_trip_with_audit(demo):
     events = await status_events()
     assert [(e["before"], e["after"], e["note"], e["actor"]) for e in events] == [
         ('{"status": "draft"}', '{"status": "submitted"}', "", coordinator.email),
-        ('{"status": "submitted"}', '{"status": "returned"}', "Evidence for R1 is missing", admin.email),
+        (
+            '{"status": "submitted"}',
+            '{"status": "returned"}',
+            "Evidence for R1 is missing",
+            admin.email,
+        ),
         ('{"status": "returned"}', '{"status": "submitted"}', "", coordinator.email),
         ('{"status": "submitted"}', '{"status": "approved"}', "", admin.email),
-        ('{"status": "approved"}', '{"status": "draft"}', "Funder asked for a correction", admin.email),
+        (
+            '{"status": "approved"}',
+            '{"status": "draft"}',
+            "Funder asked for a correction",
+            admin.email,
+        ),
     ]
     assert {e["entity_id"] for e in events} == {p1.id}
     assert {e["project"] for e in events} == {await project_id(FAMILIES)}
