@@ -23,6 +23,7 @@ from grants.controllers.auth import AuthController
 from grants.controllers.money_api import MoneyApi
 from grants.controllers.pages import PageController
 from grants.controllers.project_pages import ProjectPages
+from grants.controllers.results_api import ResultsApi
 from grants.errors import NotFound, Refused
 from grants.session_store import DatabaseStore
 from grants.settings import Settings
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             AuthController,
             ProjectApi,
             MoneyApi,
+            ResultsApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies={"principal": Provide(provide_principal)},

@@ -516,7 +516,7 @@ async def _check_entry(indicator: dict, period: dict | None, data: EntryInput) -
     breakdown = _check_breakdown(problems, data.breakdown, _dimensions(indicator["breakdowns"]))
     evidence_ref = _text(problems, data.evidence_ref, "evidence_ref")
     if data.attachment_id is not None and not await Attachment.exists().where(
-        Attachment.id == data.attachment_id
+        (Attachment.id == data.attachment_id) & (Attachment.project == indicator["project"])
     ):
         problems.add(_ATTACHMENT_UNKNOWN, "attachment_id")
     problems.raise_if_any(conflict=locked)

@@ -17,6 +17,7 @@ from grants.money import (
     rate_to_str,
     to_cents,
 )
+from grants.periods import generate_periods
 from grants.projects import normalise_code
 from grants.tables.funding import FundingLine
 from grants.tables.programmes import Measure
@@ -269,6 +270,7 @@ async def create_project(principal: Principal, data: ProjectInput) -> int:
             )
         project_id = (await Project.insert(Project(**checked.values)))[0]["id"]
         await _replace_funding(project_id, checked.lines or [])
+        await generate_periods(project_id, actor=principal)
         await audit.record(
             "create",
             "project",
@@ -310,6 +312,8 @@ async def update_project(principal: Principal, project_id: int, data: ProjectInp
             )
         if new_lines is not None:
             await _replace_funding(project_id, new_lines)
+        if changes.keys() & {"start_date", "end_date", "reporting"}:
+            await generate_periods(project_id, actor=principal)
         await audit.record(
             "update",
             "project",

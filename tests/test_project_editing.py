@@ -198,3 +198,27 @@ async def test_viewers_do_not_read_the_audit_trail(demo, client):
         f"/api/v1/projects/{pid}/audit", headers=await api_headers(Role.VIEWER)
     )
     assert response.status_code == 403
+
+
+async def test_periods_follow_the_project_dates_and_rhythm(demo, client):
+    headers = await api_headers(Role.ADMIN)
+    created = (await client.post("/api/v1/projects", json=NEW, headers=headers)).json()
+    periods = (
+        await client.get(f"/api/v1/projects/{created['id']}/periods", headers=headers)
+    ).json()
+    assert [(p["start"], p["end"], p["deadline"]) for p in periods] == [
+        ("2026-02-01", "2026-04-30", "2026-05-20"),
+        ("2026-05-01", "2026-07-31", "2026-08-20"),
+        ("2026-08-01", "2026-10-31", "2026-11-20"),
+        ("2026-11-01", "2027-01-31", "2027-02-20"),
+    ]
+    await client.patch(
+        f"/api/v1/projects/{created['id']}", json={"reporting": "half-yearly"}, headers=headers
+    )
+    periods = (
+        await client.get(f"/api/v1/projects/{created['id']}/periods", headers=headers)
+    ).json()
+    assert [(p["start"], p["end"]) for p in periods] == [
+        ("2026-02-01", "2026-07-31"),
+        ("2026-08-01", "2027-01-31"),
+    ]

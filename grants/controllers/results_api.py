@@ -1,0 +1,276 @@
+"""API for reporting periods and their workflow, indicators and their values."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from msgspec import Struct
+
+from grants.indicator_values import (
+    EntryInput,
+    EntryRow,
+    IndicatorDetail,
+    IndicatorInput,
+    IndicatorProgress,
+    create_indicator,
+    entry_history,
+    indicator_progress,
+    log_entry,
+)
+from grants.periods import PeriodRow, approve, list_periods, reopen, return_period, submit
+from grants.web import CurrentPrincipal
+
+
+def quantity(hundredths: int | None) -> str | None:
+    """Indicator figures without needless decimals: 1200 → "12", 250 → "2.5"."""
+    if hundredths is None:
+        return None
+    return format(Decimal(hundredths).scaleb(-2).normalize(), "f")
+
+
+class PeriodOut(Struct):
+    id: int
+    number: int
+    start: date
+    end: date
+    deadline: date
+    status: str
+    status_note: str
+    overdue: bool
+    locked: bool
+
+
+class ReasonIn(Struct):
+    reason: str
+
+
+class IndicatorIn(Struct):
+    """Figures as text ("12", "1 234,5"); `aggregation` sum | cumulative | percentage;
+    `breakdowns` from gender, age; milestones as {"date": "2026-12-31", "value": "6"}."""
+
+    code: str
+    name: str
+    name_en: str = ""
+    unit: str = ""
+    unit_en: str = ""
+    target: str | None = None
+    baseline: str | None = None
+    target_rule: str = "at_least"
+    aggregation: str = "sum"
+    vocabulary: str = "project"
+    kind: str = "output"
+    breakdowns: list[str] = []
+    milestones: list[dict[str, str]] = []
+    measured_after_end: bool = False
+
+
+class IndicatorOut(Struct):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    target: str | None
+    baseline: str | None
+    target_rule: str
+    aggregation: str
+    breakdowns: list[str]
+    milestones: list[dict[str, str | None]]
+
+
+class EntryIn(Struct):
+    """`value`, or `numerator` and `denominator` for a percentage indicator; `breakdown` such
+    as {"gender": {"women": "3", "men": "2", "non_binary": "0"}}."""
+
+    period_id: int
+    value: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    breakdown: dict[str, dict[str, str]] = {}
+    comment: str = ""
+    evidence_ref: str = ""
+    attachment_id: int | None = None
+
+
+class EntryOut(Struct):
+    id: int
+    indicator_id: int
+    period_id: int
+    state: str
+    value: str | None
+    numerator: str | None
+    denominator: str | None
+    breakdown: dict[str, dict[str, str | None]]
+    breakdown_complete: bool
+    comment: str
+    evidence_ref: str
+    created_by: str | None
+    created_at: datetime
+
+
+class BreakdownOut(Struct):
+    dimension: str
+    categories: dict[str, str | None]
+    total: str | None
+    difference: str | None
+    complete: bool
+
+
+class ProgressOut(Struct):
+    id: int
+    code: str
+    name: str
+    unit: str
+    aggregation: str
+    target: str | None
+    target_rule: str
+    previously: str | None
+    this_period: str | None
+    to_date: str | None
+    actual: str | None
+    percent_of_target: str | None
+    breakdown: list[BreakdownOut]
+
+
+def period_out(p: PeriodRow) -> PeriodOut:
+    return PeriodOut(
+        p.id, p.number, p.start, p.end, p.deadline, p.status, p.status_note, p.overdue, p.locked
+    )
+
+
+def indicator_out(i: IndicatorDetail) -> IndicatorOut:
+    return IndicatorOut(
+        id=i.id,
+        code=i.code,
+        name=i.name_lv,
+        name_en=i.name_en,
+        unit=i.unit_lv,
+        target=quantity(i.target_hundredths),
+        baseline=quantity(i.baseline_hundredths),
+        target_rule=i.target_rule,
+        aggregation=i.aggregation,
+        breakdowns=list(i.breakdowns),
+        milestones=[
+            {"date": m.due_date.isoformat(), "value": quantity(m.value_hundredths)}
+            for m in i.milestones
+        ],
+    )
+
+
+def entry_out(e: EntryRow) -> EntryOut:
+    return EntryOut(
+        id=e.id,
+        indicator_id=e.indicator_id,
+        period_id=e.period_id,
+        state=e.state,
+        value=quantity(e.value_hundredths),
+        numerator=quantity(e.numerator_hundredths),
+        denominator=quantity(e.denominator_hundredths),
+        breakdown={d: {c: quantity(v) for c, v in cats.items()} for d, cats in e.breakdown.items()},
+        breakdown_complete=e.breakdown_complete,
+        comment=e.comment,
+        evidence_ref=e.evidence_ref,
+        created_by=e.created_by_email,
+        created_at=e.created_at,
+    )
+
+
+def progress_out(p: IndicatorProgress) -> ProgressOut:
+    return ProgressOut(
+        id=p.indicator_id,
+        code=p.code,
+        name=p.name_lv,
+        unit=p.unit_lv,
+        aggregation=p.aggregation,
+        target=quantity(p.target_hundredths),
+        target_rule=p.target_rule,
+        previously=quantity(p.previously),
+        this_period=quantity(p.this_period),
+        to_date=quantity(p.to_date),
+        actual=quantity(p.to_date),
+        percent_of_target=None if p.percent_of_target is None else str(p.percent_of_target),
+        breakdown=[
+            BreakdownOut(
+                dimension=b.dimension,
+                categories={c: quantity(v) for c, v in b.categories.items()},
+                total=quantity(b.total),
+                difference=quantity(b.difference),
+                complete=b.complete,
+            )
+            for b in p.breakdown
+        ],
+    )
+
+
+class ResultsApi(Controller):
+    path = "/api/v1"
+    tags = ("periods and indicators",)
+
+    @get("/projects/{project_id:int}/periods")
+    async def periods(
+        self, principal: CurrentPrincipal, project_id: FromPath[int]
+    ) -> list[PeriodOut]:
+        """Reporting periods from the project's dates and rhythm, with deadlines and status."""
+        return [period_out(p) for p in await list_periods(principal, project_id)]
+
+    @post("/periods/{period_id:int}/submit", status_code=200)
+    async def submit(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:
+        return period_out(await submit(principal, period_id))
+
+    @post("/periods/{period_id:int}/approve", status_code=200)
+    async def approve(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:
+        """Approve a submitted period; it is then locked against every change."""
+        return period_out(await approve(principal, period_id))
+
+    @post("/periods/{period_id:int}/return", status_code=200)
+    async def return_(
+        self, principal: CurrentPrincipal, period_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> PeriodOut:
+        """Return a submitted period for correction, with a reason."""
+        return period_out(await return_period(principal, period_id, data.reason))
+
+    @post("/periods/{period_id:int}/reopen", status_code=200)
+    async def reopen(
+        self, principal: CurrentPrincipal, period_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> PeriodOut:
+        """Reopen an approved period (admin only), with a reason that is recorded."""
+        return period_out(await reopen(principal, period_id, data.reason))
+
+    @get("/projects/{project_id:int}/indicators")
+    async def indicators(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        period_id: FromQuery[int | None] = None,
+    ) -> list[ProgressOut]:
+        """Each indicator: target, previously reported, this period, to date (`actual`), % of
+        target and breakdowns, as of the period or over all periods."""
+        return [progress_out(p) for p in await indicator_progress(principal, project_id, period_id)]
+
+    @post("/projects/{project_id:int}/indicators")
+    async def create_indicator(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[IndicatorIn]
+    ) -> IndicatorOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__ if f != "milestones"}
+        milestones = [(m.get("date", ""), m.get("value", "")) for m in data.milestones]
+        created = await create_indicator(
+            principal, project_id, IndicatorInput(**fields, milestones=milestones)
+        )
+        return indicator_out(created)
+
+    @post("/indicators/{indicator_id:int}/entries")
+    async def log_entry(
+        self, principal: CurrentPrincipal, indicator_id: FromPath[int], data: JSONBody[EntryIn]
+    ) -> EntryOut:
+        """Log the value for a period; logging again for the period supersedes, keeping history.
+        A breakdown that does not add up is kept and flagged (`breakdown_complete`)."""
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        return entry_out(await log_entry(principal, indicator_id, EntryInput(**fields)))
+
+    @get("/indicators/{indicator_id:int}/entries")
+    async def entries(
+        self, principal: CurrentPrincipal, indicator_id: FromPath[int], period_id: FromQuery[int]
+    ) -> list[EntryOut]:
+        """Every value logged for the period, newest first (superseded ones included)."""
+        return [entry_out(e) for e in await entry_history(principal, indicator_id, period_id)]
