@@ -20,10 +20,12 @@ from grants.access import AccessDenied
 from grants.controllers.account_pages import AccountPages
 from grants.controllers.api import ProjectApi
 from grants.controllers.auth import AuthController
+from grants.controllers.expenditure_pages import ExpenditurePages
 from grants.controllers.money_api import MoneyApi
 from grants.controllers.pages import PageController
 from grants.controllers.project_pages import ProjectPages
 from grants.controllers.results_api import ResultsApi
+from grants.controllers.results_pages import ResultsPages
 from grants.errors import NotFound, Refused
 from grants.session_store import DatabaseStore
 from grants.settings import Settings
@@ -55,6 +57,10 @@ def _template_globals(engine: JinjaTemplateEngine) -> None:
         day=i18n.format_day,
         when=i18n.format_moment,
         quantity=i18n.format_hundredths,
+        quantity_input=i18n.quantity_input,
+        typed_money=i18n.typed_money,
+        typed_date=i18n.typed_date,
+        percent=i18n.format_percent,
         current_locale=i18n.current_locale,
     )
 
@@ -80,6 +86,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         route_handlers=[
             PageController,
             ProjectPages,
+            ResultsPages,
+            ExpenditurePages,
             AccountPages,
             AuthController,
             ProjectApi,

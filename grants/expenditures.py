@@ -260,6 +260,24 @@ class _Context:
     periods: list[PeriodRow]
 
 
+async def cost_categories(project_id: int) -> dict[str, tuple[str, str] | None]:
+    """The six standard categories (None: named by the catalogue) and the measure's own ones
+    with their Latvian and English names."""
+    extra = await MeasureCostCategory.select(
+        MeasureCostCategory.code, MeasureCostCategory.name_lv, MeasureCostCategory.name_en
+    ).where(
+        MeasureCostCategory.measure.id.is_in(
+            [
+                p["measure"]
+                for p in await Project.select(Project.measure).where(Project.id == project_id)
+            ]
+        )
+    )
+    return {c.value: None for c in CostCategory} | {
+        r["code"]: (r["name_lv"], r["name_en"]) for r in extra
+    }
+
+
 async def _context(principal: Principal, project_id: int) -> _Context:
     project = await (
         Project.select(Project.start_date, Project.end_date, Project.measure)
@@ -268,9 +286,6 @@ async def _context(principal: Principal, project_id: int) -> _Context:
     )
     if project is None:
         raise NotFound()
-    extra = await MeasureCostCategory.select(MeasureCostCategory.code).where(
-        MeasureCostCategory.measure == project["measure"]
-    )
     partners = await (
         Partner.select(Partner.id, Partner.organisation.is_own.as_alias("is_own"))
         .where(Partner.project == project_id)
@@ -286,7 +301,7 @@ async def _context(principal: Principal, project_id: int) -> _Context:
         project_id=project_id,
         start_date=project["start_date"],
         end_date=project["end_date"],
-        categories=frozenset([*CostCategory, *(r["code"] for r in extra)]),
+        categories=frozenset(await cost_categories(project_id)),
         partner_ids=frozenset(p["id"] for p in partners),
         # a plan on partner budgets only is split by partner, so the invoice must have one
         default_partner_id=own if bases == {FundingBase.PARTNER_BUDGET} else None,

@@ -97,6 +97,29 @@ def format_hundredths(value: int | None) -> str:
     return format_decimal(number, format="#,##0.##", locale=current_locale())
 
 
+def format_percent(value: Decimal | None) -> str:
+    """A percentage already rounded by the domain (one decimal), in the locale's style."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.0", locale=current_locale()) + "\u00a0%"
+
+
+def quantity_input(value: int | None) -> str:
+    """A figure in hundredths as a person would type it back into a form: 1250 → "12,5"."""
+    if value is None:
+        return ""
+    return format_decimal(Decimal(value) / 100, format="0.##", locale=current_locale())
+
+
+def typed_money(cents: int | None) -> str:
+    """An amount as a person would type it back into a form."""
+    return "" if cents is None else money.format_amount(cents, current_locale(), currency=False)
+
+
+def typed_date(day: date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
 def format_day(value: date | None) -> str:
     if value is None:
         return "—"
@@ -175,6 +198,31 @@ LABELS: dict[str, str] = {
     "update": N_("Changed"),
     "cancel": N_("Cancelled"),
     "status": N_("Status change"),
+    # cost categories
+    "staff": N_("Staff"),
+    "office_admin": N_("Office and administration"),
+    "travel": N_("Travel and accommodation"),
+    "external_services": N_("External expertise and services"),
+    "equipment": N_("Equipment"),
+    "infrastructure": N_("Infrastructure and works"),
+    # record states
+    "current": N_("Current"),
+    "superseded": N_("Superseded"),
+    "cancelled": N_("Cancelled"),
+    # period statuses
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "returned": N_("Returned for correction"),
+    # breakdowns
+    "gender": N_("Gender"),
+    "age": N_("Age at entry"),
+    "women": N_("Women"),
+    "men": N_("Men"),
+    "non_binary": N_("Non-binary"),
+    "under_18": N_("Under 18"),
+    "18_29": N_("18–29"),
+    "30_54": N_("30–54"),
+    "55_plus": N_("55 and over"),
     # reporting
     "quarterly": N_("Quarterly"),
     "half-yearly": N_("Half-yearly"),

@@ -98,6 +98,15 @@ def for_update(query: Select, *, strength: str = "UPDATE") -> Select:
     return query.lock_rows(strength, of=(query.table,))
 
 
+def default_period(periods: list[PeriodRow], today: date | None = None) -> PeriodRow | None:
+    """The period people are most likely working on: the one running today, else the last
+    one that has started, else the first."""
+    today = today or date.today()
+    started = [p for p in periods if p.start <= today]
+    running = [p for p in started if today <= p.end]
+    return (running or started[-1:] or periods[:1] or [None])[0]
+
+
 async def list_periods(
     principal: Principal, project_id: int, *, today: date | None = None
 ) -> list[PeriodRow]:

@@ -21,6 +21,11 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def is_htmx(request: Request) -> bool:
+    """An HTMX request wants a fragment of the page, not the whole page."""
+    return request.headers.get("hx-request") == "true"
+
+
 def choose_locale(request: Request) -> str:
     """The remembered choice (cookie); pages are Latvian unless switched, API clients may ask
     for English with Accept-Language."""

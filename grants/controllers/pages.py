@@ -3,10 +3,51 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from grants.access import Principal
 from grants.audit import project_audit
+from grants.charts import sparkline
+from grants.indicator_values import indicator_progress
+from grants.periods import default_period, list_periods, next_deadlines
 from grants.portfolio import SORT_KEYS, build_portfolio
 from grants.projects import get_project, list_projects
 from grants.web import CurrentPrincipal
+
+
+async def render_project(
+    principal: Principal,
+    project_id: int,
+    period_id: int | None = None,
+    *,
+    entry_errors: dict[int, dict] | None = None,
+    entry_values: dict[int, dict] | None = None,
+    period_error: str = "",
+    status_code: int = 200,
+) -> Template:
+    """The project page for a period: plan and checks, periods and their workflow, indicators."""
+    project = await get_project(principal, project_id)
+    if project is None:
+        raise NotFoundException()
+    periods = await list_periods(principal, project_id)
+    chosen = next((p for p in periods if p.id == period_id), None) or default_period(periods)
+    progress = await indicator_progress(principal, project_id, chosen.id if chosen else None)
+    return Template(
+        "project.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "periods": periods,
+            "period": chosen,
+            "progress": progress,
+            "charts": {
+                p.indicator_id: sparkline([v for _, v in p.series], p.target_hundredths)
+                for p in progress
+            },
+            "entry_errors": entry_errors or {},
+            "entry_values": entry_values or {},
+            "period_error": period_error,
+        },
+        status_code=status_code,
+    )
 
 
 class PageController(Controller):
@@ -22,8 +63,9 @@ class PageController(Controller):
         sort: FromQuery[str] = "code",
         dir: FromQuery[str] = "asc",
     ) -> Template:
+        projects = await list_projects(principal)
         portfolio = build_portfolio(
-            await list_projects(principal),
+            projects,
             programme=programme or None,
             measure=measure or None,
             status=status or None,
@@ -35,6 +77,7 @@ class PageController(Controller):
             context={
                 "principal": principal,
                 "portfolio": portfolio,
+                "deadlines": await next_deadlines([p.id for p in projects]),
                 "filters": {"programme": programme, "measure": measure, "status": status},
                 "sort": sort,
                 "dir": dir,
@@ -42,11 +85,13 @@ class PageController(Controller):
         )
 
     @get("/projects/{project_id:int}")
-    async def project(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
-        project = await get_project(principal, project_id)
-        if project is None:
-            raise NotFoundException()
-        return Template("project.html", context={"principal": principal, "project": project})
+    async def project(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        period: FromQuery[int | None] = None,
+    ) -> Template:
+        return await render_project(principal, project_id, period)
 
     @get("/projects/{project_id:int}/history")
     async def history(

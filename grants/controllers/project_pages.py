@@ -6,8 +6,8 @@ from litestar.response import Redirect, Template
 
 from grants.access import Action, Principal
 from grants.errors import NotFound, Refused
-from grants.i18n import label
-from grants.money import format_amount, rate_to_str
+from grants.i18n import label, typed_date, typed_money
+from grants.money import rate_to_str
 from grants.project_editing import FundingLineInput, ProjectInput, create_project, update_project
 from grants.projects import ProjectDetail, get_project, list_measures
 from grants.vocabulary import (
@@ -90,15 +90,6 @@ def _input(values: dict, lines: list[dict]) -> ProjectInput:
     return ProjectInput(**values, funding=funding)
 
 
-def _typed_money(cents: int | None) -> str:
-    """An amount as a Latvian user would type it, for prefilling a form."""
-    return "" if cents is None else format_amount(cents, "lv", currency=False)
-
-
-def _typed_date(day) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
 def _values_of(project: ProjectDetail) -> tuple[dict, list[dict]]:
     s = project.summary
     values = {
@@ -111,10 +102,10 @@ def _values_of(project: ProjectDetail) -> tuple[dict, list[dict]]:
         "amount_kind": s.amount_kind,
         "reporting": project.reporting,
         "note": project.note_lv,
-        "start_date": _typed_date(s.start_date),
-        "end_date": _typed_date(s.end_date),
-        "total_cost": _typed_money(s.total_cost),
-        "eligible_cost": _typed_money(s.eligible_cost),
+        "start_date": typed_date(s.start_date),
+        "end_date": typed_date(s.end_date),
+        "total_cost": typed_money(s.total_cost),
+        "eligible_cost": typed_money(s.eligible_cost),
     }
     lines = [
         {
@@ -123,7 +114,7 @@ def _values_of(project: ProjectDetail) -> tuple[dict, list[dict]]:
             "base": ln.base,
             "residual": ln.residual,
             "rate": "" if ln.rate_bp is None else rate_to_str(ln.rate_bp).replace(".", ","),
-            "amount": _typed_money(ln.fixed_amount),
+            "amount": typed_money(ln.fixed_amount),
             "partner_id": ln.partner_id or "",
         }
         for ln in project.plan.lines

@@ -1,0 +1,123 @@
+"""Page actions on results: log an indicator value (inline with HTMX), move a period along."""
+
+from litestar import Controller, Request, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from grants.charts import sparkline
+from grants.controllers.pages import render_project
+from grants.errors import Refused
+from grants.indicator_values import EntryInput, get_indicator, indicator_progress, log_entry
+from grants.periods import approve, get_period, reopen, return_period, submit
+from grants.translatable import N_
+from grants.web import CurrentPrincipal, form_errors, is_htmx, refused_body
+
+PERIOD_ACTIONS = {"submit", "approve", "return", "reopen"}
+
+
+def _entry_input(form) -> tuple[EntryInput, dict]:
+    """The entry as typed, and the same values for re-showing the form."""
+    values = {k: v for k, v in form.items() if k != "_csrf_token"}
+    breakdown: dict[str, dict[str, str]] = {}
+    for key, value in values.items():
+        if key.startswith("breakdown-") and value.strip():
+            _, dimension, category = key.split("-", 2)
+            breakdown.setdefault(dimension, {})[category] = value
+    entry = EntryInput(
+        period_id=int(values.get("period_id") or 0),
+        value=values.get("value") or None,
+        numerator=values.get("numerator") or None,
+        denominator=values.get("denominator") or None,
+        breakdown=breakdown,
+        comment=values.get("comment", ""),
+        evidence_ref=values.get("evidence_ref", ""),
+    )
+    return entry, values
+
+
+class ResultsPages(Controller):
+    include_in_schema = False
+
+    @post("/projects/{project_id:int}/indicators/{indicator_id:int}/entries")
+    async def log(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        indicator_id: FromPath[int],
+        request: Request,
+    ) -> Template | Redirect:
+        indicator = await get_indicator(principal, indicator_id)
+        entry, values = _entry_input(await request.form())
+        errors: dict = {}
+        try:
+            if indicator.project_id != project_id:
+                raise Refused.one(
+                    N_("Choose a reporting period of this project."), field="period_id"
+                )
+            await log_entry(principal, indicator_id, entry)
+        except Refused as refused:
+            errors = form_errors(refused)
+        if not is_htmx(request):
+            if errors:
+                return await render_project(
+                    principal,
+                    project_id,
+                    entry.period_id,
+                    entry_errors={indicator_id: errors},
+                    entry_values={indicator_id: values},
+                    status_code=400,
+                )
+            return Redirect(
+                f"/projects/{project_id}?period={entry.period_id}#indicator-{indicator_id}"
+            )
+        progress = await indicator_progress(principal, project_id, entry.period_id or None)
+        row = next(p for p in progress if p.indicator_id == indicator_id)
+        period = await get_period(principal, entry.period_id) if entry.period_id else None
+        return Template(
+            "partials/indicator.html",
+            context={
+                "principal": principal,
+                "project_id": project_id,
+                "p": row,
+                "period": period,
+                "chart": sparkline([v for _, v in row.series], row.target_hundredths),
+                "errors": errors,
+                "values": values if errors else {},
+                "saved": not errors,
+            },
+            status_code=422 if errors else 200,
+        )
+
+    @post("/periods/{period_id:int}/{action:str}")
+    async def period_action(
+        self,
+        principal: CurrentPrincipal,
+        period_id: FromPath[int],
+        action: FromPath[str],
+        request: Request,
+    ) -> Template | Redirect:
+        if action not in PERIOD_ACTIONS:
+            raise NotFoundException()
+        period = await get_period(principal, period_id)
+        reason = (await request.form()).get("reason", "")
+        try:
+            if action == "submit":
+                await submit(principal, period_id)
+            elif action == "approve":
+                await approve(principal, period_id)
+            elif action == "return":
+                await return_period(principal, period_id, reason)
+            elif action == "reopen":
+                await reopen(principal, period_id, reason)
+        except Refused as refused:
+            return await render_project(
+                principal,
+                period.project_id,
+                period_id,
+                period_error=refused_body(refused)["detail"],
+                status_code=409 if refused.conflict else 400,
+            )
+        return Redirect(
+            f"/projects/{period.project_id}?period={period_id}#periods", status_code=303
+        )

@@ -1,0 +1,145 @@
+"""The daily-work pages: expenditure register, co-financing, periods and indicator entry."""
+
+from grants.tables.expenditures import Expenditure
+from grants.tables.indicators import Indicator
+from grants.vocabulary import Role
+from tests.helpers import project_id, sign_in
+
+NBSP = "\u00a0"
+FAMILIES = "4.4.1.1./2/004"
+
+
+def eur(text: str) -> str:
+    return text.replace(" ", NBSP) + NBSP + "€"
+
+
+async def post(client, url: str, data: dict, **kwargs):
+    return await client.post(
+        url, data={"_csrf_token": client.cookies["grants_csrf"], **data}, **kwargs
+    )
+
+
+INVOICE = {
+    "date": "10.02.2026",
+    "amount": "1 234,50",
+    "eligible_amount": "1 000,00",
+    "vat": "214,25",
+    "category": "external_services",
+    "supplier": "SIA <Mācības>",
+    "invoice_number": "MA-17",
+}
+
+
+async def test_finance_records_an_invoice_inline_and_sees_the_split(demo, client):
+    pid = await project_id(FAMILIES)
+    await sign_in(client, Role.FINANCE)
+    response = await post(
+        client, f"/projects/{pid}/expenditures", INVOICE, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="register">')  # a fragment, not the whole page
+    assert eur("850,00") in response.text and eur("150,00") in response.text
+    assert "SIA &lt;Mācības&gt;" in response.text
+
+
+async def test_refused_invoice_keeps_what_was_typed(demo, client):
+    pid = await project_id(FAMILIES)
+    await sign_in(client, Role.FINANCE)
+    bad = INVOICE | {"amount": "6 492.5.00"}
+    response = await post(
+        client, f"/projects/{pid}/expenditures", bad, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    assert 'value="6 492.5.00"' in response.text and 'value="MA-17"' in response.text
+    assert "vairāk nekā vienu decimālatdalītāju" in response.text
+    assert await Expenditure.count() == 0
+    plain = await post(client, f"/projects/{pid}/expenditures", bad)
+    assert plain.status_code == 400 and "<html" in plain.text
+
+
+async def test_correcting_an_invoice_keeps_the_old_version(demo, client):
+    pid = await project_id(FAMILIES)
+    await sign_in(client, Role.FINANCE)
+    await post(client, f"/projects/{pid}/expenditures", INVOICE)
+    row = await Expenditure.select(Expenditure.id).first()
+    no_reason = await post(
+        client, f"/projects/{pid}/expenditures/{row['id']}", INVOICE | {"amount": "1 300,00"}
+    )
+    assert no_reason.status_code == 400
+    changed = await post(
+        client,
+        f"/projects/{pid}/expenditures/{row['id']}",
+        INVOICE | {"amount": "1 300,00", "note": "typo", "action": "edit"},
+    )
+    assert changed.status_code == 303
+    current = await Expenditure.select().where(Expenditure.state == "current").first()
+    page = (await client.get(f"/projects/{pid}/expenditures/{current['id']}")).text
+    assert eur("1 234,50") in page and eur("1 300,00") in page and "typo" in page
+
+
+async def test_cofinancing_page_shows_sources_and_flags(demo, client):
+    pid = await project_id(FAMILIES)
+    await sign_in(client, Role.FINANCE)
+    await post(client, f"/projects/{pid}/expenditures", INVOICE)
+    page = (await client.get(f"/projects/{pid}/cofinancing")).text
+    assert eur("252 091,67") in page and eur("850,00") in page and eur("234,50") in page
+    assert "Līdzfinansējuma pārbaude" in page
+
+
+async def test_coordinator_logs_an_indicator_value_inline(demo, client):
+    pid = await project_id(FAMILIES)
+    indicator = (
+        await Indicator.select(Indicator.id)
+        .where((Indicator.project == pid) & (Indicator.code == "R1"))
+        .first()
+    )
+    await sign_in(client, Role.COORDINATOR)
+    page = (await client.get(f"/projects/{pid}")).text
+    period_id = page.split('name="period_id" value="', 1)[1].split('"', 1)[0]
+    response = await post(
+        client,
+        f"/projects/{pid}/indicators/{indicator['id']}/entries",
+        {"period_id": period_id, "value": "2", "comment": "divas ģimenes"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<tbody id="indicator-{indicator["id"]}"')
+    assert "16,7" in response.text  # 2 of 12 families
+    refused = await post(
+        client,
+        f"/projects/{pid}/indicators/{indicator['id']}/entries",
+        {"period_id": period_id, "value": "-1"},
+        headers={"HX-Request": "true"},
+    )
+    assert refused.status_code == 422 and 'value="-1"' in refused.text
+
+
+async def test_viewer_sees_no_entry_forms(demo, client):
+    pid = await project_id(FAMILIES)
+    await sign_in(client, Role.VIEWER)
+    page = (await client.get(f"/projects/{pid}")).text
+    assert "entry-form" not in page
+    assert (await client.get(f"/projects/{pid}/expenditures")).status_code == 200
+    register = (await client.get(f"/projects/{pid}/expenditures")).text
+    assert "Reģistrēt rēķinu" not in register
+
+
+async def test_period_workflow_from_the_page(demo, client):
+    pid = await project_id(FAMILIES)
+    await sign_in(client, Role.ADMIN)
+    page = (await client.get(f"/projects/{pid}")).text
+    period_id = page.split('action="/periods/', 1)[1].split("/", 1)[0]
+    assert (await post(client, f"/periods/{period_id}/submit", {})).status_code == 303
+    assert (await post(client, f"/periods/{period_id}/approve", {})).status_code == 303
+    page = (await client.get(f"/projects/{pid}?period={period_id}")).text
+    assert "Apstiprināts" in page and "entry-form" not in page
+    again = await post(client, f"/periods/{period_id}/approve", {})
+    assert again.status_code == 409
+    assert (await post(client, f"/periods/{period_id}/explode", {})).status_code == 404
+
+
+async def test_portfolio_highlights_overdue_reports(demo, client):
+    await sign_in(client, Role.ADMIN)
+    page = (await client.get("/")).text
+    # PROTI's first quarter ended on 11.09.2024 and was never submitted
+    assert "nokavēts" in page
