@@ -37,7 +37,9 @@ async def test_finance_records_an_invoice_inline_and_sees_the_split(demo, client
         client, f"/projects/{pid}/expenditures", INVOICE, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<div id="register">')  # a fragment, not the whole page
+    assert response.text.lstrip().startswith(
+        '<div id="register">'
+    )  # a fragment, not the whole page
     assert eur("850,00") in response.text and eur("150,00") in response.text
     assert "SIA &lt;Mācības&gt;" in response.text
 
