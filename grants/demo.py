@@ -202,6 +202,7 @@ async def _create_project(seed: SeedProject, measure_id: int, org_ids: dict[str,
                 target_rule=ind.rule,
                 aggregation=ind.aggregation,
                 measured_after_end=ind.measured_after_end,
+                breakdowns=ind.breakdowns,
                 position=position,
             )
         )

@@ -43,6 +43,7 @@ class SeedIndicator:
     kind: IndicatorKind = IndicatorKind.OUTPUT
     vocabulary: IndicatorVocabulary = IndicatorVocabulary.PROJECT
     measured_after_end: bool = False
+    breakdowns: str = ""  # comma-separated Breakdown values, e.g. "gender,age"
 
 
 @dataclass(frozen=True)

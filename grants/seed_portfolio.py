@@ -141,6 +141,7 @@ TUKUMS_PROJECTS = [
                 "48",
                 rule=TargetRule.EXACTLY,
                 kind=IndicatorKind.RESULT,
+                breakdowns="gender,age",
             ),
         ],
     ),
