@@ -3,7 +3,7 @@
 from grants.tables.expenditures import Expenditure
 from grants.tables.indicators import Indicator
 from grants.vocabulary import Role
-from tests.helpers import project_id, sign_in
+from tests.helpers import csrf_token, project_id, sign_in
 
 NBSP = "\u00a0"
 FAMILIES = "4.4.1.1./2/004"
@@ -145,3 +145,28 @@ async def test_portfolio_highlights_overdue_reports(demo, client):
     page = (await client.get("/")).text
     # PROTI's first quarter ended on 11.09.2024 and was never submitted
     assert "nokavēts" in page
+
+
+async def test_evidence_file_is_kept_and_only_project_readers_fetch_it(demo, client):
+    pid = await project_id(FAMILIES)
+    await sign_in(client, Role.FINANCE)
+    response = await client.post(
+        f"/projects/{pid}/expenditures",
+        data={"_csrf_token": client.cookies["grants_csrf"], **INVOICE},
+        files={"attachment": ("rēķins.pdf", b"%PDF-1.4 evidence", "application/pdf")},
+    )
+    assert response.status_code == 303
+    row = await Expenditure.select(Expenditure.attachment).first()
+    download = await client.get(f"/attachments/{row['attachment']}")
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 evidence"
+    assert "UTF-8''r%C4%93%C4%B7ins.pdf" in download.headers["content-disposition"]
+    await client.post("/logout", data={"_csrf_token": client.cookies["grants_csrf"]})
+    from grants.accounts import add_user
+
+    await add_user("other@tukums.lv", "long-enough-1", "viewer", ["LL-00241"])
+    token = await csrf_token(client)
+    await client.post(
+        "/login",
+        data={"email": "other@tukums.lv", "password": "long-enough-1", "_csrf_token": token},
+    )
+    assert (await client.get(f"/attachments/{row['attachment']}")).status_code == 403
