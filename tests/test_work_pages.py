@@ -170,3 +170,19 @@ async def test_evidence_file_is_kept_and_only_project_readers_fetch_it(demo, cli
         data={"email": "other@tukums.lv", "password": "long-enough-1", "_csrf_token": token},
     )
     assert (await client.get(f"/attachments/{row['attachment']}")).status_code == 403
+
+
+async def test_coordinator_adds_an_indicator_on_the_project_page(demo, client):
+    pid = await project_id(FAMILIES)
+    await sign_in(client, Role.COORDINATOR)
+    form = {"code": "EECO01", "name": "Dalībnieki", "unit": "personas", "target": "48",
+            "target_rule": "at_least", "aggregation": "sum", "kind": "output",
+            "breakdowns": ["gender", "age"]}  # fmt: skip
+    assert (await post(client, f"/projects/{pid}/indicators", form)).status_code == 303
+    page = (await client.get(f"/projects/{pid}")).text
+    assert "EECO01" in page and "Dalībnieki" in page and "Sievietes" in page
+    again = await post(client, f"/projects/{pid}/indicators", form | {"target": "abc"})
+    assert again.status_code in (400, 409)
+    assert 'value="abc"' in again.text
+    await sign_in(client, Role.FINANCE)
+    assert (await post(client, f"/projects/{pid}/indicators", form)).status_code == 403

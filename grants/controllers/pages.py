@@ -21,6 +21,7 @@ async def render_project(
     entry_errors: dict[int, dict] | None = None,
     entry_values: dict[int, dict] | None = None,
     period_error: str = "",
+    indicator_form: dict | None = None,
     status_code: int = 200,
 ) -> Template:
     """The project page for a period: plan and checks, periods and their workflow, indicators."""
@@ -45,6 +46,7 @@ async def render_project(
             "entry_errors": entry_errors or {},
             "entry_values": entry_values or {},
             "period_error": period_error,
+            "indicator_form": indicator_form or {"values": {}, "errors": {}},
         },
         status_code=status_code,
     )

@@ -8,12 +8,30 @@ from litestar.response import Redirect, Template
 from grants.charts import sparkline
 from grants.controllers.pages import render_project
 from grants.errors import Refused
-from grants.indicator_values import EntryInput, get_indicator, indicator_progress, log_entry
+from grants.indicator_values import (
+    EntryInput,
+    IndicatorInput,
+    create_indicator,
+    get_indicator,
+    indicator_progress,
+    log_entry,
+)
 from grants.periods import approve, get_period, reopen, return_period, submit
 from grants.translatable import N_
 from grants.web import CurrentPrincipal, form_errors, is_htmx, refused_body
 
 PERIOD_ACTIONS = {"submit", "approve", "return", "reopen"}
+_INDICATOR_FIELDS = (
+    "code",
+    "name",
+    "name_en",
+    "unit",
+    "unit_en",
+    "target",
+    "target_rule",
+    "aggregation",
+    "kind",
+)
 
 
 def _entry_input(form) -> tuple[EntryInput, dict]:
@@ -88,6 +106,24 @@ class ResultsPages(Controller):
             },
             status_code=422 if errors else 200,
         )
+
+    @post("/projects/{project_id:int}/indicators")
+    async def add_indicator(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        form = await request.form()
+        values = {k: form.get(k, "") for k in _INDICATOR_FIELDS}
+        data = IndicatorInput(**values, breakdowns=form.getall("breakdowns", []))
+        try:
+            await create_indicator(principal, project_id, data)
+        except Refused as refused:
+            return await render_project(
+                principal,
+                project_id,
+                indicator_form={"values": values, "errors": form_errors(refused)},
+                status_code=409 if refused.conflict else 400,
+            )
+        return Redirect(f"/projects/{project_id}#indicators", status_code=303)
 
     @post("/periods/{period_id:int}/{action:str}")
     async def period_action(
