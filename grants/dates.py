@@ -22,3 +22,8 @@ def parse_date(text: str | date | None, field: str) -> date | Problem | None:
     return Problem(
         N_("“%(text)s” is not a date: write 15.03.2026 or 2026-03-15."), field, {"text": text}
     )
+
+
+def day_str(day: date) -> str:
+    """dd.mm.yyyy, the way the funder's documents (and Latvian users) write dates."""
+    return day.strftime("%d.%m.%Y")

@@ -1,14 +1,19 @@
 """Database engines: one URL picks SQLite or PostgreSQL; migrations and readiness checks."""
 
 import importlib
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import asyncpg
 from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+# The drivers' "a unique index said no" errors; Piccolo passes them through unwrapped.
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 
 
 class DatabaseError(Exception):

@@ -6,6 +6,7 @@ error or a JSON body with status 400 (409 for conflicts such as duplicates or lo
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,29 @@ class Problems:
 
     def extend(self, problems: list[Problem]) -> None:
         self.items.extend(problems)
+
+    def cents(self, text: str | None, field: str, *, required: bool = True) -> int | None:
+        """An amount typed by a person, in cents; None (and a problem) when it does not parse.
+        Empty input is a problem only when `required`."""
+        from grants.money import AmountError, parse_amount, to_cents
+
+        if not required and (text is None or not str(text).strip()):
+            return None
+        try:
+            return to_cents(parse_amount(str(text or "")))
+        except AmountError as error:
+            self.add(error.message, field, **error.params)
+            return None
+
+    def date(self, text: "str | date | None", field: str) -> "date | None":
+        """A date typed by a person (15.03.2026 or 2026-03-15); None when empty or wrong."""
+        from grants.dates import parse_date
+
+        parsed = parse_date(text, field)
+        if isinstance(parsed, Problem):
+            self.items.append(parsed)
+            return None
+        return parsed
 
     def __bool__(self) -> bool:
         return bool(self.items)

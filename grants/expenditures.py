@@ -6,18 +6,16 @@ Invoices dated in a submitted or approved period are frozen, because that period
 has been sent with them.
 """
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import asyncpg
-
 from grants import audit
 from grants.access import Action, Principal
-from grants.dates import parse_date
-from grants.db import write_transaction
+from grants.dates import day_str
+from grants.db import INTEGRITY_ERRORS, write_transaction
 from grants.errors import NotFound, Problem, Problems, Refused
-from grants.money import AmountError, cents_to_str, parse_amount, to_cents
+from grants.messages import ATTACHMENT_UNKNOWN, LOCKED_PERIOD, OUTSIDE_PROJECT, TOO_LONG
+from grants.money import cents_to_str
 from grants.periods import PeriodRow, list_periods
 from grants.tables.attachments import Attachment
 from grants.tables.expenditures import Expenditure
@@ -25,26 +23,17 @@ from grants.tables.funding import FundingLine
 from grants.tables.programmes import MeasureCostCategory
 from grants.tables.projects import Partner, Project
 from grants.translatable import N_
-from grants.vocabulary import CostCategory, FundingBase, PeriodStatus, RecordState
-
-_INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
+from grants.vocabulary import CostCategory, FundingBase, RecordState
 
 _DATE_REQUIRED = N_("Enter the invoice date.")
-_OUTSIDE_PROJECT = N_("The date %(date)s is outside the project period %(start)s–%(end)s.")
-_LOCKED = {
-    PeriodStatus.SUBMITTED: N_("The period %(start)s–%(end)s is submitted and locked."),
-    PeriodStatus.APPROVED: N_("The period %(start)s–%(end)s is approved and locked."),
-}
 _ELIGIBLE_ABOVE = N_("The eligible part (%(eligible)s) is more than the amount (%(amount)s).")
 _VAT_ABOVE = N_("The VAT (%(vat)s) is more than the amount (%(amount)s).")
 _CATEGORY_REQUIRED = N_("Choose a cost category.")
 _CATEGORY_UNKNOWN = N_("“%(category)s” is not a cost category of this project.")
 _SUPPLIER_REQUIRED = N_("Enter the supplier.")
 _INVOICE_REQUIRED = N_("Enter the invoice number.")
-_TOO_LONG = N_("Write at most %(max)s characters.")
 _DUPLICATE = N_("Invoice %(invoice)s from %(supplier)s is already recorded as entry %(entry)s.")
 _PARTNER_UNKNOWN = N_("This partner does not take part in the project.")
-_ATTACHMENT_UNKNOWN = N_("The attached file does not exist.")
 _NOTE_REQUIRED = N_("Give the reason for the change.")
 _NOT_CURRENT = N_("This expenditure was changed or cancelled meanwhile; open its current version.")
 _CONCURRENT = N_("Someone else changed the expenditures at the same time; please try again.")
@@ -99,11 +88,6 @@ class ExpenditureRow:
     def ineligible_amount(self) -> int:
         """The part the municipality covers."""
         return self.amount - self.eligible_amount
-
-
-def day_str(day: date) -> str:
-    """dd.mm.yyyy, the way the funder's documents write dates."""
-    return day.strftime("%d.%m.%Y")
 
 
 def invoice_key(text: str) -> str:
@@ -313,29 +297,13 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
-def _cents(problems: Problems, text: str | None, field: str) -> int | None:
-    try:
-        return to_cents(parse_amount(text or ""))
-    except AmountError as error:
-        problems.add(error.message, field, **error.params)
-        return None
-
-
-def _day(problems: Problems, text: str | None, field: str) -> date | None:
-    parsed = parse_date(text, field)
-    if isinstance(parsed, Problem):
-        problems.extend([parsed])
-        return None
-    return parsed
-
-
 def _text(problems: Problems, text: str | None, field: str, required: str | None = None) -> str:
     value = (text or "").strip()
     if required and not value:
         problems.add(required, field)
     limit = _LIMITS.get(field)
     if limit and max(len(value), len(invoice_key(value))) > limit:  # casefolding can lengthen
-        problems.add(_TOO_LONG, field, max=limit)
+        problems.add(TOO_LONG, field, max=limit)
     return value
 
 
@@ -345,7 +313,7 @@ def _locked(periods: list[PeriodRow], day: date) -> Problem | None:
     if period is None:
         return None
     params = {"start": day_str(period.start), "end": day_str(period.end)}
-    return Problem(_LOCKED[period.status], "date", params)
+    return Problem(LOCKED_PERIOD[period.status], "date", params)
 
 
 def _spent_on(ctx: _Context, text: str | None, problems: Problems) -> date | None:
@@ -353,12 +321,12 @@ def _spent_on(ctx: _Context, text: str | None, problems: Problems) -> date | Non
     if _blank(text):
         problems.add(_DATE_REQUIRED, "date")
         return None
-    day = _day(problems, text, "date")
+    day = problems.date(text, "date")
     if day is not None and (
         (ctx.start_date and day < ctx.start_date) or (ctx.end_date and day > ctx.end_date)
     ):
         problems.add(
-            _OUTSIDE_PROJECT,
+            OUTSIDE_PROJECT,
             "date",
             date=day_str(day),
             start=day_str(ctx.start_date) if ctx.start_date else "…",
@@ -369,13 +337,13 @@ def _spent_on(ctx: _Context, text: str | None, problems: Problems) -> date | Non
 
 def _amounts(data: ExpenditureInput, problems: Problems) -> tuple[int | None, ...]:
     """Amount, eligible part and VAT in cents; the parts cannot exceed the amount."""
-    amount = _cents(problems, data.amount, "amount")
+    amount = problems.cents(data.amount, "amount")
     eligible = (
         amount
         if _blank(data.eligible_amount)
-        else _cents(problems, data.eligible_amount, "eligible_amount")
+        else problems.cents(data.eligible_amount, "eligible_amount")
     )
-    vat = 0 if _blank(data.vat) else _cents(problems, data.vat, "vat")
+    vat = 0 if _blank(data.vat) else problems.cents(data.vat, "vat")
     if amount is not None and eligible is not None and eligible > amount:
         problems.add(
             _ELIGIBLE_ABOVE,
@@ -405,7 +373,7 @@ def _parse(ctx: _Context, data: ExpenditureInput, problems: Problems) -> dict:
     category = _category(ctx, data.category, problems)
     supplier = _text(problems, data.supplier, "supplier", _SUPPLIER_REQUIRED)
     invoice_number = _text(problems, data.invoice_number, "invoice_number", _INVOICE_REQUIRED)
-    payment_date = _day(problems, data.payment_date, "payment_date")
+    payment_date = problems.date(data.payment_date, "payment_date")
     evidence_ref = _text(problems, data.evidence_ref, "evidence_ref")
     partner_id = data.partner_id if data.partner_id is not None else ctx.default_partner_id
     if partner_id is not None and partner_id not in ctx.partner_ids:
@@ -444,7 +412,7 @@ async def _checked(
     if values["attachment"] is not None and not await Attachment.exists().where(
         (Attachment.id == values["attachment"]) & (Attachment.project == ctx.project_id)
     ):
-        problems.add(_ATTACHMENT_UNKNOWN, "attachment_id")
+        problems.add(ATTACHMENT_UNKNOWN, "attachment_id")
     days = [editing.spent_on] if editing else []
     if values["spent_on"] is not None:
         days.append(values["spent_on"])
@@ -484,7 +452,7 @@ async def _insert(values: dict) -> ExpenditureRow:
     """Insert one version; a unique index that fires means another writer got there first."""
     try:
         new_id = (await Expenditure.insert(Expenditure(**values)))[0]["id"]
-    except _INTEGRITY_ERRORS as error:
+    except INTEGRITY_ERRORS as error:
         raise Refused.one(_CONCURRENT, conflict=True) from error
     return await _row(new_id)
 

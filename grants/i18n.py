@@ -21,6 +21,7 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from grants import money
+from grants.dates import day_str
 from grants.translatable import N_
 
 LOCALES = ("lv", "en")
@@ -117,7 +118,7 @@ def typed_money(cents: int | None) -> str:
 
 
 def typed_date(day: date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
+    return day_str(day) if day else ""
 
 
 def format_day(value: date | None) -> str:

@@ -7,19 +7,17 @@ aggregation rule, never typed.
 """
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-import asyncpg
-
 from grants import audit
 from grants.access import Action, Principal
 from grants.dates import parse_date
-from grants.db import write_transaction
+from grants.db import INTEGRITY_ERRORS, write_transaction
 from grants.errors import NotFound, Problem, Problems, Refused
+from grants.messages import ATTACHMENT_UNKNOWN, LOCKED_PERIOD, OUTSIDE_PROJECT, TOO_LONG
 from grants.money import AmountError, parse_quantity, percentage
 from grants.periods import for_update
 from grants.projects import IndicatorRow
@@ -35,7 +33,6 @@ from grants.vocabulary import (
     Breakdown,
     IndicatorKind,
     IndicatorVocabulary,
-    PeriodStatus,
     RecordState,
     TargetRule,
 )
@@ -44,30 +41,22 @@ from grants.vocabulary import (
 LOGGED_AGGREGATIONS = (Aggregation.SUM, Aggregation.CUMULATIVE, Aggregation.PERCENTAGE)
 HUNDRED_PERCENT = 10_000  # in hundredths
 
-_INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 _LIMITS = {"code": 30, "unit": 50, "unit_en": 50, "evidence_ref": 255}
 
 _NOT_ONE_OF = N_("“%(value)s” is not one of: %(allowed)s.")
-_TOO_LONG = N_("Write at most %(max)s characters.")
 _CODE_REQUIRED = N_("Enter the indicator code.")
 _NAME_REQUIRED = N_("Enter the indicator name.")
 _DUPLICATE_CODE = N_("This project already has an indicator with code %(code)s.")
 _TARGET_WITHOUT_RULE = N_("An indicator without a target cannot have a target value.")
 _PERCENT_ABOVE_100 = N_("A percentage cannot be more than 100.")
 _MILESTONE_DATE_REQUIRED = N_("Enter the milestone date.")
-_OUTSIDE_PROJECT = N_("The date %(date)s is outside the project period %(start)s–%(end)s.")
 _AGGREGATION_FIXED = N_("Values are already logged, so how they combine cannot change.")
 _FROM_REGISTER = N_("This indicator is counted from the participant register.")
 _PERIOD_UNKNOWN = N_("Choose a reporting period of this project.")
-_LOCKED = {
-    PeriodStatus.SUBMITTED: N_("The period %(start)s–%(end)s is submitted and locked."),
-    PeriodStatus.APPROVED: N_("The period %(start)s–%(end)s is approved and locked."),
-}
 _DENOMINATOR_ZERO = N_("The denominator cannot be 0.")
 _NUMERATOR_ABOVE = N_("The numerator cannot be more than the denominator.")
 _NO_SUCH_BREAKDOWN = N_("This indicator has no breakdown by %(dimension)s.")
 _NO_SUCH_CATEGORY = N_("“%(category)s” is not a category of the %(dimension)s breakdown.")
-_ATTACHMENT_UNKNOWN = N_("The attached file does not exist.")
 _CONCURRENT = N_("Someone else changed this indicator at the same time; please try again.")
 
 
@@ -148,7 +137,7 @@ async def create_indicator(
                 project_id=project_id,
                 after=_indicator_audit(detail),
             )
-    except _INTEGRITY_ERRORS:
+    except INTEGRITY_ERRORS:
         raise _duplicate(data.code) from None
     return detail
 
@@ -183,7 +172,7 @@ async def update_indicator(
                 before=_indicator_audit(before),
                 after=_indicator_audit(detail),
             )
-    except _INTEGRITY_ERRORS:
+    except INTEGRITY_ERRORS:
         raise _duplicate(data.code) from None
     return detail
 
@@ -262,7 +251,7 @@ def _check_milestones(
             problems.add(_MILESTONE_DATE_REQUIRED, f"{where}.date")
         elif start and end and not start <= day <= end:
             problems.add(
-                _OUTSIDE_PROJECT,
+                OUTSIDE_PROJECT,
                 f"{where}.date",
                 date=_day_str(day),
                 start=_day_str(start),
@@ -332,7 +321,7 @@ def _text(problems: Problems, text: str, field_name: str, required: str | None =
         problems.add(required, field_name)
     limit = _LIMITS.get(field_name)
     if limit and len(value) > limit:
-        problems.add(_TOO_LONG, field_name, max=limit)
+        problems.add(TOO_LONG, field_name, max=limit)
     return value
 
 
@@ -467,7 +456,7 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
                 before=_entry_audit(old[0]) if old else None,
                 after=_entry_audit(new),
             )
-    except _INTEGRITY_ERRORS:
+    except INTEGRITY_ERRORS:
         raise Refused.one(_CONCURRENT, conflict=True) from None
     return _entry(new, indicator)
 
@@ -503,7 +492,7 @@ async def _check_entry(indicator: dict, period: dict | None, data: EntryInput) -
         locked = False
     elif locked:
         problems.add(
-            _LOCKED[period["status"]],
+            LOCKED_PERIOD[period["status"]],
             "period_id",
             start=_day_str(period["start_date"]),
             end=_day_str(period["end_date"]),
@@ -518,7 +507,7 @@ async def _check_entry(indicator: dict, period: dict | None, data: EntryInput) -
     if data.attachment_id is not None and not await Attachment.exists().where(
         (Attachment.id == data.attachment_id) & (Attachment.project == indicator["project"])
     ):
-        problems.add(_ATTACHMENT_UNKNOWN, "attachment_id")
+        problems.add(ATTACHMENT_UNKNOWN, "attachment_id")
     problems.raise_if_any(conflict=locked)
     return {
         "value_hundredths": value,

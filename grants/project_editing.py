@@ -5,17 +5,14 @@ from datetime import UTC, date, datetime
 
 from grants import audit
 from grants.access import Action, Principal
-from grants.dates import parse_date
 from grants.db import write_transaction
-from grants.errors import NotFound, Problem, Problems, Refused
+from grants.errors import NotFound, Problems, Refused
 from grants.money import (
     RATE_SCALE,
     AmountError,
     cents_to_str,
-    parse_amount,
     parse_rate,
     rate_to_str,
-    to_cents,
 )
 from grants.periods import generate_periods
 from grants.projects import normalise_code
@@ -98,16 +95,6 @@ def _choice(problems: Problems, value: str | None, allowed: type, field_name: st
     return value
 
 
-def _amount(problems: Problems, text: str | None, field_name: str) -> int | None:
-    if text is None or not str(text).strip():
-        return None
-    try:
-        return to_cents(parse_amount(str(text)))
-    except AmountError as error:
-        problems.add(error.message, field_name, **error.params)
-        return None
-
-
 async def _check(data: ProjectInput, current: dict | None, partner_ids: set[int]) -> _Checked:
     """Validate `data` against the current values (None when creating); collect all problems."""
     problems = Problems()
@@ -157,13 +144,11 @@ async def _check(data: ProjectInput, current: dict | None, partner_ids: set[int]
         values.setdefault("status", ProjectStatus.CONTRACTED)
 
     for name in ("start_date", "end_date"):
-        parsed = parse_date(getattr(data, name), name)
-        if isinstance(parsed, Problem):
-            problems.extend([parsed])
-        elif parsed is not None:
+        parsed = problems.date(getattr(data, name), name)
+        if parsed is not None:
             values[name] = parsed
     for name in ("total_cost", "eligible_cost"):
-        cents = _amount(problems, getattr(data, name), name)
+        cents = problems.cents(getattr(data, name), name, required=False)
         if cents is not None:
             values[name] = cents
 
@@ -207,7 +192,7 @@ def _check_funding(
             except AmountError as error:
                 problems.add(error.message, f"{where}.rate", **error.params)
         elif line.amount:
-            fixed = _amount(problems, line.amount, f"{where}.amount")
+            fixed = problems.cents(line.amount, f"{where}.amount", required=False)
         elif not line.residual:
             problems.add(N_("Give a rate or a fixed amount."), f"{where}.rate")
         partner = line.partner_id if base == FundingBase.PARTNER_BUDGET else None
