@@ -20,6 +20,7 @@ from grants.access import AccessDenied
 from grants.controllers.account_pages import AccountPages
 from grants.controllers.api import ProjectApi
 from grants.controllers.auth import AuthController
+from grants.controllers.budget_pages import BudgetPages
 from grants.controllers.expenditure_pages import ExpenditurePages
 from grants.controllers.money_api import MoneyApi
 from grants.controllers.pages import PageController
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ProjectPages,
             ResultsPages,
             ExpenditurePages,
+            BudgetPages,
             AccountPages,
             AuthController,
             ProjectApi,

@@ -58,8 +58,8 @@ class AuditRow:
     @property
     def changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for every field that differs, for the history view."""
-        before = self.before if isinstance(self.before, dict) else {}
-        after = self.after if isinstance(self.after, dict) else {}
+        before = self.before if isinstance(self.before, dict) else {"": self.before}
+        after = self.after if isinstance(self.after, dict) else {"": self.after}
         keys = list(dict.fromkeys([*before, *after]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 

@@ -14,7 +14,14 @@ from grants.access import Action, Principal
 from grants.dates import day_str
 from grants.db import INTEGRITY_ERRORS, write_transaction
 from grants.errors import NotFound, Problem, Problems, Refused
-from grants.messages import ATTACHMENT_UNKNOWN, LOCKED_PERIOD, OUTSIDE_PROJECT, TOO_LONG
+from grants.messages import (
+    ATTACHMENT_UNKNOWN,
+    CATEGORY_REQUIRED,
+    CATEGORY_UNKNOWN,
+    LOCKED_PERIOD,
+    OUTSIDE_PROJECT,
+    TOO_LONG,
+)
 from grants.money import cents_to_str
 from grants.periods import PeriodRow, list_periods
 from grants.tables.attachments import Attachment
@@ -28,8 +35,6 @@ from grants.vocabulary import CostCategory, FundingBase, RecordState
 _DATE_REQUIRED = N_("Enter the invoice date.")
 _ELIGIBLE_ABOVE = N_("The eligible part (%(eligible)s) is more than the amount (%(amount)s).")
 _VAT_ABOVE = N_("The VAT (%(vat)s) is more than the amount (%(amount)s).")
-_CATEGORY_REQUIRED = N_("Choose a cost category.")
-_CATEGORY_UNKNOWN = N_("“%(category)s” is not a cost category of this project.")
 _SUPPLIER_REQUIRED = N_("Enter the supplier.")
 _INVOICE_REQUIRED = N_("Enter the invoice number.")
 _DUPLICATE = N_("Invoice %(invoice)s from %(supplier)s is already recorded as entry %(entry)s.")
@@ -359,9 +364,9 @@ def _amounts(data: ExpenditureInput, problems: Problems) -> tuple[int | None, ..
 def _category(ctx: _Context, text: str | None, problems: Problems) -> str:
     category = (text or "").strip()
     if not category:
-        problems.add(_CATEGORY_REQUIRED, "category")
+        problems.add(CATEGORY_REQUIRED, "category")
     elif category not in ctx.categories:
-        problems.add(_CATEGORY_UNKNOWN, "category", category=category)
+        problems.add(CATEGORY_UNKNOWN, "category", category=category)
     return category
 
 

@@ -146,6 +146,12 @@ def entity_label(entity: str) -> str:
     return gettext(ENTITY_LABELS.get(entity, entity))
 
 
+def category_names(categories: dict[str, tuple[str, str] | None]) -> dict[str, str]:
+    """Cost category codes to names: the catalogue's for the six standard ones, the measure's
+    own (Latvian or English) for the others."""
+    return {code: localised(*own) if own else label(code) for code, own in categories.items()}
+
+
 def label(value: StrEnum | str | None) -> str:
     """The label of a vocabulary value in the current language."""
     if value is None:
@@ -238,6 +244,8 @@ LABELS: dict[str, str] = {
 
 ENTITY_LABELS: dict[str, str] = {
     "project": N_("Project"),
+    "budget": N_("Budget"),
+    "attachment": N_("Evidence file"),
     "grants_user": N_("User"),
     "api_token": N_("API token"),
     "expenditure": N_("Expenditure"),

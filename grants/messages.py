@@ -10,3 +10,7 @@ LOCKED_PERIOD = {
 }
 TOO_LONG = N_("Write at most %(max)s characters.")
 ATTACHMENT_UNKNOWN = N_("The attached file does not exist.")
+CATEGORY_REQUIRED = N_("Choose a cost category.")
+CATEGORY_UNKNOWN = N_("“%(category)s” is not a cost category of this project.")
+RATE_OR_AMOUNT = N_("Give a rate or a fixed amount.")
+RATE_OR_AMOUNT_NOT_BOTH = N_("Give a rate or a fixed amount, not both.")

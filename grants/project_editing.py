@@ -7,6 +7,7 @@ from grants import audit
 from grants.access import Action, Principal
 from grants.db import write_transaction
 from grants.errors import NotFound, Problems, Refused
+from grants.messages import RATE_OR_AMOUNT, RATE_OR_AMOUNT_NOT_BOTH
 from grants.money import (
     RATE_SCALE,
     AmountError,
@@ -185,7 +186,7 @@ def _check_funding(
         rate = fixed = None
         has_rate = line.rate is not None and str(line.rate).strip() != ""
         if has_rate and line.amount:
-            problems.add(N_("Give a rate or a fixed amount, not both."), f"{where}.rate")
+            problems.add(RATE_OR_AMOUNT_NOT_BOTH, f"{where}.rate")
         elif has_rate:
             try:
                 rate = parse_rate(str(line.rate))
@@ -194,7 +195,7 @@ def _check_funding(
         elif line.amount:
             fixed = problems.cents(line.amount, f"{where}.amount", required=False)
         elif not line.residual:
-            problems.add(N_("Give a rate or a fixed amount."), f"{where}.rate")
+            problems.add(RATE_OR_AMOUNT, f"{where}.rate")
         partner = line.partner_id if base == FundingBase.PARTNER_BUDGET else None
         if base == FundingBase.PARTNER_BUDGET and partner not in partner_ids:
             problems.add(

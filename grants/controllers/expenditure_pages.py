@@ -23,7 +23,7 @@ from grants.expenditures import (
     list_expenditures,
     record_expenditure,
 )
-from grants.i18n import label, localised
+from grants.i18n import category_names
 from grants.periods import default_period, list_periods
 from grants.projects import get_project
 from grants.web import CurrentPrincipal, form_errors, is_htmx
@@ -83,10 +83,7 @@ async def _register(
             "project": project,
             "rows": await list_expenditures(principal, project_id),
             "split": await cofinancing(principal, project_id),
-            "categories": [
-                (code, localised(*names) if names else label(code))
-                for code, names in categories.items()
-            ],
+            "categories": list(category_names(categories).items()),
             "can_record": principal.can(Action.RECORD_EXPENDITURE, project_id),
             "values": values or {},
             "errors": errors or {},
@@ -175,10 +172,7 @@ class ExpenditurePages(Controller):
                 "project": await get_project(principal, project_id),
                 "versions": versions,
                 "latest": latest,
-                "categories": [
-                    (code, localised(*names) if names else label(code))
-                    for code, names in categories.items()
-                ],
+                "categories": list(category_names(categories).items()),
                 "can_record": principal.can(Action.RECORD_EXPENDITURE, project_id),
                 "values": values,
                 "errors": form_errors(refused) if refused else {},
@@ -208,6 +202,7 @@ class ExpenditurePages(Controller):
                 "period": chosen,
                 "split": await cofinancing(principal, project_id, chosen_id),
                 "categories": await category_report(principal, project_id, chosen_id),
+                "names": category_names(await cost_categories(project_id)),
             },
         )
 

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct
 
-from grants.budget import CategoryReport, category_report
+from grants.budget import BudgetLineInput, CategoryReport, category_report, set_budget
 from grants.cofinancing import Cofinancing, DeclaredTotals, cofinancing
 from grants.expenditures import (
     ExpenditureInput,
@@ -106,6 +106,19 @@ class CofinancingOut(Struct):
     to_date: TotalsOut
 
 
+class BudgetLineIn(Struct):
+    """One line of the budget by cost category and year: an `amount` as a decimal string
+    (Latvian style accepted, "100 000,00"), or a `flat_rate` in percent ("15") of a base,
+    `flat_rate_base`: a list of cost categories, or "direct" for every category with an
+    amount. A flat-rate category's amounts are computed, never sent."""
+
+    category: str
+    year: int | str
+    amount: str | None = None
+    flat_rate: str | None = None
+    flat_rate_base: list[str] | str = []
+
+
 class CategoryOut(Struct):
     category: str
     flat_rate: str | None
@@ -119,6 +132,17 @@ class CategoryOut(Struct):
 def _input(body: ExpenditureIn) -> ExpenditureInput:
     fields = {f: getattr(body, f) for f in body.__struct_fields__ if f != "note"}
     return ExpenditureInput(**fields)
+
+
+def _budget_line(line: BudgetLineIn) -> BudgetLineInput:
+    base = line.flat_rate_base
+    return BudgetLineInput(
+        category=line.category,
+        year=str(line.year),
+        amount=line.amount,
+        flat_rate=line.flat_rate,
+        flat_rate_base=base if isinstance(base, str) else ",".join(base),
+    )
 
 
 def expenditure_out(row: ExpenditureRow) -> ExpenditureOut:
@@ -264,3 +288,15 @@ class MoneyApi(Controller):
     ) -> list[CategoryOut]:
         """Budget by cost category with flat rates computed, against what is declared."""
         return categories_out(await category_report(principal, project_id, period_id))
+
+    @put("/projects/{project_id:int}/budget")
+    async def replace_budget(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        data: JSONBody[list[BudgetLineIn]],
+    ) -> list[CategoryOut]:
+        """Replace the whole budget by cost category and year; returns it as GET does. Refused
+        with every problem and nothing written (400)."""
+        await set_budget(principal, project_id, [_budget_line(line) for line in data])
+        return categories_out(await category_report(principal, project_id))

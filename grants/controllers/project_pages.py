@@ -66,7 +66,8 @@ async def _form(
 def _read_form(form) -> tuple[dict, list[dict]]:
     values = {name: form.get(name, "") for name in _FIELDS}
     lines = []
-    for i in range(int(form.get("funding_rows", FUNDING_ROWS))):
+    rows = form.get("funding_rows", "")
+    for i in range(min(int(rows), 50) if rows.isdigit() else FUNDING_ROWS):
         line = {f: form.get(f"funding-{i}-{f}", "") for f in _LINE_FIELDS}
         line["residual"] = form.get(f"funding-{i}-residual") == "on"
         if line["source"] or line["rate"] or line["amount"]:
