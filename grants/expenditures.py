@@ -563,17 +563,23 @@ async def edit_expenditure(
                 "created_by": principal.user_id,
             }
         )
-        await audit.record(
-            "update",
-            "expenditure",
-            row.id,
-            actor=principal,
-            project_id=old.project_id,
-            before=_snapshot(old),
-            after=_snapshot(row),
-            note=note,
-        )
+        await _record_change("update", principal, old, row, note)
     return row
+
+
+async def _record_change(
+    action: str, principal: Principal, old: ExpenditureRow, row: ExpenditureRow, note: str
+) -> None:
+    await audit.record(
+        action,
+        "expenditure",
+        row.id,
+        actor=principal,
+        project_id=old.project_id,
+        before=_snapshot(old),
+        after=_snapshot(row),
+        note=note,
+    )
 
 
 async def cancel_expenditure(
@@ -591,14 +597,5 @@ async def cancel_expenditure(
             raise Refused(problems.items + ([locked] if locked else []), conflict=bool(locked))
         await _retire(old, RecordState.CANCELLED, note)
         row = await _row(old.id)
-        await audit.record(
-            "cancel",
-            "expenditure",
-            row.id,
-            actor=principal,
-            project_id=old.project_id,
-            before=_snapshot(old),
-            after=_snapshot(row),
-            note=note,
-        )
+        await _record_change("cancel", principal, old, row, note)
     return row

@@ -412,15 +412,7 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
     """
     try:
         async with write_transaction():
-            indicator = await (
-                Indicator.select(
-                    Indicator.id, Indicator.project, Indicator.aggregation, Indicator.breakdowns
-                )
-                .where(Indicator.id == indicator_id)
-                .first()
-            )
-            if indicator is None:
-                raise NotFound()
+            indicator = await _entry_target(indicator_id)
             principal.require(Action.EDIT_INDICATORS, indicator["project"])
             period = await for_update(
                 ReportingPeriod.select().where(ReportingPeriod.id == data.period_id),
@@ -461,9 +453,8 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
     return _entry(new, indicator)
 
 
-async def entry_history(principal: Principal, indicator_id: int, period_id: int) -> list[EntryRow]:
-    """Every entry of the indicator in the period, newest first: the current one and those it
-    superseded."""
+async def _entry_target(indicator_id: int) -> dict:
+    """What logging or reading an indicator's entries needs to know about the indicator."""
     indicator = await (
         Indicator.select(
             Indicator.id, Indicator.project, Indicator.aggregation, Indicator.breakdowns
@@ -473,6 +464,13 @@ async def entry_history(principal: Principal, indicator_id: int, period_id: int)
     )
     if indicator is None:
         raise NotFound()
+    return indicator
+
+
+async def entry_history(principal: Principal, indicator_id: int, period_id: int) -> list[EntryRow]:
+    """Every entry of the indicator in the period, newest first: the current one and those it
+    superseded."""
+    indicator = await _entry_target(indicator_id)
     principal.require(Action.READ, indicator["project"])
     rows = await _entries(
         (IndicatorEntry.indicator == indicator_id) & (IndicatorEntry.period == period_id),
