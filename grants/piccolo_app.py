@@ -14,6 +14,7 @@ TABLE_MODULES = [
     "grants.tables.periods",
     "grants.tables.attachments",
     "grants.tables.expenditures",
+    "grants.tables.participants",
     "grants.tables.accounts",
     "grants.tables.audit",
 ]

@@ -165,3 +165,34 @@ BREAKDOWN_KEYS: dict[str, tuple[str, ...]] = {Breakdown.GENDER: GENDERS, Breakdo
 
 # A submitted period waits for approval and an approved one is closed: neither takes changes.
 LOCKED_PERIOD_STATUSES = frozenset({PeriodStatus.SUBMITTED, PeriodStatus.APPROVED})
+
+
+class Gender(StrEnum):
+    """As ESF+ Annex I asks; the breakdown categories are women / men / non_binary."""
+
+    FEMALE = "female"
+    MALE = "male"
+    NON_BINARY = "non-binary"
+
+
+GENDER_BREAKDOWN = {Gender.FEMALE: "women", Gender.MALE: "men", Gender.NON_BINARY: "non_binary"}
+
+
+class ParticipantFlag(StrEnum):
+    """Situations a programme asks about (ESF+ common indicators); no names, ever."""
+
+    DISABILITY = "disability"
+    UNEMPLOYED = "unemployed"
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed"
+    INACTIVE = "inactive"
+    EMPLOYED = "employed"
+    NEET = "neet"
+    HOMELESS = "homeless"
+    THIRD_COUNTRY_NATIONAL = "third_country_national"
+    FOREIGN_BACKGROUND = "foreign_background"
+    MINORITY = "minority"
+    RURAL = "rural"
+
+
+# Special-category data (GDPR Art. 9): shown only to roles that need it.
+SPECIAL_CATEGORY_FLAGS = frozenset({ParticipantFlag.DISABILITY, ParticipantFlag.MINORITY})

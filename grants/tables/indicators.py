@@ -45,6 +45,8 @@ class Indicator(Table):
     aggregation = Varchar(length=15, choices=Aggregation, default=Aggregation.SUM)
     measured_after_end = Boolean(default=False)
     breakdowns = Varchar(length=50, default="")  # comma-separated Breakdown values
+    min_stay_months = Integer(null=True, default=None)  # "completed": exits after this stay
+    target_group = Varchar(length=50, default="")  # register counts: only this group
     position = Integer(default=0)
 
 

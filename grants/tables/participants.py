@@ -1,0 +1,51 @@
+from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from grants.tables.accounts import User
+from grants.tables.projects import Project
+from grants.vocabulary import Gender
+
+
+class Participant(Table):
+    """A person in a project's register. Pseudonymous: a code, never a name or personal code.
+    A code enters a project once (unique index), so a person counts once."""
+
+    project = ForeignKey(references=Project, null=False)
+    code = Varchar(length=50)
+    target_group = Varchar(length=50, default="")  # e.g. "children", "grt"
+    gender = Varchar(length=12, choices=Gender)
+    birth_year = Integer()
+    entry_date = Date()
+    exit_date = Date(null=True, default=None)
+    household = Varchar(length=50, default="")  # family code
+    flags = Varchar(length=255, default="")  # comma-separated ParticipantFlag values
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Service(Table):
+    """A service in a project's catalogue, e.g. "Fizioterapeita nodarbība"."""
+
+    project = ForeignKey(references=Project, null=False)
+    name_lv = Text()
+    name_en = Text(default="")
+    unit_lv = Varchar(length=50, default="")
+    unit_en = Varchar(length=50, default="")
+    unit_price = BigInt(null=True, default=None)  # cents
+    position = Integer(default=0)
+
+
+class ServiceReceipt(Table):
+    """A participant received a service: units (hundredths) and what it cost (cents)."""
+
+    project = ForeignKey(references=Project, null=False)
+    participant = ForeignKey(references=Participant, null=False)
+    service = ForeignKey(references=Service, null=False)
+    received_on = Date()
+    units_hundredths = BigInt(default=100)
+    amount = BigInt(default=0)
+    note = Text(default="")
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
