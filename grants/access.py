@@ -21,6 +21,9 @@ class Action(StrEnum):
     APPROVE_PERIOD = "approve_period"  # approve and return
     REOPEN_PERIOD = "reopen_period"
     READ_AUDIT = "read_audit"
+    READ_REGISTER = "read_register"  # the participant register: the most sensitive data
+    EDIT_REGISTER = "edit_register"
+    READ_SPECIAL_CATEGORY = "read_special_category"  # e.g. disability flags (GDPR Art. 9)
     MANAGE_USERS = "manage_users"
 
 
@@ -36,6 +39,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REOPEN_PERIOD: frozenset({Role.ADMIN}),
     Action.READ_AUDIT: frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.COORDINATOR}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.READ_REGISTER: frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
+    Action.EDIT_REGISTER: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Action.READ_SPECIAL_CATEGORY: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 
