@@ -49,7 +49,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 class Principal:
     """The signed-in user (or API token owner) as the domain sees it."""
 
-    user_id: int
+    user_id: int | None  # None: the command line, acting for no user
     email: str
     role: Role
     project_ids: frozenset[int]

@@ -1,13 +1,17 @@
-"""The `grants` command: database upgrade, demo data, users, tokens and the web server."""
+"""The `grants` command: database upgrade, demo data, users, tokens, register imports and the
+web server."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import NoReturn, TypeVar
 
 import click
 
 from grants import db
+from grants.access import AccessDenied, Principal
 from grants.accounts import AccountError, add_user, create_token
+from grants.errors import Refused
 from grants.settings import Settings
 from grants.vocabulary import Role
 
@@ -110,3 +114,107 @@ def token_create(email: str, name: str) -> None:
     value = _run(lambda: create_token(email, name=name))
     click.echo(f"API token for {email} (keep it safe; it is not shown again):")
     click.echo(value)
+
+
+# Imports run as the command line itself: an administrator that is no user, so the audit trail
+# says "cli". Its user id is None, not 0: audit events and register rows keep the id in a
+# foreign key to the users (created_by, user), where 0 would be refused and None means "no user".
+CLI_PRINCIPAL = Principal(
+    user_id=None,
+    email="cli",
+    role=Role.ADMIN,
+    project_ids=frozenset(),
+    locale="en",
+)
+MAX_PROBLEM_LINES = 50
+
+
+@main.group("import")
+def import_group() -> None:
+    """The participant register, from CSV or XLSX files (all rows or none)."""
+
+
+@import_group.command("participants")
+@click.argument("project_code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_participants_command(project_code: str, file: Path) -> None:
+    """Import participants (kods, dzimums, dzimšanas gads, iesaistes datums, …) from FILE."""
+    _import_file("participants", project_code, file)
+
+
+@import_group.command("receipts")
+@click.argument("project_code")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_receipts_command(project_code: str, file: Path) -> None:
+    """Import service receipts (dalībnieks, pakalpojums, datums, vienības, summa) from FILE."""
+    _import_file("receipts", project_code, file)
+
+
+def _import_file(kind: str, project_code: str, file: Path) -> None:
+    from grants import i18n
+    from grants.register_files import in_file_rows, participant_rows, read_table, receipt_rows
+
+    i18n.set_locale("en")
+    project_id = _run(lambda: _project_id(project_code))
+    click.echo(f"Reading {file.name}…")
+    try:
+        table = read_table(file.read_bytes(), file.name)
+        build = participant_rows if kind == "participants" else receipt_rows
+        with click.progressbar(length=len(table), label=f"Checking {len(table)} rows") as bar:
+            rows = build(table, progress=bar.update)
+    except Refused as refused:
+        _refusal(refused, file)
+    click.echo(f"Importing {len(rows)} rows into {project_code}…")
+    try:
+        count = _run(lambda: _import_rows(kind, project_id, rows))
+    except Refused as refused:
+        _refusal(in_file_rows(refused, table), file)
+    except AccessDenied as exc:
+        raise click.ClickException("The command line may not change this register.") from exc
+    noun = "participants" if kind == "participants" else "service receipts"
+    click.echo(f"Imported {count} {noun}.")
+
+
+async def _project_id(code: str) -> int:
+    from grants.projects import list_projects
+
+    found = await list_projects(CLI_PRINCIPAL, code=code)
+    if not found:
+        raise click.ClickException(f"There is no project “{code}”.")
+    return found[0].id
+
+
+async def _import_rows(kind: str, project_id: int, rows: list) -> int:
+    from grants.participants import import_participants, import_receipts
+
+    if kind == "participants":
+        return await import_participants(CLI_PRINCIPAL, project_id, rows)
+    return await import_receipts(CLI_PRINCIPAL, project_id, rows)
+
+
+def _refusal(refused: Refused, file: Path) -> NoReturn:
+    """Every problem, a line each in row order (at most MAX_PROBLEM_LINES), then exit 1."""
+    from grants.i18n import translate_error
+    from grants.register_files import row_of
+
+    problems = sorted(refused.problems, key=lambda p: row_of(p)[0] or 0)
+    click.echo(
+        f"Nothing was imported from {file.name}: {_count(len(problems), 'problem')}"
+        " (row 1 is the first row under the header).",
+        err=True,
+    )
+    for problem in problems[:MAX_PROBLEM_LINES]:
+        row, column = row_of(problem)
+        text = translate_error(problem.message, problem.params)
+        if row is not None:
+            where = f"Row {row}, {column}" if column else f"Row {row}"
+            click.echo(f"  {where}: {text}", err=True)
+        else:
+            click.echo(f"  {text}", err=True)
+    if len(problems) > MAX_PROBLEM_LINES:
+        click.echo(f"  … and {len(problems) - MAX_PROBLEM_LINES} more", err=True)
+    raise SystemExit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
