@@ -47,23 +47,7 @@ SESSION_HOURS = 10
 
 
 def _template_globals(engine: JinjaTemplateEngine) -> None:
-    engine.engine.globals.update(
-        _=i18n.gettext,
-        ngettext=i18n.ngettext,
-        label=i18n.label,
-        entity_label=i18n.entity_label,
-        localised=i18n.localised,
-        money=i18n.format_money,
-        rate=i18n.format_rate,
-        day=i18n.format_day,
-        when=i18n.format_moment,
-        quantity=i18n.format_hundredths,
-        quantity_input=i18n.quantity_input,
-        typed_money=i18n.typed_money,
-        typed_date=i18n.typed_date,
-        percent=i18n.format_percent,
-        current_locale=i18n.current_locale,
-    )
+    engine.engine.globals.update(i18n.template_globals())
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Litestar:

@@ -105,6 +105,13 @@ def format_percent(value: Decimal | None) -> str:
     return format_decimal(value, format="#,##0.0", locale=current_locale()) + "\u00a0%"
 
 
+def format_number(value: Decimal | None, places: int = 1) -> str:
+    """A computed figure (already rounded by the domain) in the locale's style."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0." + "0" * places, locale=current_locale())
+
+
 def quantity_input(value: int | None) -> str:
     """A figure in hundredths as a person would type it back into a form: 1250 → "12,5"."""
     if value is None:
@@ -220,6 +227,21 @@ LABELS: dict[str, str] = {
     "draft": N_("Draft"),
     "submitted": N_("Submitted"),
     "returned": N_("Returned for correction"),
+    # participants
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "non-binary": N_("Non-binary"),
+    "disability": N_("Disability"),
+    "unemployed": N_("Unemployed"),
+    "long_term_unemployed": N_("Long-term unemployed"),
+    "inactive": N_("Inactive"),
+    "employed": N_("Employed"),
+    "neet": N_("NEET"),
+    "homeless": N_("Homeless or housing-excluded"),
+    "third_country_national": N_("Third-country national"),
+    "foreign_background": N_("Foreign background"),
+    "minority": N_("Minority (incl. Roma)"),
+    "rural": N_("Rural area"),
     # breakdowns
     "gender": N_("Gender"),
     "age": N_("Age at entry"),
@@ -244,6 +266,9 @@ LABELS: dict[str, str] = {
 
 ENTITY_LABELS: dict[str, str] = {
     "project": N_("Project"),
+    "participant": N_("Participant"),
+    "service": N_("Service"),
+    "service_receipt": N_("Service received"),
     "budget": N_("Budget"),
     "attachment": N_("Evidence file"),
     "grants_user": N_("User"),
@@ -253,3 +278,25 @@ ENTITY_LABELS: dict[str, str] = {
     "indicator_entry": N_("Indicator value"),
     "reporting_period": N_("Reporting period"),
 }
+
+
+def template_globals() -> dict[str, object]:
+    """What every template (pages and reports) may call: translation and locale formats."""
+    return {
+        "_": gettext,
+        "ngettext": ngettext,
+        "label": label,
+        "entity_label": entity_label,
+        "localised": localised,
+        "money": format_money,
+        "rate": format_rate,
+        "day": format_day,
+        "when": format_moment,
+        "quantity": format_hundredths,
+        "quantity_input": quantity_input,
+        "typed_money": typed_money,
+        "typed_date": typed_date,
+        "percent": format_percent,
+        "decimal": format_number,
+        "current_locale": current_locale,
+    }

@@ -1,0 +1,189 @@
+"""The report's charts, drawn with matplotlib (Agg, no GUI) to SVG.
+
+The figures printed on a chart come from the report's exact values through the locale's
+formatters; floats only place bars and lines. Output is deterministic (fixed hash salt, no date
+in the metadata), so a chart embedded in a stored report does not change its hash.
+"""
+
+from base64 import b64encode
+from io import BytesIO
+
+import matplotlib
+from babel.numbers import format_decimal
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from grants.i18n import current_locale, format_money, format_percent, gettext
+from reports.frames import native, records
+from reports.project_report import ProjectReport
+
+CHARTS = ("indicators", "spending", "sources")
+WIDTH = 6.7  # inches: the A4 text width
+INK, PLAN, ACCENT, MUTED = "#1f3b5c", "#9aa7b4", "#c8553d", "#d9dee3"
+_STYLE = {
+    "svg.hashsalt": "grants-report",
+    "svg.fonttype": "none",  # text stays text: small files, and the PDF's fonts draw it
+    "font.family": "DejaVu Sans",
+    "font.size": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#555555",
+}
+
+
+def _svg(figure: Figure) -> bytes:
+    """Call inside the style's rc_context: the hash salt and font type apply when saving."""
+    buffer = BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _figure(height: float) -> Figure:
+    """A figure on an Agg canvas of its own: no pyplot, no global state, no GUI."""
+    figure = Figure(figsize=(WIDTH, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _euros(value: float, _position: object = None) -> str:
+    """A tick label in whole euros, in the locale's style (ticks are positions, not figures)."""
+    return format_decimal(round(value / 100), format="#,##0", locale=current_locale())
+
+
+def indicator_chart(report: ProjectReport) -> bytes | None:
+    """Each indicator with a target: % of the target reached to date, against 100 %."""
+    rows = [r for r in records(report.indicators) if r["percent_of_target"] is not None]
+    if not rows:
+        return None
+    with matplotlib.rc_context(_STYLE):
+        figure = _figure(0.5 + 0.32 * len(rows))
+        axes = figure.add_subplot()
+        positions = list(range(len(rows)))[::-1]
+        shares = [float(r["percent_of_target"]) for r in rows]
+        axes.barh(positions, [min(s, 150.0) for s in shares], color=INK, height=0.55)
+        axes.axvline(100, color=ACCENT, linewidth=1, linestyle="--")
+        for y, row, share in zip(positions, rows, shares, strict=True):
+            axes.text(
+                min(share, 150.0) + 1.5,
+                y,
+                format_percent(row["percent_of_target"]),
+                va="center",
+                fontsize=7,
+            )
+        axes.set_yticks(positions, [r["code"] for r in rows])
+        axes.set_xlim(0, 165)
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
+        axes.set_xlabel(gettext("% of target"))
+        return _svg(figure)
+
+
+def spending_chart(report: ProjectReport) -> bytes | None:
+    """Declared per period (bars) and to date (line) over all the project's periods, against
+    the funding plan's total spread evenly over the project's days (a reference, not a
+    figure of the report)."""
+    rows = records(report.spending)
+    if not rows:
+        return None
+    planned = [native(v) for v in report.sources["planned"]]
+    plan = sum(v for v in planned if v is not None)
+    done = [r for r in rows if r["to_date"] is not None]
+    with matplotlib.rc_context(_STYLE):
+        figure = _figure(2.6)
+        axes = figure.add_subplot()
+        axes.bar(
+            [r["period_number"] for r in done],
+            [r["declared"] for r in done],
+            color=PLAN,
+            width=0.6,
+            label=gettext("This period"),
+        )
+        axes.plot(
+            [r["period_number"] for r in done],
+            [r["to_date"] for r in done],
+            color=INK,
+            marker="o",
+            markersize=3,
+            label=gettext("To date"),
+        )
+        if plan:
+            label = gettext("Plan at an even pace, %(total)s in total", total=format_money(plan))
+            axes.plot(
+                [r["period_number"] for r in rows],
+                _even_pace(rows, plan),
+                color=ACCENT,
+                linewidth=1,
+                linestyle="--",
+                label=label,
+            )
+        numbers = [r["period_number"] for r in rows]
+        axes.set_xticks(numbers, [str(n) for n in numbers])
+        axes.set_xlabel(gettext("Reporting period"))
+        axes.set_ylabel("EUR")
+        axes.set_ylim(bottom=0)
+        axes.yaxis.set_major_formatter(FuncFormatter(_euros))
+        axes.legend(
+            loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3, frameon=False, fontsize=7
+        )
+        return _svg(figure)
+
+
+def _even_pace(rows: list[dict], plan: int) -> list[float]:
+    """The plan as it would be spent at an even pace: its share of the project's days by
+    each period's end."""
+    first = rows[0]["start"]
+    days = (rows[-1]["end"] - first).days + 1
+    return [plan * ((r["end"] - first).days + 1) / days for r in rows]
+
+
+def source_chart(report: ProjectReport) -> bytes | None:
+    """Per funding source: planned and declared to date, with the absorption printed."""
+    rows = records(report.sources)
+    if not rows:
+        return None
+    with matplotlib.rc_context(_STYLE):
+        figure = _figure(0.6 + 0.45 * len(rows))
+        axes = figure.add_subplot()
+        positions = list(range(len(rows)))[::-1]
+        axes.barh(
+            [y + 0.18 for y in positions],
+            [r["planned"] or 0 for r in rows],
+            height=0.34,
+            color=MUTED,
+            label=gettext("Plan"),
+        )
+        axes.barh(
+            [y - 0.18 for y in positions],
+            [r["to_date"] for r in rows],
+            height=0.34,
+            color=INK,
+            label=gettext("To date"),
+        )
+        for y, row in zip(positions, rows, strict=True):
+            axes.text(
+                max(row["planned"] or 0, row["to_date"]),
+                y,
+                f"  {format_percent(row['absorption'])}",
+                va="center",
+                fontsize=7,
+            )
+        axes.set_yticks(positions, [r["source"] for r in rows])
+        axes.xaxis.set_major_formatter(FuncFormatter(_euros))
+        axes.set_xlabel("EUR")
+        axes.margins(x=0.15)
+        axes.legend(loc="lower right", frameon=False, fontsize=7)
+        return _svg(figure)
+
+
+def data_uri(svg: bytes | None) -> str | None:
+    """An SVG as a data: URI for an <img>, so the HTML and the PDF carry their charts."""
+    return None if svg is None else "data:image/svg+xml;base64," + b64encode(svg).decode()
+
+
+def chart_uris(report: ProjectReport) -> dict[str, str | None]:
+    """Every chart of the report as a data URI (None where there is nothing to draw)."""
+    return {
+        "indicators": data_uri(indicator_chart(report)),
+        "spending": data_uri(spending_chart(report)),
+        "sources": data_uri(source_chart(report)),
+    }
