@@ -25,6 +25,8 @@ from grants.controllers.expenditure_pages import ExpenditurePages
 from grants.controllers.money_api import MoneyApi
 from grants.controllers.pages import PageController
 from grants.controllers.project_pages import ProjectPages
+from grants.controllers.register_api import RegisterApi
+from grants.controllers.register_pages import RegisterPages
 from grants.controllers.results_api import ResultsApi
 from grants.controllers.results_pages import ResultsPages
 from grants.errors import NotFound, Refused
@@ -74,11 +76,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ResultsPages,
             ExpenditurePages,
             BudgetPages,
+            RegisterPages,
             AccountPages,
             AuthController,
             ProjectApi,
             MoneyApi,
             ResultsApi,
+            RegisterApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies={"principal": Provide(provide_principal)},

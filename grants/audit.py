@@ -9,6 +9,8 @@ from grants.access import Action, Principal
 from grants.tables.audit import AuditEvent
 
 SYSTEM = "system"
+# History of the participant register is register data: only its readers see it.
+REGISTER_ENTITIES = frozenset({"participant", "service", "service_receipt"})
 
 
 async def record(
@@ -75,6 +77,8 @@ async def project_audit(
     """The project's history, newest first; optionally one record's."""
     principal.require(Action.READ_AUDIT, project_id)
     query = AuditEvent.select().where(AuditEvent.project == project_id)
+    if not principal.can(Action.READ_REGISTER, project_id):
+        query = query.where(AuditEvent.entity.not_in(list(REGISTER_ENTITIES)))
     if entity:
         query = query.where(AuditEvent.entity == entity)
     if entity_id is not None:

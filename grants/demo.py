@@ -11,7 +11,14 @@ from grants.money import parse_amount, parse_rate, to_cents
 from grants.periods import generate_periods
 from grants.projects import normalise_code
 from grants.seed_data import Org, SeedProject
-from grants.seed_portfolio import MEASURES, ORGANISATIONS, PROGRAMMES, TUKUMS_PROJECTS
+from grants.seed_portfolio import (
+    MEASURES,
+    ORGANISATIONS,
+    PROGRAMMES,
+    TUKUMS_CLOSED_PROJECTS,
+    TUKUMS_PROJECTS,
+)
+from grants.seed_register import load_register
 from grants.seed_sif import SIF_APPLICANTS, SIF_PROJECTS
 from grants.tables.accounts import User
 from grants.tables.funding import FundingLine
@@ -19,9 +26,9 @@ from grants.tables.indicators import Indicator
 from grants.tables.organisations import Organisation
 from grants.tables.programmes import Measure, Programme
 from grants.tables.projects import Partner, Project
-from grants.vocabulary import Role
+from grants.vocabulary import ProjectStatus, Role
 
-SEED_PROJECTS: list[SeedProject] = [*TUKUMS_PROJECTS, *SIF_PROJECTS]
+SEED_PROJECTS: list[SeedProject] = [*TUKUMS_PROJECTS, *SIF_PROJECTS, *TUKUMS_CLOSED_PROJECTS]
 _MEASURE_REPORTING = {m[1]: m[6] for m in MEASURES}  # a project reports as its measure does
 
 
@@ -48,6 +55,7 @@ class DemoResult:
     projects_existing: int
     users_created: list[DemoUser]
     users_existing: list[DemoUser]
+    participants_created: int = 0
 
 
 def _cents(text: str | None) -> int | None:
@@ -96,6 +104,7 @@ async def load_demo() -> DemoResult:
             await _create_project(seed, measure_ids[seed.measure], org_ids)
             created += 1
         await _generate_periods()
+        participants = await load_register(await _seed_project_ids())
     users_created, users_existing = [], []
     tukums_codes = [p.code for p in TUKUMS_PROJECTS]
     for user in DEMO_USERS:
@@ -105,14 +114,32 @@ async def load_demo() -> DemoResult:
         codes = tukums_codes if user.member_of_tukums_projects else []
         await add_user(user.email, user.password, user.role, codes, full_name=user.role.title())
         users_created.append(user)
-    return DemoResult(created, len(SEED_PROJECTS) - created, users_created, users_existing)
+    return DemoResult(
+        created, len(SEED_PROJECTS) - created, users_created, users_existing, participants
+    )
 
 
 async def _generate_periods() -> None:
-    """Reporting periods of the seed projects that have dates; idempotent, like the rest."""
-    keys = [normalise_code(seed.code) for seed in SEED_PROJECTS if seed.start and seed.end]
+    """Reporting periods of the seed projects that have dates; idempotent, like the rest.
+
+    A closed project reported before the tracker existed: it gets none, or its reports would
+    show as overdue drafts."""
+    keys = [
+        normalise_code(seed.code)
+        for seed in SEED_PROJECTS
+        if seed.start and seed.end and seed.status != ProjectStatus.CLOSED
+    ]
     for row in await Project.select(Project.id).where(Project.code_key.is_in(keys)):
         await generate_periods(row["id"])
+
+
+async def _seed_project_ids() -> dict[str, int]:
+    """The seed projects' ids by their verbatim code."""
+    rows = await Project.select(Project.id, Project.code_key).where(
+        Project.code_key.is_in([normalise_code(seed.code) for seed in SEED_PROJECTS])
+    )
+    ids = {row["code_key"]: row["id"] for row in rows}
+    return {seed.code: ids[normalise_code(seed.code)] for seed in SEED_PROJECTS}
 
 
 async def _organisation(org: Org) -> int:
@@ -203,6 +230,8 @@ async def _create_project(seed: SeedProject, measure_id: int, org_ids: dict[str,
                 aggregation=ind.aggregation,
                 measured_after_end=ind.measured_after_end,
                 breakdowns=ind.breakdowns,
+                min_stay_months=ind.min_stay_months,
+                target_group=ind.target_group,
                 position=position,
             )
         )

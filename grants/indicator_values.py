@@ -4,9 +4,14 @@ Figures are hundredths (12 persons = 1200), so percentages and half persons stay
 has at most one current entry per indicator: logging again supersedes it and keeps the old row
 as history. Everything "to date" is computed from current entries by the indicator's
 aggregation rule, never typed.
+
+Person counts (participants, households, completed stays) are not logged at all: they are
+counted from the participant register (`grants.participants`) whenever progress is shown.
 """
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,15 +24,18 @@ from grants.db import INTEGRITY_ERRORS, write_transaction
 from grants.errors import NotFound, Problem, Problems, Refused
 from grants.messages import ATTACHMENT_UNKNOWN, LOCKED_PERIOD, OUTSIDE_PROJECT, TOO_LONG
 from grants.money import AmountError, parse_quantity, percentage
+from grants.participants import age_group, stayed_months
 from grants.periods import for_update
 from grants.projects import IndicatorRow
 from grants.tables.attachments import Attachment
 from grants.tables.indicators import Indicator, IndicatorEntry, Milestone
+from grants.tables.participants import Participant
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
 from grants.translatable import N_
 from grants.vocabulary import (
     BREAKDOWN_KEYS,
+    GENDER_BREAKDOWN,
     LOCKED_PERIOD_STATUSES,
     Aggregation,
     Breakdown,
@@ -39,9 +47,14 @@ from grants.vocabulary import (
 
 # Values people log per period; the others are counted from the participant register.
 LOGGED_AGGREGATIONS = (Aggregation.SUM, Aggregation.CUMULATIVE, Aggregation.PERCENTAGE)
+REGISTER_AGGREGATIONS = (Aggregation.PARTICIPANTS, Aggregation.HOUSEHOLDS, Aggregation.COMPLETED)
+PERSON_AGGREGATIONS = (Aggregation.PARTICIPANTS, Aggregation.COMPLETED)  # broken down by person
+STAY_AGGREGATIONS = (Aggregation.COMPLETED, Aggregation.HOUSEHOLDS)  # take a minimum stay
+DEFAULT_MIN_STAY_MONTHS = 3  # a completed service cycle, e.g. "a full 3–6 month cycle"
 HUNDRED_PERCENT = 10_000  # in hundredths
+ONE = 100  # one person or household, in hundredths
 
-_LIMITS = {"code": 30, "unit": 50, "unit_en": 50, "evidence_ref": 255}
+_LIMITS = {"code": 30, "unit": 50, "unit_en": 50, "evidence_ref": 255, "target_group": 50}
 
 _NOT_ONE_OF = N_("“%(value)s” is not one of: %(allowed)s.")
 _CODE_REQUIRED = N_("Enter the indicator code.")
@@ -58,6 +71,12 @@ _NUMERATOR_ABOVE = N_("The numerator cannot be more than the denominator.")
 _NO_SUCH_BREAKDOWN = N_("This indicator has no breakdown by %(dimension)s.")
 _NO_SUCH_CATEGORY = N_("“%(category)s” is not a category of the %(dimension)s breakdown.")
 _CONCURRENT = N_("Someone else changed this indicator at the same time; please try again.")
+_MIN_STAY_MALFORMED = N_("“%(text)s” is not a number of months: write a whole number such as 3.")
+_MIN_STAY_NOT_HERE = N_("Only completed stays and households take a minimum stay.")
+_TARGET_GROUP_NOT_HERE = N_(
+    "Only indicators counted from the participant register take a target group."
+)
+_HOUSEHOLDS_UNBROKEN = N_("Households are not broken down by gender or age.")
 
 
 def _day_str(day: date) -> str:
@@ -85,6 +104,8 @@ class IndicatorInput:
     breakdowns: list[str] = field(default_factory=list)
     milestones: list[tuple[str, str]] = field(default_factory=list)
     measured_after_end: bool = False
+    min_stay_months: str | None = None  # completed / households; completed defaults to 3
+    target_group: str = ""  # register counts: only this group's participants
 
 
 @dataclass(frozen=True)
@@ -101,6 +122,8 @@ class IndicatorDetail(IndicatorRow):
     position: int
     breakdowns: tuple[str, ...]
     milestones: tuple[MilestoneRow, ...]
+    min_stay_months: int | None = None
+    target_group: str = ""
 
 
 async def get_indicator(principal: Principal, indicator_id: int) -> IndicatorDetail:
@@ -199,8 +222,7 @@ def _check_indicator(
     problems = Problems()
     code = _text(problems, data.code, "code", _CODE_REQUIRED)
     name = _text(problems, data.name, "name", _NAME_REQUIRED)
-    allowed = {*LOGGED_AGGREGATIONS, *([current["aggregation"]] if current else [])}
-    aggregation = _choice(problems, data.aggregation, allowed, "aggregation")
+    aggregation = _choice(problems, data.aggregation, Aggregation, "aggregation")
     if current and logged and aggregation and aggregation != current["aggregation"]:
         problems.add(_AGGREGATION_FIXED, "aggregation")
     rule = _choice(problems, data.target_rule, TargetRule, "target_rule")
@@ -222,8 +244,10 @@ def _check_indicator(
         "aggregation": aggregation,
         "vocabulary": _choice(problems, data.vocabulary, IndicatorVocabulary, "vocabulary"),
         "kind": _choice(problems, data.kind, IndicatorKind, "kind"),
-        "breakdowns": ",".join(b for b in Breakdown if b in breakdowns),
+        "breakdowns": _stored_breakdowns(problems, aggregation, breakdowns),
         "measured_after_end": bool(data.measured_after_end),
+        "min_stay_months": _min_stay(problems, data.min_stay_months, aggregation),
+        "target_group": _target_group(problems, data.target_group, aggregation),
     }
     milestones = _check_milestones(problems, data.milestones, project)
     own_id = current["id"] if current else None
@@ -233,6 +257,40 @@ def _check_indicator(
         problems.add(_DUPLICATE_CODE, "code", code=code)
     problems.raise_if_any(conflict=duplicate)
     return values, milestones
+
+
+def _stored_breakdowns(problems: Problems, aggregation: str | None, chosen: list) -> str:
+    """Person counts are always broken down by gender and age (ESF+ Annex I), households never;
+    the others by what was chosen."""
+    if aggregation in PERSON_AGGREGATIONS:
+        return ",".join(Breakdown)
+    if aggregation == Aggregation.HOUSEHOLDS:
+        if any(chosen):
+            problems.add(_HOUSEHOLDS_UNBROKEN, "breakdowns")
+        return ""
+    return ",".join(b for b in Breakdown if b in chosen)
+
+
+def _min_stay(problems: Problems, text: object, aggregation: str | None) -> int | None:
+    """Whole months; completed stays default to 3, households count any member without one."""
+    typed = "" if text is None else str(text).strip()
+    if aggregation not in STAY_AGGREGATIONS:
+        if typed and aggregation:
+            problems.add(_MIN_STAY_NOT_HERE, "min_stay_months")
+        return None
+    if not typed:
+        return DEFAULT_MIN_STAY_MONTHS if aggregation == Aggregation.COMPLETED else None
+    if not re.fullmatch(r"[0-9]{1,3}", typed):
+        problems.add(_MIN_STAY_MALFORMED, "min_stay_months", text=typed)
+        return None
+    return int(typed)
+
+
+def _target_group(problems: Problems, text: str | None, aggregation: str | None) -> str:
+    group = _text(problems, text or "", "target_group").casefold()
+    if group and aggregation and aggregation not in REGISTER_AGGREGATIONS:
+        problems.add(_TARGET_GROUP_NOT_HERE, "target_group")
+    return group
 
 
 def _check_milestones(
@@ -297,6 +355,8 @@ def _detail(row: dict, milestones: Iterable[MilestoneRow]) -> IndicatorDetail:
         position=row["position"],
         breakdowns=_dimensions(row["breakdowns"]),
         milestones=tuple(milestones),
+        min_stay_months=row["min_stay_months"],
+        target_group=row["target_group"],
     )
 
 
@@ -304,6 +364,8 @@ def _indicator_audit(detail: IndicatorDetail) -> dict:
     return {
         **{name: getattr(detail, name) for name in IndicatorRow.__dataclass_fields__},
         "breakdowns": list(detail.breakdowns),
+        "min_stay_months": detail.min_stay_months,
+        "target_group": detail.target_group,
         "milestones": [
             {"due_date": m.due_date.isoformat(), "value_hundredths": m.value_hundredths}
             for m in detail.milestones
@@ -682,7 +744,9 @@ async def indicator_progress(
 
     sum: the periods' values added up; cumulative: the value of the latest period that has one
     (by period, not by when it was typed, so a back-dated entry does not win); percentage:
-    Σ numerators / Σ denominators × 100, never an average of percentages.
+    Σ numerators / Σ denominators × 100, never an average of percentages. Register counts
+    (participants, households, completed) come from the participant register, read once for
+    all of them; see `_register_units`.
     """
     await _project(project_id)
     principal.require(Action.READ, project_id)
@@ -710,8 +774,12 @@ async def indicator_progress(
         ):
             entries[row["indicator"], row["period"]] = row
     until = shown[-1]["end_date"] if shown else None
+    counted = any(row["aggregation"] in REGISTER_AGGREGATIONS for row in indicators)
+    people = await _register_people(project_id) if counted else []
     return [
-        _progress(row, shown, index is not None, entries, milestones.get(row["id"], []), until)
+        _progress(
+            row, shown, index is not None, entries, milestones.get(row["id"], []), until, people
+        )
         for row in indicators
     ]
 
@@ -732,13 +800,25 @@ def _progress(
     entries: dict[tuple[int, int], dict],
     milestones: list[MilestoneRow],
     until: date | None,
+    people: list[dict],
 ) -> IndicatorProgress:
     aggregation = indicator["aggregation"]
     in_order = [entries.get((indicator["id"], period["id"])) for period in periods]
-    counted = aggregation in LOGGED_AGGREGATIONS
-    running = _running(aggregation, in_order) if counted else [_ToDate() for _ in periods]
-    to_date = running[-1] if running else _ToDate()
-    entry = in_order[-1] if for_period and in_order else None
+    logged = aggregation in LOGGED_AGGREGATIONS
+    entry = in_order[-1] if for_period and in_order and logged else None
+    if logged:
+        running = _running(aggregation, in_order)
+        to_date = running[-1] if running else _ToDate()
+        this_period = entry["value_hundredths"] if entry else None
+    else:
+        units = _register_units(indicator, people)
+        running = [_count(units, None, period["end_date"]) for period in periods]
+        to_date = running[-1] if running else _count(units, None, None)
+        this_period = (
+            _count(units, periods[-1]["start_date"], periods[-1]["end_date"]).value
+            if for_period and periods
+            else None
+        )
     target = indicator["target_hundredths"]
     return IndicatorProgress(
         indicator_id=indicator["id"],
@@ -753,13 +833,13 @@ def _progress(
         target_hundredths=target,
         baseline_hundredths=indicator["baseline_hundredths"],
         entry=_entry(entry, indicator) if entry else None,
-        this_period=entry["value_hundredths"] if entry and counted else None,
+        this_period=this_period,
         previously=running[-2].value if for_period and len(running) > 1 else None,
         to_date=to_date.value,
         numerator_to_date=to_date.numerator,
         denominator_to_date=to_date.denominator,
         percent_of_target=_of_target(to_date, target),
-        breakdown=_breakdown_totals(indicator, to_date) if counted else [],
+        breakdown=_breakdown_totals(indicator, to_date),
         milestone=next((m for m in reversed(milestones) if until and m.due_date <= until), None),
         series=[(p["end_date"], r.value) for p, r in zip(periods, running, strict=True)],
     )
@@ -822,3 +902,81 @@ def _breakdown_totals(indicator: dict, to_date: _ToDate) -> list[BreakdownTotal]
         difference = 0 if total is None else total - sum(categories.values())
         totals.append(BreakdownTotal(dimension, categories, total, difference, difference == 0))
     return totals
+
+
+# Counting from the register ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One person or household an indicator counts, from the day it counts."""
+
+    day: date
+    gender: str | None = None  # breakdown category; None for households
+    age: str | None = None
+
+
+async def _register_people(project_id: int) -> list[dict]:
+    """The project's participants, with what the counts need, in one query."""
+    return await Participant.select(
+        Participant.gender,
+        Participant.birth_year,
+        Participant.entry_date,
+        Participant.exit_date,
+        Participant.household,
+        Participant.target_group,
+    ).where(Participant.project == project_id)
+
+
+def _register_units(indicator: dict, people: list[dict]) -> list[_Unit]:
+    """What the indicator counts, each once, dated by when it starts to count:
+
+    participants: every participant (a code is a person, so a returning person counts once),
+    from their entry; completed: participants whose stay from entry to exit lasted at least
+    `min_stay_months` calendar months, from their exit; households: each non-empty household
+    code once, from its first member's entry, or, with `min_stay_months`, only households with
+    at least one member who completed such a stay, from the first such exit. The indicator's
+    target group, if any, limits the participants looked at.
+    """
+    group = indicator["target_group"].casefold()
+    chosen = [p for p in people if not group or p["target_group"].casefold() == group]
+    aggregation, months = indicator["aggregation"], indicator["min_stay_months"]
+    if aggregation == Aggregation.PARTICIPANTS:
+        return [_person(p, p["entry_date"]) for p in chosen]
+    if aggregation == Aggregation.COMPLETED:
+        months = DEFAULT_MIN_STAY_MONTHS if months is None else months
+        return [_person(p, p["exit_date"]) for p in chosen if _completed(p, months)]
+    first: dict[str, date] = {}
+    for person in chosen:
+        key = person["household"].strip().casefold()
+        day = person["exit_date"] if months is not None else person["entry_date"]
+        if key and (months is None or _completed(person, months)):
+            first[key] = min(first.get(key, day), day)
+    return [_Unit(day) for day in first.values()]
+
+
+def _completed(person: dict, months: int) -> bool:
+    return stayed_months(person["entry_date"], person["exit_date"], months)
+
+
+def _person(person: dict, day: date) -> _Unit:
+    return _Unit(
+        day,
+        GENDER_BREAKDOWN.get(person["gender"]),
+        age_group(person["birth_year"], person["entry_date"]),
+    )
+
+
+def _count(units: list[_Unit], start: date | None, end: date | None) -> _ToDate:
+    """The units counting from `start` to `end` (either open), with their breakdown in
+    hundredths; complete by construction, since every person has a gender and an age."""
+    counted = [u for u in units if (not start or start <= u.day) and (not end or u.day <= end)]
+    breakdown = {
+        Breakdown.GENDER: _hundredths(Counter(u.gender for u in counted if u.gender)),
+        Breakdown.AGE: _hundredths(Counter(u.age for u in counted if u.age)),
+    }
+    return _ToDate(value=len(counted) * ONE, breakdown=breakdown)
+
+
+def _hundredths(counts: Counter) -> dict[str, int]:
+    return {category: count * ONE for category, count in counts.items()}

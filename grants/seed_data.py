@@ -44,6 +44,8 @@ class SeedIndicator:
     vocabulary: IndicatorVocabulary = IndicatorVocabulary.PROJECT
     measured_after_end: bool = False
     breakdowns: str = ""  # comma-separated Breakdown values, e.g. "gender,age"
+    min_stay_months: int | None = None  # register counts: only stays at least this long
+    target_group: str = ""  # register counts: only this group, e.g. "children"
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from grants.seed_data import Org, SeedFunding, SeedIndicator, SeedPartner, SeedProject
 from grants.vocabulary import (
+    Aggregation,
     AmountKind,
     FundingBase,
     FundingKind,
@@ -37,6 +38,7 @@ ORGANISATIONS = [
 ]
 
 COHESION = "LV-KPP-2021-2027"
+GROWTH_2014 = "LV-DP-2014-2020"
 INTERREG_LV_LT = "LV-LT-2021-2027"
 
 PROGRAMMES = [
@@ -52,6 +54,12 @@ PROGRAMMES = [
         "Interreg VI-A Latvijas–Lietuvas programma 2021.–2027. gadam",
         "Interreg VI-A Latvia–Lithuania Programme 2021–2027",
         VARAM,
+    ),
+    (
+        GROWTH_2014,  # named in seed 001 (the group flat at Celtnieku iela 3)
+        "Darbības programma “Izaugsme un nodarbinātība” 2014.–2020. gadam",
+        "Operational Programme “Growth and Employment” 2014–2020",
+        None,
     ),
 ]
 
@@ -86,6 +94,19 @@ MEASURES = [
         None,
         ReportingRhythm.HALF_YEARLY,
         Rounding.DOWN,  # Jems truncates flat rates to the cent
+    ),
+    (
+        GROWTH_2014,
+        "9.2.2",  # the SAM's number and name are external: the seeds name only 9.2.2.1 projects
+        "Palielināt kvalitatīvu institūcijām alternatīvu sociālo pakalpojumu dzīvesvietā un "
+        "ģimeniskai videi pietuvinātu pakalpojumu pieejamību personām ar invaliditāti un bērniem",
+        "Increase the availability of quality alternatives to institutional care at the "
+        "place of residence, and of family-like services, for persons with disabilities and "
+        "children",
+        "ESF",  # the 2014–2020 European Social Fund, before ESF+
+        None,
+        ReportingRhythm.QUARTERLY,
+        Rounding.HALF_UP,
     ),
 ]
 
@@ -130,7 +151,9 @@ TUKUMS_PROJECTS = [
                 "families",
                 "12",
                 rule=TargetRule.EXACTLY,
+                aggregation=Aggregation.HOUSEHOLDS,
                 kind=IndicatorKind.RESULT,
+                min_stay_months=3,
             ),
             SeedIndicator(
                 "R2",
@@ -140,8 +163,10 @@ TUKUMS_PROJECTS = [
                 "persons",
                 "48",
                 rule=TargetRule.EXACTLY,
+                aggregation=Aggregation.COMPLETED,
                 kind=IndicatorKind.RESULT,
                 breakdowns="gender,age",
+                min_stay_months=3,
             ),
         ],
     ),
@@ -247,6 +272,67 @@ TUKUMS_PROJECTS = [
                 "events",
                 None,
                 rule=TargetRule.NONE,
+            ),
+        ],
+    ),
+]
+
+# Closed projects of Tukums: in the portfolio with their register, but the demo users are
+# members of the running projects only.
+TUKUMS_CLOSED_PROJECTS = [
+    SeedProject(
+        code="IB-2020",
+        title_lv="Individuālā budžeta izmēģinājumprojekts",
+        title_en="Individual budget pilot project",
+        measure="9.2.2",
+        holder=SOCIAL_SERVICE,
+        our_role=OurRole.IMPLEMENTER,
+        status=ProjectStatus.CLOSED,
+        start="01.11.2019",
+        end="31.01.2021",
+        note_lv="Avotā (002: “izmēģinājumprojekts”, “IB projekts”) projekta numurs nav "
+        "norādīts; “IB-2020” ir šīs sistēmas kods. Avots dod iztērēto, nevis līgumā "
+        "paredzēto finansējumu: bērniem un vecākiem 34 854 EUR (rindu summa 34 854,41; "
+        "vidēji 290 EUR uz bērnu mēnesī, vidēji 12 mēneši), personām ar GRT 84 009 EUR "
+        "(rindu summa 84 009,02; vidēji 560 EUR mēnesī, vidēji 15 mēneši), kopā 118 863,43 "
+        "EUR. Ārēji, ne no avota: Labklājības ministrijas publiskās lapas saista "
+        "izmēģinājumprojektu ar ESF projektu 9.2.2.2./16/I/001 un dod laiku no 2019. gada "
+        "novembra līdz 31.01.2021.; no tām ņemti arī datumi, programma un SAM 9.2.2.",
+        note_en="The source (002: “izmēģinājumprojekts”, “IB projekts”) gives no project "
+        "number; “IB-2020” is this system's code. The source gives money spent, not a "
+        "contracted amount: children and parents 34 854 EUR (rows add up to 34 854,41; on "
+        "average 290 EUR per child per month over 12 months), persons with mental "
+        "disabilities (GRT) 84 009 EUR (rows add up to 84 009,02; 560 EUR per person per "
+        "month over 15 months), 118 863,43 EUR together. External, not from the source: "
+        "public pages of the Ministry of Welfare tie the pilot to ESF project "
+        "9.2.2.2./16/I/001 and give November 2019 to 31.01.2021; the dates, the programme "
+        "and SAM 9.2.2 come from there too.",
+        indicators=[
+            # No targets: the source plans none. About 10 persons per group is only implied
+            # (34 854 / (290 × 12) ≈ 10; 84 009 / (560 × 15) ≈ 10).
+            SeedIndicator(
+                "P1",
+                "Bērni un vecāki, kas saņēmuši pakalpojumus",
+                "Children and parents who received services",
+                "personas",
+                "persons",
+                None,
+                rule=TargetRule.NONE,
+                aggregation=Aggregation.PARTICIPANTS,
+                breakdowns="gender,age",
+                target_group="children",
+            ),
+            SeedIndicator(
+                "P2",
+                "Personas ar GRT, kas saņēmušas pakalpojumus",
+                "Persons with mental disabilities (GRT) who received services",
+                "personas",
+                "persons",
+                None,
+                rule=TargetRule.NONE,
+                aggregation=Aggregation.PARTICIPANTS,
+                breakdowns="gender,age",
+                target_group="grt",
             ),
         ],
     ),

@@ -82,7 +82,9 @@ async def test_defining_indicators_and_logging_values(demo, client):
         lambda role: {"code": f"X-{role}", "name": "X", "target": "1"},
     )
     check(statuses, allowed_only(Role.ADMIN, Role.COORDINATOR), 201)
-    indicator = (await Indicator.select(Indicator.id).where(Indicator.code == "R1").first())["id"]
+    indicator = (await Indicator.select(Indicator.id).where(Indicator.code == "X-admin").first())[
+        "id"
+    ]  # a typed indicator: R1 and R2 are counted from the register
     period = (
         await ReportingPeriod.select(ReportingPeriod.id)
         .where(ReportingPeriod.project == pid)

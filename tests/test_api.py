@@ -16,7 +16,7 @@ async def test_list_gives_the_fields_with_money_as_decimal_strings(demo, client)
     response = await client.get("/api/v1/projects", headers=await api_headers(Role.ADMIN))
     assert response.status_code == 200
     projects = response.json()
-    assert len(projects) == 15
+    assert len(projects) == 16
     tukums = next(p for p in projects if p["code"] == "4.4.1.1./2/004")
     assert tukums == {
         "id": tukums["id"],
@@ -116,7 +116,7 @@ async def test_members_see_their_projects_only_and_get_403_elsewhere(demo, clien
 
 async def test_auditor_reads_everything(demo, client):
     headers = await api_headers(Role.AUDITOR)
-    assert len((await client.get("/api/v1/projects", headers=headers)).json()) == 15
+    assert len((await client.get("/api/v1/projects", headers=headers)).json()) == 16
 
 
 async def test_revoked_token_is_refused(demo, client):

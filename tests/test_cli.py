@@ -39,10 +39,10 @@ def test_demo_loads_once_and_prints_the_demo_users(fresh_url):
     grants(fresh_url, "db", "upgrade")
     first = grants(fresh_url, "demo")
     assert first.exit_code == 0, first.output
-    assert "Projects: 15 created, 0 already there." in first.output
+    assert "Projects: 16 created, 0 already there." in first.output
     assert "coordinator@tukums.demo" in first.output and "demo-coordinator-2026" in first.output
     second = grants(fresh_url, "demo")
-    assert "Projects: 0 created, 15 already there." in second.output
+    assert "Projects: 0 created, 16 already there." in second.output
     assert "(already there)" in second.output
 
 

@@ -10,6 +10,7 @@ import pytest
 from grants.access import AccessDenied
 from grants.errors import NotFound, Refused
 from grants.indicator_values import (
+    BreakdownTotal,
     EntryInput,
     IndicatorInput,
     MilestoneRow,
@@ -20,11 +21,13 @@ from grants.indicator_values import (
     log_entry,
     update_indicator,
 )
+from grants.participants import add_participant, update_participant
 from grants.periods import list_periods, submit
 from grants.tables.audit import AuditEvent
 from grants.tables.indicators import Indicator, IndicatorEntry, Milestone
 from grants.vocabulary import RecordState, Role
 from tests.helpers import principal, project_id
+from tests.test_participants import empty_register, person
 from tests.test_periods import count_queries
 
 FAMILIES = "4.4.1.1./2/004"  # 01.01.2026–31.12.2027, quarterly; R1 (12 families), R2 (48 persons)
@@ -60,6 +63,12 @@ async def new_indicator(code: str, **fields) -> int:
 async def log(indicator: int, period: int, value: str | None = None, **fields):
     data = EntryInput(period_id=period, value=value, **fields)
     return await log_entry(await principal(Role.COORDINATOR), indicator, data)
+
+
+async def families_sum(code: str = "F1") -> int:
+    """A typed indicator like R1 used to be ("12 families", summed per period): the seed's R1
+    and R2 are counted from the register now."""
+    return await new_indicator(code, target="12", target_rule="exactly")
 
 
 async def progress(period: int | None = None) -> dict:
@@ -161,7 +170,7 @@ async def test_an_indicator_with_every_mistake_is_refused_with_every_problem(dem
     problems = {p.field: p for p in excinfo.value.problems}
     assert problems["aggregation"].params == {
         "value": "average",
-        "allowed": "cumulative, percentage, sum",
+        "allowed": "completed, cumulative, households, participants, percentage, sum",
     }
     assert (
         problems["baseline"].english() == "“-1” is negative; a negative number is not allowed here."
@@ -185,9 +194,6 @@ async def test_targets_must_suit_the_rule_and_percentages_stay_within_100(demo):
             admin, pid, IndicatorInput("P", "P", target="100,01", aggregation="percentage")
         )
     assert fields(excinfo) == ["target"]
-    with pytest.raises(Refused) as excinfo:
-        await create_indicator(admin, pid, IndicatorInput("P", "P", aggregation="participants"))
-    assert fields(excinfo) == ["aggregation"]  # counted from the register, later
 
 
 async def test_a_duplicate_code_is_a_conflict_whatever_its_case(demo):
@@ -251,16 +257,18 @@ async def test_updating_replaces_the_milestones_and_records_before_and_after(dem
 
 
 async def test_updating_refuses_a_taken_code_and_a_new_aggregation_once_values_exist(demo):
-    r1, r2 = await indicator_id("R1"), await indicator_id("R2")
+    r2 = await indicator_id("R2")
     admin = await principal(Role.ADMIN)
     with pytest.raises(Refused) as excinfo:
         await update_indicator(admin, r2, IndicatorInput("R1", "Personas"))
     assert excinfo.value.conflict and fields(excinfo) == ["code"]
-    await log(r1, (await periods())[0], "1")
-    with pytest.raises(Refused) as excinfo:
-        await update_indicator(admin, r1, IndicatorInput("R1", "Ģimenes", aggregation="cumulative"))
-    assert fields(excinfo) == ["aggregation"]
-    assert (await get_indicator(admin, r1)).aggregation == "sum"
+    f1 = await families_sum()
+    await log(f1, (await periods())[0], "1")
+    for aggregation in ("cumulative", "participants"):
+        with pytest.raises(Refused) as excinfo:
+            await update_indicator(admin, f1, IndicatorInput("F1", "F", aggregation=aggregation))
+        assert fields(excinfo) == ["aggregation"]
+    assert (await get_indicator(admin, f1)).aggregation == "sum"
     with pytest.raises(NotFound):
         await update_indicator(admin, 999_999, IndicatorInput("X", "X"))
 
@@ -269,7 +277,7 @@ async def test_updating_refuses_a_taken_code_and_a_new_aggregation_once_values_e
 
 
 async def test_logging_a_value_and_superseding_it_keeps_the_history(demo):
-    r1 = await indicator_id("R1")
+    r1 = await families_sum()
     p1 = (await periods())[0]
     first = await log(r1, p1, "3", comment="Three families", evidence_ref="Akts 1/2026")
     assert (first.value_hundredths, first.state, first.breakdown_complete) == (300, "current", True)
@@ -281,7 +289,7 @@ async def test_logging_a_value_and_superseding_it_keeps_the_history(demo):
         (second.id, 450, RecordState.CURRENT),
         (first.id, 300, RecordState.SUPERSEDED),
     ]
-    assert (await progress(p1))["R1"].this_period == 450
+    assert (await progress(p1))["F1"].this_period == 450
     events = await audit_events("indicator_entry")
     assert [(e["action"], e["entity_id"]) for e in events] == [
         ("create", first.id),
@@ -346,7 +354,7 @@ async def test_a_value_with_every_mistake_is_refused_and_nothing_is_written(demo
 
 
 async def test_a_locked_period_refuses_values_as_a_conflict(demo):
-    r1 = await indicator_id("R1")
+    r1 = await families_sum()
     p1 = (await periods())[0]
     await log(r1, p1, "3")
     await submit(await principal(Role.COORDINATOR), p1)
@@ -359,7 +367,7 @@ async def test_a_locked_period_refuses_values_as_a_conflict(demo):
     assert problem.english() == "The period 01.01.2026–31.03.2026 is submitted and locked."
     assert await IndicatorEntry.count() == entries
     assert len(await AuditEvent.select()) == events
-    assert (await progress(p1))["R1"].this_period == 300
+    assert (await progress(p1))["F1"].this_period == 300
 
 
 async def test_a_percentage_needs_a_numerator_and_a_denominator_that_make_sense(demo):
@@ -380,7 +388,7 @@ async def test_a_percentage_needs_a_numerator_and_a_denominator_that_make_sense(
 
 
 async def test_register_counted_indicators_take_no_typed_values(demo):
-    pid = await project_id(FAMILIES)
+    pid = await empty_register()
     counted = (
         await Indicator.insert(
             Indicator(
@@ -393,13 +401,13 @@ async def test_register_counted_indicators_take_no_typed_values(demo):
     assert [p.message for p in excinfo.value.problems] == [
         "This indicator is counted from the participant register."
     ]
-    row = (await progress())["U1"]
-    assert (row.to_date, row.this_period, row.breakdown) == (None, None, [])
-    assert {value for _, value in row.series} == {None}
+    row = (await progress())["U1"]  # an empty register counts nobody
+    assert (row.to_date, row.this_period, row.breakdown) == (0, None, [])
+    assert {value for _, value in row.series} == {0}
 
 
 async def test_who_may_log_values(demo):
-    r1 = await indicator_id("R1")
+    r1 = await families_sum()
     p1 = (await periods())[0]
     data = EntryInput(period_id=p1, value="1")
     coordinator = await principal(Role.COORDINATOR)
@@ -424,20 +432,21 @@ async def test_who_may_log_values(demo):
 
 
 async def test_sum_indicators_add_up_the_periods(demo):
-    r1 = await indicator_id("R1")
+    r1 = await families_sum()
+    await families_sum("F2")  # nothing logged
     p1, p2, p3, *_ = await periods()
     await log(r1, p1, "3")
     await log(r1, p2, "4")
     await log(r1, p3, "2")
-    line = (await progress(p2))["R1"]
+    line = (await progress(p2))["F1"]
     assert (line.target_hundredths, line.target_rule) == (1200, "exactly")
     assert (line.previously, line.this_period, line.to_date) == (300, 400, 700)
     assert line.percent_of_target == Decimal("58.3")  # 7 / 12 = 58,33 %
     assert line.series == [(d("2026-03-31"), 300), (d("2026-06-30"), 700)]
     assert line.entry.value_hundredths == 400
-    first = (await progress(p1))["R1"]
+    first = (await progress(p1))["F1"]
     assert (first.previously, first.this_period, first.to_date) == (None, 300, 300)
-    whole = (await progress())["R1"]
+    whole = (await progress())["F1"]
     assert (whole.previously, whole.this_period, whole.to_date, whole.entry) == (
         None,
         None,
@@ -446,7 +455,7 @@ async def test_sum_indicators_add_up_the_periods(demo):
     )
     assert whole.percent_of_target == Decimal("75.0")
     assert [value for _, value in whole.series] == [300, 700, 900, 900, 900, 900, 900, 900]
-    nothing = (await progress(p2))["R2"]
+    nothing = (await progress(p2))["F2"]
     assert (nothing.to_date, nothing.percent_of_target, nothing.previously) == (None, None, None)
 
 
@@ -512,8 +521,8 @@ async def test_progress_keeps_the_indicators_in_position_order_and_checks_access
 
 async def test_progress_runs_the_same_queries_for_two_indicators_or_six(demo, monkeypatch):
     p1, p2, *_ = await periods()
-    for code in ("R1", "R2"):
-        await log(await indicator_id(code), p1, "1")
+    for code in ("F1", "F2"):
+        await log(await families_sum(code), p1, "1")
     viewer = await principal(Role.VIEWER)
     pid = await project_id(FAMILIES)
     queries = count_queries(monkeypatch)
@@ -523,7 +532,7 @@ async def test_progress_runs_the_same_queries_for_two_indicators_or_six(demo, mo
     for code in ("X1", "X2", "X3", "X4"):
         await log(await new_indicator(code, breakdowns=["age"]), p1, "2")
     queries = count_queries(monkeypatch)
-    assert len(await indicator_progress(viewer, pid, p2)) == 6
+    assert len(await indicator_progress(viewer, pid, p2)) == 8
     assert len(queries) == few
 
 
@@ -534,3 +543,191 @@ async def test_percent_of_target_of_a_percentage_is_not_rounded_twice(demo):
     line = (await progress(p1))["S2"]
     assert line.to_date == 7143  # 71,43 % shown
     assert line.percent_of_target == Decimal("119.0")  # 71,428…/60, not 71,43/60 = 119,05
+
+
+# Counted from the register ----------------------------------------------------------------------
+
+
+async def enter(*rows) -> list[int]:
+    """Participants of 4.4.1.1./2/004, entered by its coordinator; their ids."""
+    coordinator, pid = await principal(Role.COORDINATOR), await project_id(FAMILIES)
+    return [(await add_participant(coordinator, pid, row)).id for row in rows]
+
+
+def totals(line) -> dict[str, dict[str, int]]:
+    return {b.dimension: b.categories for b in line.breakdown}
+
+
+async def test_register_counted_indicators_are_defined_with_their_rules(demo):
+    admin = await principal(Role.ADMIN)
+    pid = await project_id(FAMILIES)
+    persons = await create_indicator(
+        admin,
+        pid,
+        IndicatorInput("P", "Personas", aggregation="participants", breakdowns=["gender"]),
+    )
+    assert (persons.breakdowns, persons.min_stay_months, persons.target_group) == (
+        ("gender", "age"),  # ESF+ asks for both, always
+        None,
+        "",
+    )
+    completed = await create_indicator(
+        admin, pid, IndicatorInput("C", "Pabeiguši", aggregation="completed", target_group=" GRT ")
+    )
+    assert (completed.min_stay_months, completed.target_group) == (3, "grt")
+    half_year = await create_indicator(
+        admin, pid, IndicatorInput("C6", "Pusgads", aggregation="completed", min_stay_months="6")
+    )
+    assert half_year.min_stay_months == 6
+    families = await create_indicator(
+        admin,
+        pid,
+        IndicatorInput("H", "Ģimenes", aggregation="households", min_stay_months=" 3 "),
+    )
+    assert (families.breakdowns, families.min_stay_months) == ((), 3)
+    after = json.loads((await audit_events("indicator"))[-1]["after"])
+    assert (after["aggregation"], after["min_stay_months"], after["target_group"]) == (
+        "households",
+        3,
+        "",
+    )
+    assert await get_indicator(admin, families.id) == families
+    with pytest.raises(Refused) as excinfo:
+        await log(families.id, (await periods())[0], "1")
+    assert excinfo.value.problems[0].message == (
+        "This indicator is counted from the participant register."
+    )
+
+
+async def test_register_rules_are_refused_where_they_do_not_belong(demo):
+    admin = await principal(Role.ADMIN)
+    pid = await project_id(FAMILIES)
+    cases = [
+        ({"min_stay_months": "3"}, "min_stay_months"),
+        ({"aggregation": "participants", "min_stay_months": "3"}, "min_stay_months"),
+        ({"target_group": "children"}, "target_group"),
+        ({"aggregation": "completed", "min_stay_months": "3 months"}, "min_stay_months"),
+        ({"aggregation": "completed", "min_stay_months": "-1"}, "min_stay_months"),
+        ({"aggregation": "households", "breakdowns": ["gender"]}, "breakdowns"),
+        ({"aggregation": "households", "target_group": "G" * 51}, "target_group"),
+    ]
+    count = await Indicator.count()
+    for typed, field in cases:
+        with pytest.raises(Refused) as excinfo:
+            await create_indicator(admin, pid, IndicatorInput("X", "X", **typed))
+        assert fields(excinfo) == [field], typed
+    assert excinfo.value.problems[0].params == {"max": "50"}
+    assert await Indicator.count() == count
+
+
+async def test_participants_are_counted_once_from_their_entry_with_breakdowns(demo):
+    await empty_register()
+    _, p2, p3, p4, *_ = await periods()
+    await new_indicator("P", aggregation="participants", target="48")
+    await new_indicator("PC", aggregation="participants", target_group="children")
+    _, b, _, _ = await enter(
+        person("A", "female", "1990", "15.01.2026", target_group="children"),
+        person("B", "male", "2010", "20.03.2026", "30.04.2026", target_group="children"),
+        person("C", "non-binary", "1960", "10.05.2026", target_group="grt"),
+        person("D", "female", "2008", "01.10.2026"),  # 18 at entry
+    )
+    line = (await progress(p2))["P"]
+    assert (line.previously, line.this_period, line.to_date) == (200, 100, 300)
+    assert totals(line) == {
+        "gender": {"women": 100, "men": 100, "non_binary": 100},
+        "age": {"under_18": 100, "18_29": 0, "30_54": 100, "55_plus": 100},
+    }
+    assert all(b.complete and b.total == 300 for b in line.breakdown)
+    assert line.entry is None
+    # B comes back: the same record, an open stay again; still one person.
+    await update_participant(
+        await principal(Role.COORDINATOR),
+        b,
+        person("B", "male", "2010", "20.03.2026", target_group="children"),
+    )
+    whole = (await progress())["P"]
+    assert (whole.previously, whole.this_period, whole.to_date) == (None, None, 400)
+    assert [value for _, value in whole.series] == [200, 300, 300, 400, 400, 400, 400, 400]
+    assert whole.percent_of_target == Decimal("8.3")  # 4 of 48
+    assert totals(whole)["age"] == {"under_18": 100, "18_29": 100, "30_54": 100, "55_plus": 100}
+    assert (await progress(p3))["P"].this_period == 0
+    assert (await progress(p4))["P"].this_period == 100
+    children = (await progress())["PC"]
+    assert (children.to_date, totals(children)["gender"]) == (
+        200,
+        {"women": 100, "men": 100, "non_binary": 0},
+    )
+
+
+async def test_a_completed_stay_lasts_the_minimum_months_and_counts_at_exit(demo):
+    await empty_register()
+    p1, p2, p3, p4, *_ = await periods()
+    await new_indicator("C", aggregation="completed")  # 3 months
+    await new_indicator("C6", aggregation="completed", min_stay_months="6")
+    await enter(
+        person("E", "female", "1985", "15.01.2026", "14.04.2026"),  # 3 months to the day
+        person("F", "male", "1985", "15.01.2026", "13.04.2026"),  # a day short
+        person("G", "male", "1985", "01.02.2026"),  # still in
+        person("H", "male", "2012", "01.01.2026", "31.03.2026"),  # 3 months
+        person("I", "female", "1950", "01.06.2026", "30.11.2026"),  # 6 months
+    )
+    first = (await progress(p1))["C"]
+    assert (first.previously, first.this_period, first.to_date) == (None, 100, 100)
+    second = (await progress(p2))["C"]
+    assert (second.previously, second.this_period, second.to_date) == (100, 100, 200)
+    assert totals(second)["gender"] == {"women": 100, "men": 100, "non_binary": 0}
+    assert (await progress(p3))["C"].this_period == 0
+    fourth = (await progress(p4))["C"]
+    assert (fourth.this_period, fourth.to_date) == (100, 300)
+    assert totals(fourth)["age"] == {"under_18": 100, "18_29": 0, "30_54": 100, "55_plus": 100}
+    assert (await progress())["C6"].to_date == 100  # only I stayed six months
+
+
+async def test_families_count_once_when_a_member_completes_the_cycle(demo):
+    """R1 "12 families completed a full 3–6 month cycle": a household counts once, from the day
+    its first member completed at least 3 months; without a minimum stay, from its first
+    entry. Participants without a household code count in no household."""
+    await empty_register()
+    p1, p2, p3, *_ = await periods()
+    await new_indicator("H", aggregation="households", min_stay_months="3", target="12")
+    await new_indicator("HE", aggregation="households")
+    await enter(
+        person("Ģ-1-1", "female", "1990", "01.02.2026", "30.04.2026", household="Ģ-1"),
+        person("Ģ-1-2", "male", "2019", "01.02.2026", "15.03.2026", household="Ģ-1"),
+        person("Ģ-2-1", "female", "1988", "01.03.2026", household="Ģ-2"),
+        person("Ģ-2-2", "male", "2020", "01.03.2026", household="ģ-2"),  # the same family
+        person("Ģ-3-1", "male", "1979", "01.07.2026", "30.09.2026", household="Ģ-3"),
+        person("Ģ-3-2", "female", "2016", "01.07.2026", "31.12.2026", household="Ģ-3"),
+        person("ALONE", "female", "1970", "01.01.2026", "31.12.2026"),
+    )
+    first = (await progress(p1))["H"]
+    assert (first.this_period, first.to_date) == (0, 0)
+    second = (await progress(p2))["H"]
+    assert (second.previously, second.this_period, second.to_date) == (0, 100, 100)
+    whole = (await progress())["H"]
+    assert whole.to_date == 200  # Ģ-1 from 30.04, Ģ-3 from 30.09 (once, not twice)
+    assert [value for _, value in whole.series][:4] == [0, 100, 200, 200]
+    assert whole.percent_of_target == Decimal("16.7")
+    assert whole.breakdown == []
+    entered = (await progress(p3))["HE"]
+    assert (entered.previously, entered.this_period, entered.to_date) == (200, 100, 300)
+
+
+async def test_progress_reads_the_register_once_for_any_number_of_counts(demo, monkeypatch):
+    await empty_register()
+    await enter(person("A", entry="15.01.2026", exit="30.04.2026", household="Ģ-1"))
+    await new_indicator("P", aggregation="participants")
+    viewer, pid = await principal(Role.VIEWER), await project_id(FAMILIES)
+    queries = count_queries(monkeypatch)
+    await indicator_progress(viewer, pid)
+    few = len(queries)
+    monkeypatch.undo()
+    await new_indicator("C", aggregation="completed")
+    await new_indicator("H", aggregation="households", min_stay_months="3")
+    queries = count_queries(monkeypatch)
+    lines = {line.code: line for line in await indicator_progress(viewer, pid)}
+    assert len(queries) == few
+    assert [lines[code].to_date for code in ("P", "C", "H")] == [100, 100, 100]
+    assert lines["C"].breakdown[0] == BreakdownTotal(
+        "gender", {"women": 100, "men": 0, "non_binary": 0}, 100, 0, True
+    )

@@ -43,14 +43,14 @@ async def test_sign_in_form_without_csrf_token_is_refused(demo, client):
 async def test_portfolio_lists_every_project_with_computed_totals(demo, client):
     await sign_in(client, Role.ADMIN)
     html = (await client.get("/")).text
-    assert len(rows(html)) == 15
+    assert len(rows(html)) == 16
     assert "Portfelis" in html
     footer = html.split("<tfoot>", 1)[1]
-    # 369 214,43 + 12 SIF approvals (2 879 510,97); ConnectinGen and PROTI totals unknown
+    # 369 214,43 + 12 SIF approvals (2 879 510,97); ConnectinGen, PROTI and the pilot unknown
     assert eur("3 248 725,40") in footer
-    assert "zināmi 13 no 15" in footer
+    assert "zināmi 13 no 16" in footer
     assert eur("290 775,67") in footer  # ESF+ 252 091,67 + ERDF 38 684,00
-    assert "15 projekti" in footer
+    assert "16 projekti" in footer
 
 
 async def test_portfolio_filters_by_measure_and_status(demo, client):
@@ -68,7 +68,7 @@ async def test_portfolio_sorts_by_column_with_unknown_figures_last(demo, client)
     await sign_in(client, Role.ADMIN)
     desc = rows((await client.get("/", params={"sort": "total", "dir": "desc"})).text)
     assert desc[:2] == ["4.4.1.1./2/004", "4.4.1.1./019"]
-    assert set(desc[-2:]) == {"4.2.3.4/1/24/I/001", "LL-00241"}
+    assert set(desc[-3:]) == {"4.2.3.4/1/24/I/001", "LL-00241", "IB-2020"}
     asc = rows((await client.get("/", params={"sort": "total", "dir": "asc"})).text)
     assert asc[0] == "4.4.1.1./014"  # 83 742,00, the smallest approval
 
@@ -123,7 +123,7 @@ async def test_english_switch_is_remembered(demo, client):
     response = await client.get("/lang/en", params={"next": "/projects/1"})
     assert response.status_code == 302 and response.headers["location"] == "/projects/1"
     html = (await client.get("/")).text
-    assert "Portfolio" in html and "€3,248,725.40" in html and "15 projects" in html
+    assert "Portfolio" in html and "€3,248,725.40" in html and "16 projects" in html
     html = (await client.get(f"/projects/{await project_id('4.4.1.1./2/004')}")).text
     assert "Intensive social work with families with children" in html
 

@@ -6,6 +6,7 @@ from grants.projects import get_project, list_projects
 from grants.tables.accounts import Membership, User
 from grants.tables.audit import AuditEvent
 from grants.tables.funding import FundingLine
+from grants.tables.participants import Participant, Service, ServiceReceipt
 from grants.tables.projects import Partner, Project
 from grants.vocabulary import Role
 
@@ -99,17 +100,18 @@ async def test_codes_match_whatever_the_separator(demo):
 
 
 async def test_demo_is_safe_to_run_twice(demo):
-    counts = [await t.count() for t in (Project, Partner, FundingLine, User, Membership)]
+    tables = (Project, Partner, FundingLine, User, Membership, Participant, Service, ServiceReceipt)
+    counts = [await t.count() for t in tables]
     events = await AuditEvent.count()
     result = await load_demo()
-    assert result.projects_created == 0 and result.projects_existing == 15
+    assert result.projects_created == 0 and result.projects_existing == 16
     assert result.users_created == [] and len(result.users_existing) == len(DEMO_USERS)
-    assert [await t.count() for t in (Project, Partner, FundingLine, User, Membership)] == counts
+    assert [await t.count() for t in tables] == counts
     assert await AuditEvent.count() == events
 
 
 async def test_demo_records_what_it_created_in_the_audit_trail(demo):
     created = await AuditEvent.select(AuditEvent.entity).where(AuditEvent.action == "create")
     entities = [e["entity"] for e in created]
-    assert entities.count("project") == 15
+    assert entities.count("project") == 16
     assert entities.count("grants_user") == len(DEMO_USERS)

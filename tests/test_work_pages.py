@@ -89,10 +89,10 @@ async def test_cofinancing_page_shows_sources_and_flags(demo, client):
 
 
 async def test_coordinator_logs_an_indicator_value_inline(demo, client):
-    pid = await project_id(FAMILIES)
+    pid = await project_id("LL-00241")
     indicator = (
         await Indicator.select(Indicator.id)
-        .where((Indicator.project == pid) & (Indicator.code == "R1"))
+        .where((Indicator.project == pid) & (Indicator.code == "RCO116"))
         .first()
     )
     await sign_in(client, Role.COORDINATOR)
@@ -101,12 +101,12 @@ async def test_coordinator_logs_an_indicator_value_inline(demo, client):
     response = await post(
         client,
         f"/projects/{pid}/indicators/{indicator['id']}/entries",
-        {"period_id": period_id, "value": "2", "comment": "divas ģimenes"},
+        {"period_id": period_id, "value": "1", "comment": "metode izstrādāta"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     assert response.text.lstrip().startswith(f'<tbody id="indicator-{indicator["id"]}"')
-    assert "16,7" in response.text  # 2 of 12 families
+    assert "100,0" in response.text  # 1 of 1 jointly developed solution
     refused = await post(
         client,
         f"/projects/{pid}/indicators/{indicator['id']}/entries",

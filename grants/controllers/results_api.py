@@ -47,6 +47,7 @@ class ReasonIn(Struct):
 
 class IndicatorIn(Struct):
     """Figures as text ("12", "1 234,5"); `aggregation` sum | cumulative | percentage;
+    `aggregation` participants | households | completed counts from the register;
     `breakdowns` from gender, age; milestones as {"date": "2026-12-31", "value": "6"}."""
 
     code: str
@@ -63,6 +64,8 @@ class IndicatorIn(Struct):
     breakdowns: list[str] = []
     milestones: list[dict[str, str]] = []
     measured_after_end: bool = False
+    min_stay_months: str | None = None  # "completed" and "households": the minimum stay
+    target_group: str = ""  # register-counted indicators: only this group
 
 
 class IndicatorOut(Struct):
@@ -77,6 +80,8 @@ class IndicatorOut(Struct):
     aggregation: str
     breakdowns: list[str]
     milestones: list[dict[str, str | None]]
+    min_stay_months: int | None
+    target_group: str
 
 
 class EntryIn(Struct):
@@ -155,6 +160,8 @@ def indicator_out(i: IndicatorDetail) -> IndicatorOut:
             {"date": m.due_date.isoformat(), "value": quantity(m.value_hundredths)}
             for m in i.milestones
         ],
+        min_stay_months=i.min_stay_months,
+        target_group=i.target_group,
     )
 
 

@@ -31,6 +31,8 @@ _INDICATOR_FIELDS = (
     "target_rule",
     "aggregation",
     "kind",
+    "min_stay_months",
+    "target_group",
 )
 
 
@@ -113,6 +115,7 @@ class ResultsPages(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         values = {k: form.get(k, "") for k in _INDICATOR_FIELDS}
+        values["min_stay_months"] = values["min_stay_months"] or None
         data = IndicatorInput(**values, breakdowns=form.getall("breakdowns", []))
         try:
             await create_indicator(principal, project_id, data)

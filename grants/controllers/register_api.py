@@ -1,0 +1,234 @@
+"""API for the participant and service register (coordinators, admins and auditors only)."""
+
+from datetime import date
+from decimal import Decimal
+
+from litestar import Controller, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from msgspec import Struct
+
+from grants.money import cents_to_str
+from grants.participants import (
+    ParticipantInput,
+    ParticipantRow,
+    ReceiptInput,
+    ServiceInput,
+    add_participant,
+    add_receipt,
+    add_service,
+    export_participants,
+    list_services,
+)
+from grants.register_files import import_file
+from grants.register_stats import ServiceTable, service_table
+from grants.web import CurrentPrincipal
+
+
+class ParticipantIn(Struct):
+    """A pseudonymous participant: no names or personal codes. Dates ISO or dd.mm.yyyy."""
+
+    code: str
+    gender: str
+    birth_year: str
+    entry_date: str
+    exit_date: str | None = None
+    household: str = ""
+    target_group: str = ""
+    flags: list[str] = []
+
+
+class ParticipantOut(Struct):
+    id: int
+    code: str
+    target_group: str
+    gender: str
+    birth_year: int
+    entry_date: date
+    exit_date: date | None
+    household: str
+    flags: list[str]
+    age_group: str
+
+
+class ServiceIn(Struct):
+    name: str
+    name_en: str = ""
+    unit: str = ""
+    unit_en: str = ""
+    unit_price: str | None = None
+
+
+class ServiceOut(Struct):
+    id: int
+    name: str
+    name_en: str
+    unit: str
+    unit_price: str | None
+
+
+class ReceiptIn(Struct):
+    """`participant` is the pseudonymous code; `service` the catalogue id or Latvian name;
+    `amount` defaults to units × the service's unit price."""
+
+    participant: str
+    service: str
+    date: str
+    units: str = "1"
+    amount: str | None = None
+
+
+class ServiceLineOut(Struct):
+    service: str
+    service_en: str
+    persons: int
+    receipts: int
+    amount: str
+
+
+class ServicesOut(Struct):
+    services: list[ServiceLineOut]
+    unique_persons: int
+    total_amount: str
+    eur_per_person_month: str | None
+    average_months: str | None
+
+
+class ImportOut(Struct):
+    imported: int
+
+
+def participant_out(p: ParticipantRow) -> ParticipantOut:
+    return ParticipantOut(
+        p.id,
+        p.code,
+        p.target_group,
+        p.gender,
+        p.birth_year,
+        p.entry_date,
+        p.exit_date,
+        p.household,
+        list(p.flags),
+        p.age_group,
+    )
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def services_out(table: ServiceTable) -> ServicesOut:
+    return ServicesOut(
+        services=[
+            ServiceLineOut(
+                line.service, line.name_en, line.persons, line.receipts, cents_to_str(line.amount)
+            )
+            for line in table.lines
+        ],
+        unique_persons=table.unique_persons,
+        total_amount=cents_to_str(table.total_amount),
+        eur_per_person_month=None
+        if table.eur_per_person_month is None
+        else cents_to_str(table.eur_per_person_month),
+        average_months=_decimal(table.average_months),
+    )
+
+
+class RegisterApi(Controller):
+    path = "/api/v1/projects/{project_id:int}"
+    tags = ("participant register",)
+
+    @get("/participants")
+    async def participants(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        target_group: FromQuery[str | None] = None,
+    ) -> list[ParticipantOut]:
+        """The register. Participant-level data leaving the system is recorded in the audit
+        trail; special-category flags only for roles that need them."""
+        rows = await export_participants(principal, project_id)
+        group = (target_group or "").lower()
+        return [participant_out(p) for p in rows if not group or p.target_group == group]
+
+    @post("/participants")
+    async def add(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ParticipantIn]
+    ) -> ParticipantOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        return participant_out(
+            await add_participant(principal, project_id, ParticipantInput(**fields))
+        )
+
+    @post("/participants/import")
+    async def import_participants(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        data: MultipartBody[UploadFile],
+    ) -> ImportOut:
+        """A CSV or XLSX file: all rows or none; refusals list each row's problems."""
+        return ImportOut(
+            await import_file(
+                principal, project_id, await data.read(), data.filename, "participants"
+            )
+        )
+
+    @get("/services")
+    async def services(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        target_group: FromQuery[str | None] = None,
+    ) -> ServicesOut:
+        """Per service: unique persons, receipts and amount; totals: unique persons, amount,
+        EUR per person per month and average months of service."""
+        return services_out(await service_table(principal, project_id, target_group=target_group))
+
+    @get("/service-catalogue")
+    async def catalogue(
+        self, principal: CurrentPrincipal, project_id: FromPath[int]
+    ) -> list[ServiceOut]:
+        return [
+            ServiceOut(
+                s.id,
+                s.name_lv,
+                s.name_en,
+                s.unit_lv,
+                None if s.unit_price is None else cents_to_str(s.unit_price),
+            )
+            for s in await list_services(principal, project_id)
+        ]
+
+    @post("/service-catalogue")
+    async def add_service(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ServiceIn]
+    ) -> ServiceOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        s = await add_service(principal, project_id, ServiceInput(**fields))
+        return ServiceOut(
+            s.id,
+            s.name_lv,
+            s.name_en,
+            s.unit_lv,
+            None if s.unit_price is None else cents_to_str(s.unit_price),
+        )
+
+    @post("/service-receipts")
+    async def add_receipt(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ReceiptIn]
+    ) -> ImportOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        await add_receipt(principal, project_id, ReceiptInput(**fields))
+        return ImportOut(1)
+
+    @post("/service-receipts/import")
+    async def import_receipts(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        data: MultipartBody[UploadFile],
+    ) -> ImportOut:
+        return ImportOut(
+            await import_file(principal, project_id, await data.read(), data.filename, "receipts")
+        )
