@@ -43,8 +43,14 @@ async def test_finance_and_viewers_do_not_see_the_register(demo, client):
 async def test_special_category_flags_are_hidden_from_auditors(demo, client):
     pid = await project_id(FAMILIES)
     await sign_in(client, Role.COORDINATOR)
-    form = {"code": "TUK-101", "gender": "female", "birth_year": "1990",
-            "entry_date": "01.10.2026", "household": "Ģ-09", "flags": ["disability", "unemployed"]}  # fmt: skip
+    form = {
+        "code": "TUK-101",
+        "gender": "female",
+        "birth_year": "1990",
+        "entry_date": "01.10.2026",
+        "household": "Ģ-09",
+        "flags": ["disability", "unemployed"],
+    }
     assert (await post(client, f"/projects/{pid}/register/participant", form)).status_code == 303
     assert "Invaliditāte" in (await client.get(f"/projects/{pid}/register")).text
     await sign_in(client, Role.AUDITOR)
