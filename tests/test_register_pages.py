@@ -150,3 +150,26 @@ async def test_register_history_is_hidden_from_finance(demo, client):
         )
     ).json()
     assert any(e["entity"] == "participant" for e in coordinator)
+
+
+async def test_an_indicator_can_take_its_values_from_the_register(demo, client):
+    pid = await project_id(FAMILIES)
+    headers = await api_headers(Role.COORDINATOR)
+    created = await client.post(
+        f"/api/v1/projects/{pid}/indicators",
+        json={"code": "EECO01", "name": "Dalībnieki", "source": "participants", "target": "48"},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["aggregation"] == "participants"
+    progress = (await client.get(f"/api/v1/projects/{pid}/indicators", headers=headers)).json()
+    eeco = next(p for p in progress if p["code"] == "EECO01")
+    assert eeco["actual"] == "19"
+    genders = next(b for b in eeco["breakdown"] if b["dimension"] == "gender")
+    assert genders["complete"] is True
+
+
+async def test_project_page_shows_the_retention_date(demo, client):
+    await sign_in(client, Role.VIEWER)
+    page = (await client.get(f"/projects/{await project_id(FAMILIES)}")).text
+    assert "Dokumenti jāglabā līdz" in page and "31.12.2032" in page

@@ -7,6 +7,7 @@ from grants.access import Principal
 from grants.audit import project_audit
 from grants.charts import sparkline
 from grants.indicator_values import indicator_progress
+from grants.participants import retention_date
 from grants.periods import default_period, list_periods, next_deadlines
 from grants.portfolio import SORT_KEYS, build_portfolio
 from grants.projects import get_project, list_projects
@@ -39,6 +40,7 @@ async def render_project(
             "periods": periods,
             "period": chosen,
             "progress": progress,
+            "retention": retention_date(project.summary.end_date),
             "charts": {
                 p.indicator_id: sparkline([v for _, v in p.series], p.target_hundredths)
                 for p in progress

@@ -64,6 +64,7 @@ class IndicatorIn(Struct):
     breakdowns: list[str] = []
     milestones: list[dict[str, str]] = []
     measured_after_end: bool = False
+    source: str | None = None  # "participants" | "households" | "completed": same as aggregation
     min_stay_months: str | None = None  # "completed" and "households": the minimum stay
     target_group: str = ""  # register-counted indicators: only this group
 
@@ -259,7 +260,11 @@ class ResultsApi(Controller):
     async def create_indicator(
         self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[IndicatorIn]
     ) -> IndicatorOut:
-        fields = {f: getattr(data, f) for f in data.__struct_fields__ if f != "milestones"}
+        fields = {
+            f: getattr(data, f) for f in data.__struct_fields__ if f not in ("milestones", "source")
+        }
+        if data.source:
+            fields["aggregation"] = data.source
         milestones = [(m.get("date", ""), m.get("value", "")) for m in data.milestones]
         created = await create_indicator(
             principal, project_id, IndicatorInput(**fields, milestones=milestones)
