@@ -48,6 +48,7 @@ async def _page(
         raise NotFoundException()
     participants = await list_participants(principal, project_id)
     services = await list_services(principal, project_id)
+    table = await service_table(principal, project_id, target_group=group or None)
     return Template(
         "register.html",
         context={
@@ -57,7 +58,8 @@ async def _page(
             "groups": sorted({p.target_group for p in participants if p.target_group}),
             "participants": [p for p in participants if not group or p.target_group == group],
             "services": services,
-            "table": await service_table(principal, project_id, target_group=group or None),
+            "table": table,
+            "lines": [line for line in table.lines if line.receipts],  # as the funder's tables
             "retention": retention_date(project.summary.end_date),
             "gender_options": [(g.value, label(g)) for g in Gender],
             "flag_options": [(f.value, label(f)) for f in ParticipantFlag],
