@@ -24,9 +24,12 @@ from grants.controllers.budget_pages import BudgetPages
 from grants.controllers.expenditure_pages import ExpenditurePages
 from grants.controllers.money_api import MoneyApi
 from grants.controllers.pages import PageController
+from grants.controllers.portfolio_report_api import PortfolioReportApi
 from grants.controllers.project_pages import ProjectPages
 from grants.controllers.register_api import RegisterApi
 from grants.controllers.register_pages import RegisterPages
+from grants.controllers.report_api import ReportApi
+from grants.controllers.report_pages import ReportPages
 from grants.controllers.results_api import ResultsApi
 from grants.controllers.results_pages import ResultsPages
 from grants.errors import NotFound, Refused
@@ -78,11 +81,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             BudgetPages,
             RegisterPages,
             AccountPages,
+            ReportPages,
             AuthController,
             ProjectApi,
             MoneyApi,
             ResultsApi,
             RegisterApi,
+            ReportApi,
+            PortfolioReportApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],
         dependencies={"principal": Provide(provide_principal)},

@@ -218,3 +218,47 @@ def _refusal(refused: Refused, file: Path) -> NoReturn:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+REPORT_FORMATS = ["pdf", "xlsx", "csv", "html"]
+
+
+@main.command("report")
+@click.argument("project_code")
+@click.option("--period", "period_number", required=True, type=int, help="The period's number.")
+@click.option(
+    "--format", "fmt", default="pdf", show_default=True, type=click.Choice(REPORT_FORMATS)
+)
+@click.option(
+    "--output", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path)
+)
+@click.option("--lang", default="lv", show_default=True, type=click.Choice(["lv", "en"]))
+@click.option("--version", type=int, default=None, help="A frozen version (default: latest).")
+def report_command(
+    project_code: str, period_number: int, fmt: str, output: Path, lang: str, version: int | None
+) -> None:
+    """Write a period's progress report to a file (a submitted period's frozen version)."""
+    from grants import i18n
+
+    i18n.set_locale("en")
+    try:
+        data, _, name = _run(lambda: _report_file(project_code, period_number, fmt, lang, version))
+    except Refused as refused:
+        raise click.ClickException("; ".join(p.english() for p in refused.problems)) from refused
+    output.write_bytes(data)
+    click.echo(f"Wrote {output} ({name}, {len(data)} bytes).")
+
+
+async def _report_file(
+    code: str, number: int, fmt: str, lang: str, version: int | None
+) -> tuple[bytes, str, str]:
+    from grants.periods import list_periods
+    from grants.report_versions import report_file
+
+    project_id = await _project_id(code)
+    period = next(
+        (p for p in await list_periods(CLI_PRINCIPAL, project_id) if p.number == number), None
+    )
+    if period is None:
+        raise click.ClickException(f"The project “{code}” has no period {number}.")
+    return await report_file(CLI_PRINCIPAL, period.id, fmt, version=version, locale=lang)

@@ -980,3 +980,75 @@ def _count(units: list[_Unit], start: date | None, end: date | None) -> _ToDate:
 
 def _hundredths(counts: Counter) -> dict[str, int]:
     return {category: count * ONE for category, count in counts.items()}
+
+
+async def projects_progress(project_ids: Iterable[int]) -> dict[int, list[IndicatorProgress]]:
+    """Every indicator of many projects to date (as `indicator_progress` without a period), in
+    at most five queries whatever the number of projects. No access check: the caller passes
+    only projects the reader may see (the portfolio report reads `list_projects` first)."""
+    ids = list(project_ids)
+    if not ids:
+        return {}
+    periods: dict[int, list[dict]] = {pid: [] for pid in ids}
+    for row in await (
+        ReportingPeriod.select(
+            ReportingPeriod.id,
+            ReportingPeriod.project,
+            ReportingPeriod.start_date,
+            ReportingPeriod.end_date,
+        )
+        .where(ReportingPeriod.project.is_in(ids))
+        .order_by(ReportingPeriod.start_date)
+    ):
+        periods[row["project"]].append(row)
+    indicators = await (
+        Indicator.select()
+        .where(Indicator.project.is_in(ids))
+        .order_by(Indicator.position)
+        .order_by(Indicator.id)
+    )
+    milestones: dict[int, list[MilestoneRow]] = {}
+    for row in await (
+        Milestone.select(Milestone.indicator, Milestone.due_date, Milestone.value_hundredths)
+        .where(Milestone.indicator.project.is_in(ids))
+        .order_by(Milestone.due_date)
+    ):
+        milestones.setdefault(row["indicator"], []).append(
+            MilestoneRow(row["due_date"], row["value_hundredths"])
+        )
+    entries: dict[tuple[int, int], dict] = {}
+    for row in await _entries(
+        IndicatorEntry.indicator.project.is_in(ids) & (IndicatorEntry.state == RecordState.CURRENT)
+    ):
+        entries[row["indicator"], row["period"]] = row
+    counted = sorted(
+        {row["project"] for row in indicators if row["aggregation"] in REGISTER_AGGREGATIONS}
+    )
+    people: dict[int, list[dict]] = {pid: [] for pid in counted}
+    if counted:
+        for person in await Participant.select(
+            Participant.project,
+            Participant.gender,
+            Participant.birth_year,
+            Participant.entry_date,
+            Participant.exit_date,
+            Participant.household,
+            Participant.target_group,
+        ).where(Participant.project.is_in(counted)):
+            people[person["project"]].append(person)
+    progress: dict[int, list[IndicatorProgress]] = {pid: [] for pid in ids}
+    for row in indicators:
+        pid, shown = row["project"], periods[row["project"]]
+        until = shown[-1]["end_date"] if shown else None
+        progress[pid].append(
+            _progress(
+                row,
+                shown,
+                False,
+                entries,
+                milestones.get(row["id"], []),
+                until,
+                people.get(pid, []),
+            )
+        )
+    return progress

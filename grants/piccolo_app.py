@@ -17,6 +17,7 @@ TABLE_MODULES = [
     "grants.tables.participants",
     "grants.tables.accounts",
     "grants.tables.audit",
+    "grants.tables.reports",
 ]
 
 APP_CONFIG = AppConfig(

@@ -11,6 +11,7 @@ from grants.participants import retention_date
 from grants.periods import default_period, list_periods, next_deadlines
 from grants.portfolio import SORT_KEYS, build_portfolio
 from grants.projects import get_project, list_projects
+from grants.report_versions import report_panel
 from grants.web import CurrentPrincipal
 
 
@@ -23,6 +24,7 @@ async def render_project(
     entry_values: dict[int, dict] | None = None,
     period_error: str = "",
     indicator_form: dict | None = None,
+    narrative_form: dict | None = None,
     status_code: int = 200,
 ) -> Template:
     """The project page for a period: plan and checks, periods and their workflow, indicators."""
@@ -32,6 +34,7 @@ async def render_project(
     periods = await list_periods(principal, project_id)
     chosen = next((p for p in periods if p.id == period_id), None) or default_period(periods)
     progress = await indicator_progress(principal, project_id, chosen.id if chosen else None)
+    report = await report_panel(principal, chosen, narrative_form) if chosen else None
     return Template(
         "project.html",
         context={
@@ -49,6 +52,7 @@ async def render_project(
             "entry_values": entry_values or {},
             "period_error": period_error,
             "indicator_form": indicator_form or {"values": {}, "errors": {}},
+            "report": report,
         },
         status_code=status_code,
     )

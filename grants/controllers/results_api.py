@@ -18,7 +18,8 @@ from grants.indicator_values import (
     indicator_progress,
     log_entry,
 )
-from grants.periods import PeriodRow, approve, list_periods, reopen, return_period, submit
+from grants.periods import PeriodRow, approve, list_periods, reopen, return_period
+from grants.report_versions import submit_and_freeze
 from grants.web import CurrentPrincipal
 
 
@@ -224,7 +225,8 @@ class ResultsApi(Controller):
 
     @post("/periods/{period_id:int}/submit", status_code=200)
     async def submit(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:
-        return period_out(await submit(principal, period_id))
+        """Submit the period for approval; its report is frozen as a new version."""
+        return period_out(await submit_and_freeze(principal, period_id))
 
     @post("/periods/{period_id:int}/approve", status_code=200)
     async def approve(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:

@@ -16,7 +16,8 @@ from grants.indicator_values import (
     indicator_progress,
     log_entry,
 )
-from grants.periods import approve, get_period, reopen, return_period, submit
+from grants.periods import approve, get_period, reopen, return_period
+from grants.report_versions import submit_and_freeze
 from grants.translatable import N_
 from grants.web import CurrentPrincipal, form_errors, is_htmx, refused_body
 
@@ -142,7 +143,7 @@ class ResultsPages(Controller):
         reason = (await request.form()).get("reason", "")
         try:
             if action == "submit":
-                await submit(principal, period_id)
+                await submit_and_freeze(principal, period_id)
             elif action == "approve":
                 await approve(principal, period_id)
             elif action == "return":

@@ -1,0 +1,228 @@
+"""The portfolio report: every project the reader may see, with its money and progress to date.
+
+One row per project: code, title, programme, measure, period, total, eligible, EU share (the
+same figures as the portfolio page: `grants.projects.list_projects` filtered by
+`grants.portfolio.build_portfolio`), declared to date, absorption, indicator achievement and
+the next report due; then computed totals.
+
+- declared to date: Σ of the current expenditure versions' amounts (and eligible amounts), read
+  for all projects in one grouped query;
+- absorption: declared eligible to date / eligible cost × 100, one decimal, half-up
+  (`grants.money.percentage`); none without an eligible cost;
+- indicator achievement, over the indicators that have a target (rule "at least" or "exactly"
+  and a target above 0): how many have reached it to date (at least: ≥ 100 % of target;
+  exactly: = 100 %), and the mean of min(100, % of target) with nothing logged counting as 0,
+  one decimal, half-up. Computed from `grants.indicator_values.projects_progress` (the same
+  to-date figures as the project page) in a fixed number of queries;
+- next deadline: the first period not yet approved (`grants.periods.next_deadlines`).
+
+Money is integer cents, percentages Decimal; totals are exact integer sums over the rows that
+have the figure, with the number of such rows, and the absorption of the sums.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+from piccolo.query.functions.aggregate import Sum
+
+from grants.access import Principal
+from grants.i18n import label, localised, negotiate
+from grants.indicator_values import IndicatorProgress, projects_progress
+from grants.money import percentage
+from grants.periods import PeriodRow, next_deadlines
+from grants.portfolio import build_portfolio
+from grants.projects import ProjectSummary, list_projects
+from grants.tables.expenditures import Expenditure
+from grants.vocabulary import RecordState, TargetRule
+from reports.frames import (
+    CENTS,
+    CENTS_OR_NONE,
+    DAY,
+    DECIMAL,
+    FLAG,
+    TEXT,
+    WHOLE,
+    WHOLE_OR_NONE,
+    frame,
+    in_locale,
+)
+
+HUNDRED = Decimal(100)
+
+PROJECT_COLUMNS = {
+    "project_id": WHOLE,
+    "code": TEXT,
+    "title": TEXT,
+    "programme_code": TEXT,
+    "programme": TEXT,
+    "measure": TEXT,
+    "fund": TEXT,
+    "status": TEXT,
+    "status_label": TEXT,
+    "start": DAY,
+    "end": DAY,
+    "total_cost": CENTS_OR_NONE,
+    "eligible_cost": CENTS_OR_NONE,
+    "eu_share": CENTS_OR_NONE,
+    "declared": CENTS,
+    "declared_eligible": CENTS,
+    "absorption": DECIMAL,
+    "indicators_with_target": WHOLE,
+    "indicators_reached": WHOLE,
+    "achievement": DECIMAL,
+    "next_period": WHOLE_OR_NONE,
+    "next_deadline": DAY,
+    "overdue": FLAG,
+}
+
+
+@dataclass(frozen=True)
+class PortfolioReport:
+    """The rows (`projects`, columns as PROJECT_COLUMNS) and their `totals` (see
+    `portfolio_totals`), in the report's language; `filters` are the programme and measure
+    asked for (empty: all)."""
+
+    locale: str
+    report_date: date
+    filters: Mapping[str, str]
+    projects: pd.DataFrame
+    totals: Mapping[str, Any] = field(default_factory=dict)
+
+
+async def build_portfolio_report(
+    principal: Principal,
+    *,
+    programme: str | None = None,
+    measure: str | None = None,
+    status: str | None = None,
+    locale: str = "lv",
+    report_date: date | None = None,
+) -> PortfolioReport:
+    """The portfolio report of the projects the principal may see, filtered like the page."""
+    report_date = report_date or date.today()
+    portfolio = build_portfolio(
+        await list_projects(principal),
+        programme=programme or None,
+        measure=measure or None,
+        status=status or None,
+    )
+    ids = [p.id for p in portfolio.rows]
+    declared = await declared_to_date(ids)
+    progress = await projects_progress(ids)
+    deadlines = await next_deadlines(ids, today=report_date)
+    locale = negotiate(locale)
+    projects = in_locale(locale, _frame, portfolio.rows, declared, progress, deadlines)
+    return PortfolioReport(
+        locale=locale,
+        report_date=report_date,
+        filters=MappingProxyType(
+            {"programme": programme or "", "measure": measure or "", "status": status or ""}
+        ),
+        projects=projects,
+        totals=MappingProxyType(portfolio_totals(projects)),
+    )
+
+
+async def declared_to_date(project_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per project Σ amount and Σ eligible amount of its current expenditures; one query."""
+    if not project_ids:
+        return {}
+    rows = await (
+        Expenditure.select(
+            Expenditure.project,
+            Sum(Expenditure.amount, alias="amount"),
+            Sum(Expenditure.eligible_amount, alias="eligible"),
+        )
+        .where(Expenditure.project.is_in(project_ids) & (Expenditure.state == RecordState.CURRENT))
+        .group_by(Expenditure.project)
+    )
+    # PostgreSQL sums bigint as numeric (Decimal), SQLite as integer: both exact.
+    return {row["project"]: (int(row["amount"]), int(row["eligible"])) for row in rows}
+
+
+def achievement(progress: list[IndicatorProgress]) -> tuple[int, int, Decimal | None]:
+    """(indicators with a target, how many reached it, mean of min(100, % of target))."""
+    targeted = [
+        p
+        for p in progress
+        if p.target_rule in (TargetRule.AT_LEAST, TargetRule.EXACTLY) and p.target_hundredths
+    ]
+    shares = [p.percent_of_target or Decimal(0) for p in targeted]
+    reached = sum(
+        1
+        for p, share in zip(targeted, shares, strict=True)
+        if (share == HUNDRED if p.target_rule == TargetRule.EXACTLY else share >= HUNDRED)
+    )
+    capped = sum((min(HUNDRED, share) for share in shares), Decimal(0))
+    # the mean as numerator / denominator × 100: percentage(Σ, n × 100) = Σ / n, half-up
+    mean = percentage(capped, len(shares) * 100) if shares else None
+    return len(targeted), reached, mean
+
+
+def _frame(
+    rows: list[ProjectSummary],
+    declared: dict[int, tuple[int, int]],
+    progress: dict[int, list[IndicatorProgress]],
+    deadlines: dict[int, PeriodRow],
+) -> pd.DataFrame:
+    records = []
+    for p in rows:
+        amount, eligible = declared.get(p.id, (0, 0))
+        targeted, reached, mean = achievement(progress.get(p.id, []))
+        next_period = deadlines.get(p.id)
+        records.append(
+            {
+                "project_id": p.id,
+                "code": p.code,
+                "title": localised(p.title_lv, p.title_en),
+                "programme_code": p.programme_code,
+                "programme": localised(p.programme_name_lv, p.programme_name_en),
+                "measure": p.measure_code,
+                "fund": p.fund,
+                "status": str(p.status),
+                "status_label": label(p.status),
+                "start": p.start_date,
+                "end": p.end_date,
+                "total_cost": p.total_cost,
+                "eligible_cost": p.eligible_cost,
+                "eu_share": p.eu_share,
+                "declared": amount,
+                "declared_eligible": eligible,
+                "absorption": percentage(eligible, p.eligible_cost) if p.eligible_cost else None,
+                "indicators_with_target": targeted,
+                "indicators_reached": reached,
+                "achievement": mean,
+                "next_period": next_period.number if next_period else None,
+                "next_deadline": next_period.deadline if next_period else None,
+                "overdue": bool(next_period and next_period.overdue),
+            }
+        )
+    return frame(records, PROJECT_COLUMNS)
+
+
+def portfolio_totals(projects: pd.DataFrame) -> dict[str, Any]:
+    """Exact sums over the rows; for a figure some rows lack, the sum of the known ones and
+    `<column>_known` how many rows had it (as the portfolio page shows). Absorption of the
+    sums over the projects with an eligible cost, never an average of percentages."""
+    totals: dict[str, Any] = {"projects": len(projects)}
+    for column in ("total_cost", "eligible_cost", "eu_share", "declared", "declared_eligible"):
+        known = [int(v) for v in projects[column] if v is not None and v is not pd.NA]
+        totals[column] = sum(known)
+        totals[f"{column}_known"] = len(known)
+    with_eligible = [
+        (int(eligible), int(declared))
+        for eligible, declared in zip(
+            projects["eligible_cost"], projects["declared_eligible"], strict=True
+        )
+        if eligible is not pd.NA and eligible is not None and eligible
+    ]
+    base = sum(e for e, _ in with_eligible)
+    totals["absorption"] = percentage(sum(d for _, d in with_eligible), base) if base else None
+    totals["indicators_with_target"] = int(projects["indicators_with_target"].sum())
+    totals["indicators_reached"] = int(projects["indicators_reached"].sum())
+    return totals
