@@ -60,7 +60,7 @@ async def portfolio_file(
 
 
 class PortfolioReportApi(Controller):
-    @get("/api/v1/reports/portfolio", media_type="application/octet-stream")
+    @get(["/api/v1/reports/portfolio", "/portfolio/report"], media_type="application/octet-stream")
     async def portfolio_report(
         self,
         principal: CurrentPrincipal,
@@ -70,17 +70,6 @@ class PortfolioReportApi(Controller):
         status: FromQuery[str | None] = None,
         lang: FromQuery[str | None] = None,
     ) -> Response[bytes]:
-        """The portfolio report of the projects the token's user may see, as XLSX or PDF."""
-        return await portfolio_file(principal, format, programme, measure, status, lang)
-
-    @get("/portfolio/report", include_in_schema=False)
-    async def portfolio_download(
-        self,
-        principal: CurrentPrincipal,
-        format: FromQuery[str] = "xlsx",
-        programme: FromQuery[str | None] = None,
-        measure: FromQuery[str | None] = None,
-        status: FromQuery[str | None] = None,
-        lang: FromQuery[str | None] = None,
-    ) -> Response[bytes]:
+        """The portfolio report of the projects the user may see, as XLSX or PDF. API clients
+        use the /api path with a token; the page links to the other with the session."""
         return await portfolio_file(principal, format, programme, measure, status, lang)
