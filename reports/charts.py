@@ -60,7 +60,7 @@ def indicator_chart(report: ProjectReport) -> bytes | None:
         figure = _figure(0.5 + 0.32 * len(rows))
         axes = figure.add_subplot()
         positions = list(range(len(rows)))[::-1]
-        shares = [float(r["percent_of_target"]) for r in rows]
+        shares = [float(r["percent_of_target"]) for r in rows]  # bar lengths only; labels exact
         axes.barh(positions, [min(s, 150.0) for s in shares], color=INK, height=0.55)
         axes.axvline(100, color=ACCENT, linewidth=1, linestyle="--")
         for y, row, share in zip(positions, rows, shares, strict=True):
