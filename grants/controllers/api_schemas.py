@@ -13,11 +13,17 @@ from grants.project_editing import FundingLineInput, ProjectInput
 from grants.projects import IndicatorRow, PartnerRow, ProjectDetail, ProjectSummary
 
 
-def _money(cents: int | None) -> str | None:
+def money_str(cents: int | None) -> str | None:
+    """Money in the API: a decimal string with two decimals, or null when unknown."""
     return None if cents is None else cents_to_str(cents)
 
 
-def _quantity(hundredths: int | None) -> str | None:
+def decimal_str(value: Decimal | None) -> str | None:
+    """A computed percentage or average, already rounded by the domain."""
+    return None if value is None else str(value)
+
+
+def quantity_str(hundredths: int | None) -> str | None:
     """Indicator figures without needless decimals: 1200 → "12", 250 → "2.5"."""
     if hundredths is None:
         return None
@@ -164,10 +170,10 @@ def _summary_fields(p: ProjectSummary) -> dict:
         "amount_kind": p.amount_kind.value,
         "start_date": p.start_date,
         "end_date": p.end_date,
-        "total_cost": _money(p.total_cost),
-        "eligible_cost": _money(p.eligible_cost),
-        "ineligible_cost": _money(p.ineligible_cost),
-        "eu_share": _money(p.eu_share),
+        "total_cost": money_str(p.total_cost),
+        "eligible_cost": money_str(p.eligible_cost),
+        "ineligible_cost": money_str(p.ineligible_cost),
+        "eu_share": money_str(p.eu_share),
     }
 
 
@@ -177,11 +183,11 @@ def _line_out(line: PlanLine) -> FundingLineOut:
         kind=line.kind.value,
         base=line.base.value,
         rate=None if line.rate_bp is None else rate_to_str(line.rate_bp),
-        fixed_amount=_money(line.fixed_amount),
+        fixed_amount=money_str(line.fixed_amount),
         residual=line.residual,
         partner_id=line.partner_id,
-        base_amount=_money(line.base_amount),
-        amount=_money(line.amount),
+        base_amount=money_str(line.base_amount),
+        amount=money_str(line.amount),
     )
 
 
@@ -198,7 +204,7 @@ def _check_out(check: Check) -> CheckOut:
 
 
 def _partner_out(p: PartnerRow) -> PartnerOut:
-    return PartnerOut(p.id, p.organisation, p.country, p.role, _money(p.budget), p.is_own)
+    return PartnerOut(p.id, p.organisation, p.country, p.role, money_str(p.budget), p.is_own)
 
 
 def _indicator_out(i: IndicatorRow) -> IndicatorOut:
@@ -211,8 +217,8 @@ def _indicator_out(i: IndicatorRow) -> IndicatorOut:
         vocabulary=i.vocabulary,
         unit=i.unit_lv,
         unit_en=i.unit_en,
-        baseline=_quantity(i.baseline_hundredths),
-        target=_quantity(i.target_hundredths),
+        baseline=quantity_str(i.baseline_hundredths),
+        target=quantity_str(i.target_hundredths),
         target_rule=i.target_rule,
         aggregation=i.aggregation,
         measured_after_end=i.measured_after_end,
@@ -225,7 +231,7 @@ def project_detail_out(d: ProjectDetail) -> ProjectDetailOut:
         holder=d.holder,
         intermediate_body=d.intermediate_body,
         reporting=d.reporting,
-        eu_ceiling=_money(d.eu_ceiling),
+        eu_ceiling=money_str(d.eu_ceiling),
         decision_date=d.decision_date,
         contract_ref=d.contract_ref,
         funding=[_line_out(ln) for ln in d.plan.lines],

@@ -8,6 +8,7 @@ from msgspec import Struct
 
 from grants.budget import BudgetLineInput, CategoryReport, category_report, set_budget
 from grants.cofinancing import Cofinancing, DeclaredTotals, cofinancing
+from grants.controllers.api_schemas import decimal_str, money_str
 from grants.expenditures import (
     ExpenditureInput,
     ExpenditureRow,
@@ -19,14 +20,6 @@ from grants.expenditures import (
 )
 from grants.money import cents_to_str, rate_to_str
 from grants.web import CurrentPrincipal
-
-
-def _money(cents: int | None) -> str | None:
-    return None if cents is None else cents_to_str(cents)
-
-
-def _pct(value) -> str | None:
-    return None if value is None else str(value)
 
 
 class ExpenditureIn(Struct):
@@ -189,13 +182,13 @@ def cofinancing_out(c: Cofinancing) -> CofinancingOut:
                 base=s.base,
                 rate=None if s.rate_bp is None else rate_to_str(s.rate_bp),
                 residual=s.residual,
-                planned=_money(s.planned),
-                planned_share=_pct(s.planned_share),
+                planned=money_str(s.planned),
+                planned_share=decimal_str(s.planned_share),
                 this_period=cents_to_str(s.this_period),
                 to_date=cents_to_str(s.to_date),
-                actual_share=_pct(s.actual_share),
-                remaining=_money(s.remaining),
-                absorption=_pct(s.absorption),
+                actual_share=decimal_str(s.actual_share),
+                remaining=money_str(s.remaining),
+                absorption=decimal_str(s.absorption),
                 over_plan=s.over_plan,
                 drift=s.drift,
             )
@@ -215,7 +208,7 @@ def categories_out(report: CategoryReport) -> list[CategoryOut]:
             this_period=cents_to_str(line.this_period),
             to_date=cents_to_str(line.to_date),
             remaining=cents_to_str(line.remaining),
-            absorption=_pct(line.absorption),
+            absorption=decimal_str(line.absorption),
         )
         for line in report.lines
     ]

@@ -1,19 +1,20 @@
 """API for the participant and service register (coordinators, admins and auditors only)."""
 
 from datetime import date
-from decimal import Decimal
 
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from msgspec import Struct
 
+from grants.controllers.api_schemas import decimal_str, money_str
 from grants.money import cents_to_str
 from grants.participants import (
     ParticipantInput,
     ParticipantRow,
     ReceiptInput,
     ServiceInput,
+    ServiceRow,
     add_participant,
     add_receipt,
     add_service,
@@ -113,8 +114,8 @@ def participant_out(p: ParticipantRow) -> ParticipantOut:
     )
 
 
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+def service_out(s: ServiceRow) -> ServiceOut:
+    return ServiceOut(s.id, s.name_lv, s.name_en, s.unit_lv, money_str(s.unit_price))
 
 
 def services_out(table: ServiceTable) -> ServicesOut:
@@ -127,10 +128,8 @@ def services_out(table: ServiceTable) -> ServicesOut:
         ],
         unique_persons=table.unique_persons,
         total_amount=cents_to_str(table.total_amount),
-        eur_per_person_month=None
-        if table.eur_per_person_month is None
-        else cents_to_str(table.eur_per_person_month),
-        average_months=_decimal(table.average_months),
+        eur_per_person_month=money_str(table.eur_per_person_month),
+        average_months=decimal_str(table.average_months),
     )
 
 
@@ -189,16 +188,7 @@ class RegisterApi(Controller):
     async def catalogue(
         self, principal: CurrentPrincipal, project_id: FromPath[int]
     ) -> list[ServiceOut]:
-        return [
-            ServiceOut(
-                s.id,
-                s.name_lv,
-                s.name_en,
-                s.unit_lv,
-                None if s.unit_price is None else cents_to_str(s.unit_price),
-            )
-            for s in await list_services(principal, project_id)
-        ]
+        return [service_out(s) for s in await list_services(principal, project_id)]
 
     @post("/service-catalogue")
     async def add_service(
@@ -206,13 +196,7 @@ class RegisterApi(Controller):
     ) -> ServiceOut:
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
         s = await add_service(principal, project_id, ServiceInput(**fields))
-        return ServiceOut(
-            s.id,
-            s.name_lv,
-            s.name_en,
-            s.unit_lv,
-            None if s.unit_price is None else cents_to_str(s.unit_price),
-        )
+        return service_out(s)
 
     @post("/service-receipts")
     async def add_receipt(

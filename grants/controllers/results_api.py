@@ -1,12 +1,12 @@
 """API for reporting periods and their workflow, indicators and their values."""
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct
 
+from grants.controllers.api_schemas import quantity_str
 from grants.indicator_values import (
     EntryInput,
     EntryRow,
@@ -21,13 +21,6 @@ from grants.indicator_values import (
 from grants.periods import PeriodRow, approve, list_periods, reopen, return_period
 from grants.report_versions import submit_and_freeze
 from grants.web import CurrentPrincipal
-
-
-def quantity(hundredths: int | None) -> str | None:
-    """Indicator figures without needless decimals: 1200 → "12", 250 → "2.5"."""
-    if hundredths is None:
-        return None
-    return format(Decimal(hundredths).scaleb(-2).normalize(), "f")
 
 
 class PeriodOut(Struct):
@@ -70,7 +63,7 @@ class IndicatorIn(Struct):
     target_group: str = ""  # register-counted indicators: only this group
 
 
-class IndicatorOut(Struct):
+class IndicatorDefinitionOut(Struct):
     id: int
     code: str
     name: str
@@ -146,20 +139,20 @@ def period_out(p: PeriodRow) -> PeriodOut:
     )
 
 
-def indicator_out(i: IndicatorDetail) -> IndicatorOut:
-    return IndicatorOut(
+def indicator_out(i: IndicatorDetail) -> IndicatorDefinitionOut:
+    return IndicatorDefinitionOut(
         id=i.id,
         code=i.code,
         name=i.name_lv,
         name_en=i.name_en,
         unit=i.unit_lv,
-        target=quantity(i.target_hundredths),
-        baseline=quantity(i.baseline_hundredths),
+        target=quantity_str(i.target_hundredths),
+        baseline=quantity_str(i.baseline_hundredths),
         target_rule=i.target_rule,
         aggregation=i.aggregation,
         breakdowns=list(i.breakdowns),
         milestones=[
-            {"date": m.due_date.isoformat(), "value": quantity(m.value_hundredths)}
+            {"date": m.due_date.isoformat(), "value": quantity_str(m.value_hundredths)}
             for m in i.milestones
         ],
         min_stay_months=i.min_stay_months,
@@ -173,10 +166,12 @@ def entry_out(e: EntryRow) -> EntryOut:
         indicator_id=e.indicator_id,
         period_id=e.period_id,
         state=e.state,
-        value=quantity(e.value_hundredths),
-        numerator=quantity(e.numerator_hundredths),
-        denominator=quantity(e.denominator_hundredths),
-        breakdown={d: {c: quantity(v) for c, v in cats.items()} for d, cats in e.breakdown.items()},
+        value=quantity_str(e.value_hundredths),
+        numerator=quantity_str(e.numerator_hundredths),
+        denominator=quantity_str(e.denominator_hundredths),
+        breakdown={
+            d: {c: quantity_str(v) for c, v in cats.items()} for d, cats in e.breakdown.items()
+        },
         breakdown_complete=e.breakdown_complete,
         comment=e.comment,
         evidence_ref=e.evidence_ref,
@@ -192,19 +187,19 @@ def progress_out(p: IndicatorProgress) -> ProgressOut:
         name=p.name_lv,
         unit=p.unit_lv,
         aggregation=p.aggregation,
-        target=quantity(p.target_hundredths),
+        target=quantity_str(p.target_hundredths),
         target_rule=p.target_rule,
-        previously=quantity(p.previously),
-        this_period=quantity(p.this_period),
-        to_date=quantity(p.to_date),
-        actual=quantity(p.to_date),
+        previously=quantity_str(p.previously),
+        this_period=quantity_str(p.this_period),
+        to_date=quantity_str(p.to_date),
+        actual=quantity_str(p.to_date),
         percent_of_target=None if p.percent_of_target is None else str(p.percent_of_target),
         breakdown=[
             BreakdownOut(
                 dimension=b.dimension,
-                categories={c: quantity(v) for c, v in b.categories.items()},
-                total=quantity(b.total),
-                difference=quantity(b.difference),
+                categories={c: quantity_str(v) for c, v in b.categories.items()},
+                total=quantity_str(b.total),
+                difference=quantity_str(b.difference),
                 complete=b.complete,
             )
             for b in p.breakdown
@@ -261,7 +256,7 @@ class ResultsApi(Controller):
     @post("/projects/{project_id:int}/indicators")
     async def create_indicator(
         self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[IndicatorIn]
-    ) -> IndicatorOut:
+    ) -> IndicatorDefinitionOut:
         fields = {
             f: getattr(data, f) for f in data.__struct_fields__ if f not in ("milestones", "source")
         }
