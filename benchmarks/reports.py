@@ -47,8 +47,9 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
-from grants import accounts, db
-from grants.accounts import principal_for_user
+from grants import db
+from grants.accounts import users
+from grants.accounts.users import principal_for_user
 from grants.tables.accounts import User
 from grants.tables.expenditures import Expenditure
 from grants.tables.funding import FundingLine
@@ -419,9 +420,9 @@ def line(label: str, seconds: float, target: float | None = None) -> str:
 async def run(url: str | None, small: bool) -> None:
     from argon2 import PasswordHasher
 
-    from grants.demo import load_demo
+    from grants.seed.demo import load_demo
 
-    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     scale = 10 if small else 1
     projects = 500 // scale
     early = 50 // scale

@@ -15,25 +15,21 @@ from litestar.template import TemplateConfig
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from grants import db, i18n
-from grants.access import AccessDenied
-from grants.controllers.account_pages import AccountPages
-from grants.controllers.api import ProjectApi
-from grants.controllers.auth import AuthController
-from grants.controllers.budget_pages import BudgetPages
-from grants.controllers.expenditure_pages import ExpenditurePages
-from grants.controllers.money_api import MoneyApi
-from grants.controllers.pages import PageController
-from grants.controllers.portfolio_report_api import PortfolioReportApi
-from grants.controllers.project_pages import ProjectPages
+from grants import db
+from grants.controllers.accounts_pages import AccountPages, AuthController
+from grants.controllers.finance_api import MoneyApi
+from grants.controllers.finance_pages import BudgetPages, ExpenditurePages
+from grants.controllers.projects_api import ProjectApi
+from grants.controllers.projects_pages import PageController, ProjectPages
 from grants.controllers.register_api import RegisterApi
 from grants.controllers.register_pages import RegisterPages
-from grants.controllers.report_api import ReportApi
-from grants.controllers.report_pages import ReportPages
+from grants.controllers.reports_api import PortfolioReportApi, ReportApi
+from grants.controllers.reports_pages import ReportPages
 from grants.controllers.results_api import ResultsApi
 from grants.controllers.results_pages import ResultsPages
-from grants.errors import NotFound, Refused
-from grants.session_store import DatabaseStore
+from grants.core import i18n
+from grants.core.access import AccessDenied
+from grants.core.errors import NotFound, Refused
 from grants.settings import Settings
 from grants.web import (
     access_denied_handler,
@@ -46,6 +42,7 @@ from grants.web import (
     refused_handler,
     server_error_handler,
 )
+from grants.web.sessions import DatabaseStore
 
 HERE = Path(__file__).parent
 SESSION_HOURS = 10

@@ -9,11 +9,11 @@ from typing import NoReturn, TypeVar
 import click
 
 from grants import db
-from grants.access import AccessDenied, Principal
-from grants.accounts import AccountError, add_user, create_token
-from grants.errors import Refused
+from grants.accounts.users import AccountError, add_user, create_token
+from grants.core.access import AccessDenied, Principal
+from grants.core.errors import Refused
+from grants.core.vocabulary import Role
 from grants.settings import Settings
-from grants.vocabulary import Role
 
 T = TypeVar("T")
 
@@ -55,7 +55,7 @@ def db_upgrade() -> None:
 @main.command()
 def demo() -> None:
     """Load the seed portfolio and demo users (safe to run again)."""
-    from grants.demo import load_demo
+    from grants.seed.demo import load_demo
 
     result = _run(load_demo)
     click.echo(
@@ -151,8 +151,8 @@ def import_receipts_command(project_code: str, file: Path) -> None:
 
 
 def _import_file(kind: str, project_code: str, file: Path) -> None:
-    from grants import i18n
-    from grants.register_files import in_file_rows, participant_rows, read_table, receipt_rows
+    from grants.core import i18n
+    from grants.register.files import in_file_rows, participant_rows, read_table, receipt_rows
 
     i18n.set_locale("en")
     project_id = _run(lambda: _project_id(project_code))
@@ -176,7 +176,7 @@ def _import_file(kind: str, project_code: str, file: Path) -> None:
 
 
 async def _project_id(code: str) -> int:
-    from grants.projects import list_projects
+    from grants.projects.reading import list_projects
 
     found = await list_projects(CLI_PRINCIPAL, code=code)
     if not found:
@@ -185,7 +185,7 @@ async def _project_id(code: str) -> int:
 
 
 async def _import_rows(kind: str, project_id: int, rows: list) -> int:
-    from grants.participants import import_participants, import_receipts
+    from grants.register.participants import import_participants, import_receipts
 
     if kind == "participants":
         return await import_participants(CLI_PRINCIPAL, project_id, rows)
@@ -194,8 +194,8 @@ async def _import_rows(kind: str, project_id: int, rows: list) -> int:
 
 def _refusal(refused: Refused, file: Path) -> NoReturn:
     """Every problem, a line each in row order (at most MAX_PROBLEM_LINES), then exit 1."""
-    from grants.i18n import translate_error
-    from grants.register_files import row_of
+    from grants.core.i18n import translate_error
+    from grants.register.files import row_of
 
     problems = sorted(refused.problems, key=lambda p: row_of(p)[0] or 0)
     click.echo(
@@ -238,7 +238,7 @@ def report_command(
     project_code: str, period_number: int, fmt: str, output: Path, lang: str, version: int | None
 ) -> None:
     """Write a period's progress report to a file (a submitted period's frozen version)."""
-    from grants import i18n
+    from grants.core import i18n
 
     i18n.set_locale("en")
     try:
@@ -252,8 +252,8 @@ def report_command(
 async def _report_file(
     code: str, number: int, fmt: str, lang: str, version: int | None
 ) -> tuple[bytes, str, str]:
-    from grants.periods import list_periods
-    from grants.report_versions import report_file
+    from grants.projects.periods import list_periods
+    from reports.versions import report_file
 
     project_id = await _project_id(code)
     period = next(

@@ -14,7 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from grants.i18n import current_locale, format_money, format_percent, gettext
+from grants.core.i18n import current_locale, format_money, format_percent, gettext
 from reports.frames import native, records
 from reports.project_report import ProjectReport
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from grants import i18n
+from grants.core import i18n
 
 T = TypeVar("T")
 

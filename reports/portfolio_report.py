@@ -1,20 +1,20 @@
 """The portfolio report: every project the reader may see, with its money and progress to date.
 
 One row per project: code, title, programme, measure, period, total, eligible, EU share (the
-same figures as the portfolio page: `grants.projects.list_projects` filtered by
-`grants.portfolio.build_portfolio`), declared to date, absorption, indicator achievement and
-the next report due; then computed totals.
+same figures as the portfolio page: `grants.projects.reading.list_projects` filtered by
+`grants.projects.portfolio.build_portfolio`), declared to date, absorption, indicator
+achievement and the next report due; then computed totals.
 
 - declared to date: Σ of the current expenditure versions' amounts (and eligible amounts), read
   for all projects in one grouped query;
 - absorption: declared eligible to date / eligible cost × 100, one decimal, half-up
-  (`grants.money.percentage`); none without an eligible cost;
+  (`grants.core.money.percentage`); none without an eligible cost;
 - indicator achievement, over the indicators that have a target (rule "at least" or "exactly"
   and a target above 0): how many have reached it to date (at least: ≥ 100 % of target;
   exactly: = 100 %), and the mean of min(100, % of target) with nothing logged counting as 0,
-  one decimal, half-up. Computed from `grants.indicator_values.projects_progress` (the same
+  one decimal, half-up. Computed from `grants.results.indicators.projects_progress` (the same
   to-date figures as the project page) in a fixed number of queries;
-- next deadline: the first period not yet approved (`grants.periods.next_deadlines`).
+- next deadline: the first period not yet approved (`grants.projects.periods.next_deadlines`).
 
 Money is integer cents, percentages Decimal; totals are exact integer sums over the rows that
 have the figure, with the number of such rows, and the absorption of the sums.
@@ -30,15 +30,15 @@ from typing import Any
 import pandas as pd
 from piccolo.query.functions.aggregate import Sum
 
-from grants.access import Principal
-from grants.i18n import label, localised, negotiate
-from grants.indicator_values import IndicatorProgress, projects_progress
-from grants.money import percentage
-from grants.periods import PeriodRow, next_deadlines
-from grants.portfolio import build_portfolio
-from grants.projects import ProjectSummary, list_projects
+from grants.core.access import Principal
+from grants.core.i18n import label, localised, negotiate
+from grants.core.money import percentage
+from grants.core.vocabulary import RecordState, TargetRule
+from grants.projects.periods import PeriodRow, next_deadlines
+from grants.projects.portfolio import build_portfolio
+from grants.projects.reading import ProjectSummary, list_projects
+from grants.results.indicators import IndicatorProgress, projects_progress
 from grants.tables.expenditures import Expenditure
-from grants.vocabulary import RecordState, TargetRule
 from reports.frames import (
     CENTS,
     CENTS_OR_NONE,

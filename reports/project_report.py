@@ -15,19 +15,19 @@ from typing import Any
 
 import pandas as pd
 
-from grants.access import Action, Principal
-from grants.budget import CategoryReport, category_report
-from grants.cofinancing import Cofinancing, cofinancing, declared_bases, split
-from grants.errors import NotFound
-from grants.expenditures import Declared, cost_categories, declared_expenditures, in_period
-from grants.i18n import category_names, gettext, label, localised, negotiate
-from grants.indicator_values import IndicatorProgress, indicator_progress
-from grants.money import percentage
-from grants.periods import PeriodRow, get_period, list_periods
-from grants.projects import ProjectDetail, get_project
-from grants.register_stats import ServiceTable, service_table
+from grants.core.access import Action, Principal
+from grants.core.errors import NotFound
+from grants.core.i18n import category_names, gettext, label, localised, negotiate
+from grants.core.money import percentage
+from grants.core.translatable import N_
+from grants.finance.budget import CategoryReport, category_report
+from grants.finance.cofinancing import Cofinancing, cofinancing, declared_bases, split
+from grants.finance.expenditures import Declared, cost_categories, declared_expenditures, in_period
+from grants.projects.periods import PeriodRow, get_period, list_periods
+from grants.projects.reading import ProjectDetail, get_project
+from grants.register.service_tables import ServiceTable, service_table
+from grants.results.indicators import IndicatorProgress, indicator_progress
 from grants.tables.participants import Participant
-from grants.translatable import N_
 from reports.frames import (
     CENTS,
     CENTS_OR_NONE,

@@ -27,8 +27,8 @@ from decimal import Decimal
 from io import StringIO
 from typing import Any
 
-from grants.i18n import gettext
-from grants.money import cents_to_str
+from grants.core.i18n import gettext
+from grants.core.money import cents_to_str
 from reports.frames import in_locale, records
 from reports.project_report import ProjectReport, category_totals, source_totals
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from grants import i18n
+from grants.core import i18n
 from reports.charts import CHARTS, chart_uris
 from reports.frames import in_locale, records
 from reports.project_report import (
@@ -23,7 +23,7 @@ from reports.project_report import (
     source_totals,
 )
 
-TEMPLATES = Path(i18n.__file__).parent / "templates"
+TEMPLATES = Path(i18n.__file__).parent.parent / "templates"
 DOCUMENT = "reports/project_report.html"
 
 # The names the app's templates know (grants.app), so the partials render the same in both.

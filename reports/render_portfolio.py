@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 from weasyprint import HTML
 
-from grants.i18n import gettext
-from grants.translatable import N_
+from grants.core.i18n import gettext
+from grants.core.translatable import N_
 from reports.frames import in_locale, records
 from reports.portfolio_report import PortfolioReport
 from reports.render_html import environment

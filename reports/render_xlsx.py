@@ -17,9 +17,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from grants.i18n import current_locale, gettext
-from grants.money import from_cents
-from grants.translatable import N_
+from grants.core.i18n import current_locale, gettext
+from grants.core.money import from_cents
+from grants.core.translatable import N_
 from reports.frames import in_locale, records
 from reports.project_report import (
     NARRATIVE,

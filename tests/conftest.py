@@ -17,9 +17,10 @@ from litestar.testing import AsyncTestClient
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from grants import accounts, db
+from grants import db
+from grants.accounts import users
 from grants.app import create_app
-from grants.demo import load_demo
+from grants.seed.demo import load_demo
 from grants.settings import Settings
 
 POSTGRES_URL = os.environ.get("GRANTS_TEST_DATABASE_URL")
@@ -27,7 +28,7 @@ BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
 # Demo users are created in every test; a cheap hash keeps the suite fast. Production keeps
 # argon2's defaults.
-accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 class TestDatabase:

@@ -2,9 +2,9 @@
 
 from litestar.testing import AsyncTestClient
 
-from grants.accounts import create_token
-from grants.demo import DEMO_USERS
-from grants.vocabulary import Role
+from grants.accounts.users import create_token
+from grants.core.vocabulary import Role
+from grants.seed.demo import DEMO_USERS
 
 CSRF_COOKIE = "grants_csrf"
 
@@ -33,7 +33,7 @@ async def api_headers(role: Role) -> dict[str, str]:
 
 async def principal(role: Role):
     """The demo user of `role` as the domain sees it (needs the `demo` fixture)."""
-    from grants.accounts import principal_for_user
+    from grants.accounts.users import principal_for_user
     from grants.tables.accounts import User
 
     user = await User.select(User.id).where(User.email == demo_user(role).email).first()

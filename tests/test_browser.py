@@ -3,7 +3,7 @@
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from grants.demo import DEMO_USERS
+from grants.seed.demo import DEMO_USERS
 from tests.browser import CHROMIUM_ARGS, Server, chromium_path
 
 pytestmark = [

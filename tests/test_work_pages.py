@@ -1,8 +1,8 @@
 """The daily-work pages: expenditure register, co-financing, periods and indicator entry."""
 
+from grants.core.vocabulary import Role
 from grants.tables.expenditures import Expenditure
 from grants.tables.indicators import Indicator
-from grants.vocabulary import Role
 from tests.helpers import csrf_token, project_id, sign_in
 
 NBSP = "\u00a0"
@@ -161,7 +161,7 @@ async def test_evidence_file_is_kept_and_only_project_readers_fetch_it(demo, cli
     assert download.status_code == 200 and download.content == b"%PDF-1.4 evidence"
     assert "UTF-8''r%C4%93%C4%B7ins.pdf" in download.headers["content-disposition"]
     await client.post("/logout", data={"_csrf_token": client.cookies["grants_csrf"]})
-    from grants.accounts import add_user
+    from grants.accounts.users import add_user
 
     await add_user("other@tukums.lv", "long-enough-1", "viewer", ["LL-00241"])
     token = await csrf_token(client)

@@ -6,11 +6,11 @@ from typing import Any
 
 from msgspec import Struct
 
-from grants.audit import AuditRow
-from grants.funding_plan import Check, PlanLine
-from grants.money import cents_to_str, rate_to_str
-from grants.project_editing import FundingLineInput, ProjectInput
-from grants.projects import IndicatorRow, PartnerRow, ProjectDetail, ProjectSummary
+from grants.core.audit import AuditRow
+from grants.core.money import cents_to_str, rate_to_str
+from grants.projects.editing import FundingLineInput, ProjectInput
+from grants.projects.funding_plan import Check, PlanLine
+from grants.projects.reading import IndicatorRow, PartnerRow, ProjectDetail, ProjectSummary
 
 
 def money_str(cents: int | None) -> str | None:

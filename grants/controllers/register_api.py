@@ -8,8 +8,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from msgspec import Struct
 
 from grants.controllers.api_schemas import decimal_str, money_str
-from grants.money import cents_to_str
-from grants.participants import (
+from grants.core.money import cents_to_str
+from grants.register.files import import_file
+from grants.register.participants import (
     ParticipantInput,
     ParticipantRow,
     ReceiptInput,
@@ -21,8 +22,7 @@ from grants.participants import (
     export_participants,
     list_services,
 )
-from grants.register_files import import_file
-from grants.register_stats import ServiceTable, service_table
+from grants.register.service_tables import ServiceTable, service_table
 from grants.web import CurrentPrincipal
 
 

@@ -7,10 +7,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from grants.access import Action, Principal
-from grants.errors import Refused
-from grants.i18n import label, localised
-from grants.participants import (
+from grants.core.access import Action, Principal
+from grants.core.errors import Refused
+from grants.core.i18n import label, localised
+from grants.core.translatable import N_
+from grants.core.vocabulary import Gender, ParticipantFlag
+from grants.projects.reading import get_project
+from grants.register.files import import_file
+from grants.register.participants import (
     ParticipantInput,
     ReceiptInput,
     ServiceInput,
@@ -21,11 +25,7 @@ from grants.participants import (
     list_services,
     retention_date,
 )
-from grants.projects import get_project
-from grants.register_files import import_file
-from grants.register_stats import service_table
-from grants.translatable import N_
-from grants.vocabulary import Gender, ParticipantFlag
+from grants.register.service_tables import service_table
 from grants.web import CurrentPrincipal, form_errors
 
 FORMS = ("participant", "service", "receipt", "import")
@@ -50,7 +50,7 @@ async def _page(
     services = await list_services(principal, project_id)
     table = await service_table(principal, project_id, target_group=group or None)
     return Template(
-        "register.html",
+        "register/register.html",
         context={
             "principal": principal,
             "project": project,

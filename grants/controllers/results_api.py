@@ -7,7 +7,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct
 
 from grants.controllers.api_schemas import quantity_str
-from grants.indicator_values import (
+from grants.projects.periods import PeriodRow, approve, list_periods, reopen, return_period
+from grants.results.indicators import (
     EntryInput,
     EntryRow,
     IndicatorDetail,
@@ -18,9 +19,8 @@ from grants.indicator_values import (
     indicator_progress,
     log_entry,
 )
-from grants.periods import PeriodRow, approve, list_periods, reopen, return_period
-from grants.report_versions import submit_and_freeze
 from grants.web import CurrentPrincipal
+from reports.versions import submit_and_freeze
 
 
 class PeriodOut(Struct):

@@ -5,10 +5,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from grants.charts import sparkline
-from grants.controllers.pages import render_project
-from grants.errors import Refused
-from grants.indicator_values import (
+from grants.controllers.projects_pages import render_project
+from grants.core.errors import Refused
+from grants.core.translatable import N_
+from grants.projects.periods import approve, get_period, reopen, return_period
+from grants.results.indicators import (
     EntryInput,
     IndicatorInput,
     create_indicator,
@@ -16,10 +17,9 @@ from grants.indicator_values import (
     indicator_progress,
     log_entry,
 )
-from grants.periods import approve, get_period, reopen, return_period
-from grants.report_versions import submit_and_freeze
-from grants.translatable import N_
+from grants.results.sparklines import sparkline
 from grants.web import CurrentPrincipal, form_errors, is_htmx, refused_body
+from reports.versions import submit_and_freeze
 
 PERIOD_ACTIONS = {"submit", "approve", "return", "reopen"}
 _INDICATOR_FIELDS = (
@@ -96,7 +96,7 @@ class ResultsPages(Controller):
         row = next(p for p in progress if p.indicator_id == indicator_id)
         period = await get_period(principal, entry.period_id) if entry.period_id else None
         return Template(
-            "partials/indicator.html",
+            "results/indicator.html",
             context={
                 "principal": principal,
                 "project_id": project_id,

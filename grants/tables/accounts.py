@@ -2,8 +2,8 @@ from piccolo.columns import Boolean, Bytea, ForeignKey, Text, Timestamptz, Varch
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from grants.core.vocabulary import Role
 from grants.tables.projects import Project
-from grants.vocabulary import Role
 
 
 class User(Table, tablename="grants_user"):

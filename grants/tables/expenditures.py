@@ -2,10 +2,10 @@ from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, Text, T
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from grants.core.vocabulary import RecordState
 from grants.tables.accounts import User
 from grants.tables.attachments import Attachment
 from grants.tables.projects import Partner, Project
-from grants.vocabulary import RecordState
 
 
 class Expenditure(Table):

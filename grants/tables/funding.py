@@ -1,14 +1,14 @@
 from piccolo.columns import BigInt, Boolean, ForeignKey, Integer, Varchar
 from piccolo.table import Table
 
+from grants.core.vocabulary import FundingBase, FundingKind
 from grants.tables.projects import Partner, Project
-from grants.vocabulary import FundingBase, FundingKind
 
 
 class FundingLine(Table):
     """One line of a funding plan: a rate of its base or a fixed amount, or the residual.
 
-    The amount is never stored: `grants.money.allocate` computes it from the base.
+    The amount is never stored: `grants.core.money.allocate` computes it from the base.
     """
 
     project = ForeignKey(references=Project, null=False)

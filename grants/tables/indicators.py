@@ -13,17 +13,17 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from grants.tables.accounts import User
-from grants.tables.attachments import Attachment
-from grants.tables.periods import ReportingPeriod
-from grants.tables.projects import Project
-from grants.vocabulary import (
+from grants.core.vocabulary import (
     Aggregation,
     IndicatorKind,
     IndicatorVocabulary,
     RecordState,
     TargetRule,
 )
+from grants.tables.accounts import User
+from grants.tables.attachments import Attachment
+from grants.tables.periods import ReportingPeriod
+from grants.tables.projects import Project
 
 
 class Indicator(Table):

@@ -1,7 +1,7 @@
 from piccolo.columns import Boolean, Varchar
 from piccolo.table import Table
 
-from grants.vocabulary import OrganisationKind
+from grants.core.vocabulary import OrganisationKind
 
 
 class Organisation(Table):

@@ -2,9 +2,9 @@ from piccolo.columns import BigInt, Date, ForeignKey, Integer, OnDelete, Text, T
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from grants.core.vocabulary import Gender
 from grants.tables.accounts import User
 from grants.tables.projects import Project
-from grants.vocabulary import Gender
 
 
 class Participant(Table):

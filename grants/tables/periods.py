@@ -1,8 +1,8 @@
 from piccolo.columns import Date, ForeignKey, Integer, Text, Varchar
 from piccolo.table import Table
 
+from grants.core.vocabulary import PeriodStatus
 from grants.tables.projects import Project
-from grants.vocabulary import PeriodStatus
 
 
 class ReportingPeriod(Table):

@@ -1,8 +1,8 @@
 from piccolo.columns import ForeignKey, Integer, Text, Varchar
 from piccolo.table import Table
 
+from grants.core.vocabulary import Fund, ReportingRhythm, Rounding
 from grants.tables.organisations import Organisation
-from grants.vocabulary import Fund, ReportingRhythm, Rounding
 
 
 class Programme(Table):

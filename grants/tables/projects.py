@@ -2,16 +2,18 @@ from piccolo.columns import BigInt, Date, ForeignKey, Integer, Text, Timestamptz
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from grants.core.vocabulary import AmountKind, OurRole, PartnerRole, ProjectStatus, ReportingRhythm
 from grants.tables.organisations import Organisation
 from grants.tables.programmes import Measure
-from grants.vocabulary import AmountKind, OurRole, PartnerRole, ProjectStatus, ReportingRhythm
 
 
 class Project(Table):
     """A funded project. Costs are cents; ineligible cost is derived (total − eligible)."""
 
     code = Varchar(length=100)  # verbatim, as the funder writes it
-    code_key = Varchar(length=100, unique=True)  # normalised, see grants.projects.normalise_code
+    code_key = Varchar(
+        length=100, unique=True
+    )  # normalised, see grants.projects.reading.normalise_code
     title_lv = Text()
     title_en = Text(default="")
     measure = ForeignKey(references=Measure, null=False)

@@ -1,0 +1,1 @@
+"""Users, passwords, API tokens and sign-in limits."""

@@ -1,0 +1,321 @@
+"""Users, passwords and API tokens. Passwords are argon2 hashes; tokens are stored as SHA-256."""
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from grants.core import audit
+from grants.core.access import Action, Principal, member_project_ids
+from grants.core.errors import NotFound, Refused
+from grants.core.translatable import N_
+from grants.core.vocabulary import Role
+from grants.db import write_transaction
+from grants.projects.reading import normalise_code
+from grants.tables.accounts import ApiToken, LoginAttempt, Membership, User
+from grants.tables.projects import Project
+
+MIN_PASSWORD_LENGTH = 10
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_IP = 20
+LOCKOUT = timedelta(minutes=15)
+TOKEN_PREFIX = "grt_"
+_hasher = PasswordHasher()
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(Refused):
+    """Refused account input; the message says why (in English on the command line)."""
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError.one(
+            N_("The password must have at least %(min)s characters."),
+            field="password",
+            min=MIN_PASSWORD_LENGTH,
+        )
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def add_user(
+    email: str,
+    password: str,
+    role: str,
+    project_codes: list[str] | tuple[str, ...] = (),
+    *,
+    full_name: str = "",
+    actor: Principal | None = None,
+) -> int:
+    """Create a user with memberships; refuses bad input before writing anything."""
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise AccountError.one(
+            N_("“%(email)s” is not an email address."), field="email", email=email
+        )
+    if role not in Role.__members__.values():
+        raise AccountError.one(
+            N_("“%(value)s” is not one of: %(allowed)s."),
+            field="role",
+            value=role,
+            allowed=", ".join(Role),
+        )
+    _check_password(password)
+    if await User.exists().where(User.email == email):
+        raise AccountError.one(
+            N_("A user %(email)s already exists."), field="email", conflict=True, email=email
+        )
+    project_ids = [await _project_id(code) for code in project_codes]
+
+    async with write_transaction():
+        user_id = (
+            await User.insert(
+                User(
+                    email=email,
+                    full_name=full_name,
+                    password_hash=hash_password(password),
+                    role=role,
+                )
+            )
+        )[0]["id"]
+        for project_id in project_ids:
+            await Membership.insert(Membership(user=user_id, project=project_id))
+        await audit.record(
+            "create",
+            "grants_user",
+            user_id,
+            actor=actor,
+            after={"email": email, "role": role, "projects": list(project_codes)},
+        )
+    return user_id
+
+
+async def _project_id(code: str) -> int:
+    row = await Project.select(Project.id).where(Project.code_key == normalise_code(code)).first()
+    if row is None:
+        raise AccountError.one(N_("There is no project “%(code)s”."), field="projects", code=code)
+    return row["id"]
+
+
+async def create_token(email: str, *, name: str = "", actor: Principal | None = None) -> str:
+    """A new API token for the user; only its hash is kept, so it is shown once."""
+    user = await User.select(User.id).where(User.email == email.strip().lower()).first()
+    if user is None:
+        raise AccountError.one(N_("There is no user “%(email)s”."), field="email", email=email)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    async with write_transaction():
+        token_id = (
+            await ApiToken.insert(
+                ApiToken(user=user["id"], name=name, token_hash=_token_hash(token))
+            )
+        )[0]["id"]
+        await audit.record("create", "api_token", token_id, actor=actor, after={"user": email})
+    return token
+
+
+async def principal_for_user(user_id: int) -> Principal | None:
+    user = await User.select().where((User.id == user_id) & (User.active == True)).first()  # noqa: E712
+    if user is None:
+        return None
+    return Principal(
+        user_id=user["id"],
+        email=user["email"],
+        role=Role(user["role"]),
+        project_ids=await member_project_ids(user["id"]),
+        locale=user["locale"],
+    )
+
+
+async def principal_for_token(token: str) -> Principal | None:
+    row = await (
+        ApiToken.select(ApiToken.id, ApiToken.user)
+        .where((ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null())
+        .first()
+    )
+    if row is None:
+        return None
+    await ApiToken.update({ApiToken.last_used_at: datetime.now(UTC)}).where(
+        ApiToken.id == row["id"]
+    )
+    return await principal_for_user(row["user"])
+
+
+async def authenticate(email: str, password: str, *, ip: str = "") -> Principal | None:
+    """Check a password. Refuses for a while after too many failures for the email or from
+    the address, counted in the database so every worker sees the same count."""
+    email = email.strip().lower()
+    since = datetime.now(UTC) - LOCKOUT
+    recent_failures = (LoginAttempt.at > since) & (LoginAttempt.success == False)  # noqa: E712
+    by_email = await LoginAttempt.count().where(recent_failures & (LoginAttempt.email == email))
+    by_ip = await LoginAttempt.count().where(recent_failures & (LoginAttempt.ip == ip)) if ip else 0
+    if by_email >= MAX_FAILURES_PER_EMAIL or by_ip >= MAX_FAILURES_PER_IP:
+        raise Refused.one(
+            N_("Too many failed sign-ins. Try again in %(minutes)s minutes."),
+            minutes=int(LOCKOUT.total_seconds() // 60),
+        )
+    user = await User.select(User.id, User.password_hash).where(User.email == email).first()
+    if user is None:
+        _hasher.hash(password)  # spend the same time as a real check
+    ok = user is not None and verify_password(user["password_hash"], password)
+    await LoginAttempt.insert(LoginAttempt(email=email, ip=ip, success=ok))
+    return await principal_for_user(user["id"]) if ok else None
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    email: str
+    full_name: str
+    role: str
+    active: bool
+    project_ids: frozenset[int]
+
+
+async def list_users(principal: Principal, user_id: int | None = None) -> list[UserRow]:
+    """Every user with their projects (admin only); or just one when `user_id` is given."""
+    principal.require(Action.MANAGE_USERS)
+    users = User.select(User.id, User.email, User.full_name, User.role, User.active)
+    memberships = Membership.select(Membership.user, Membership.project)
+    if user_id is not None:
+        users = users.where(User.id == user_id)
+        memberships = memberships.where(Membership.user == user_id)
+    projects: dict[int, set[int]] = {}
+    for m in await memberships:
+        projects.setdefault(m["user"], set()).add(m["project"])
+    return [
+        UserRow(**u, project_ids=frozenset(projects.get(u["id"], ())))
+        for u in await users.order_by(User.email)
+    ]
+
+
+async def update_user(
+    principal: Principal,
+    user_id: int,
+    *,
+    role: str,
+    active: bool,
+    project_ids: set[int],
+    full_name: str = "",
+) -> None:
+    """Change a user's role, whether they may sign in, and their projects (admin only).
+    Deactivating a user also revokes their API tokens."""
+    principal.require(Action.MANAGE_USERS)
+    if role not in Role.__members__.values():
+        raise Refused.one(
+            N_("“%(value)s” is not one of: %(allowed)s."),
+            field="role",
+            value=role,
+            allowed=", ".join(Role),
+        )
+    if user_id == principal.user_id and (role != Role.ADMIN or not active):
+        raise Refused.one(N_("You cannot take away your own administrator access."), field="role")
+    async with write_transaction():
+        found = await list_users(principal, user_id)
+        if not found:
+            raise NotFound()
+        before = found[0]
+        existing = await Project.select(Project.id).where(Project.id.is_in([*project_ids, 0]))
+        after_projects = sorted(p["id"] for p in existing)
+        await User.update(
+            {User.role: role, User.active: active, User.full_name: full_name.strip()}
+        ).where(User.id == user_id)
+        await Membership.delete().where(Membership.user == user_id)
+        for project_id in after_projects:
+            await Membership.insert(Membership(user=user_id, project=project_id))
+        if not active:
+            await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+                (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+            )
+        await audit.record(
+            "update",
+            "grants_user",
+            user_id,
+            actor=principal,
+            before={
+                "role": before.role,
+                "active": before.active,
+                "projects": sorted(before.project_ids),
+                "full_name": before.full_name,
+            },
+            after={
+                "role": role,
+                "active": active,
+                "projects": after_projects,
+                "full_name": full_name.strip(),
+            },
+        )
+
+
+async def set_password(
+    principal: Principal, user_id: int, password: str, *, current: str | None = None
+) -> None:
+    """An admin sets anyone's password; a user changes their own with the current one."""
+    if user_id != principal.user_id:
+        principal.require(Action.MANAGE_USERS)
+    _check_password(password)
+    async with write_transaction():
+        user = await User.select(User.password_hash).where(User.id == user_id).first()
+        if user is None:
+            raise NotFound()
+        if current is not None and not verify_password(user["password_hash"], current):
+            raise Refused.one(N_("The current password is wrong."), field="current_password")
+        await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+        await audit.record(
+            "update", "grants_user", user_id, actor=principal, after={"password": "changed"}
+        )
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+async def list_tokens(principal: Principal) -> list[TokenRow]:
+    rows = await (
+        ApiToken.select(
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.created_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+        )
+        .where(ApiToken.user == principal.user_id)
+        .order_by(ApiToken.id, ascending=False)
+    )
+    return [TokenRow(**r) for r in rows]
+
+
+async def revoke_token(principal: Principal, token_id: int) -> None:
+    """Revoke one of your own tokens (an admin may revoke anyone's); it stops working at once."""
+    async with write_transaction():
+        token = await ApiToken.select(ApiToken.user).where(ApiToken.id == token_id).first()
+        if token is None:
+            raise NotFound()
+        if token["user"] != principal.user_id:
+            principal.require(Action.MANAGE_USERS)
+        await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+            (ApiToken.id == token_id) & ApiToken.revoked_at.is_null()
+        )
+        await audit.record("cancel", "api_token", token_id, actor=principal)

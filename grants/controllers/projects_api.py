@@ -1,0 +1,74 @@
+from litestar import Controller, get, patch, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from grants.controllers.api_schemas import (
+    AuditOut,
+    ProjectDetailOut,
+    ProjectIn,
+    ProjectOut,
+    audit_out,
+    project_detail_out,
+    project_input,
+    project_out,
+)
+from grants.core.access import Principal
+from grants.core.audit import project_audit
+from grants.core.i18n import gettext
+from grants.projects.editing import create_project, update_project
+from grants.projects.reading import get_project, list_projects
+from grants.web import CurrentPrincipal
+
+
+class ProjectApi(Controller):
+    path = "/api/v1/projects"
+    tags = ("projects",)
+
+    @get("/")
+    async def index(
+        self, principal: CurrentPrincipal, code: FromQuery[str | None] = None
+    ) -> list[ProjectOut]:
+        """Projects the token's user may read; `code` matches regardless of separator style."""
+        return [project_out(p) for p in await list_projects(principal, code=code)]
+
+    @get("/{project_id:int}")
+    async def detail(
+        self, principal: CurrentPrincipal, project_id: FromPath[int]
+    ) -> ProjectDetailOut:
+        """One project with its funding plan (amounts computed), checks, partners, indicators."""
+        return await _detail(principal, project_id)
+
+    @post("/")
+    async def create(
+        self, principal: CurrentPrincipal, data: JSONBody[ProjectIn]
+    ) -> ProjectDetailOut:
+        """Create a project with its funding plan; amounts are computed and returned."""
+        return await _detail(principal, await create_project(principal, project_input(data)))
+
+    @patch("/{project_id:int}")
+    async def change(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ProjectIn]
+    ) -> ProjectDetailOut:
+        """Change the fields given; `funding`, when given, replaces the whole plan."""
+        await update_project(principal, project_id, project_input(data))
+        return await _detail(principal, project_id)
+
+    @get("/{project_id:int}/audit")
+    async def audit(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        entity: FromQuery[str | None] = None,
+        entity_id: FromQuery[int | None] = None,
+    ) -> list[AuditOut]:
+        """Who changed what and when in this project, newest first, with before/after values."""
+        await _detail(principal, project_id)  # 404 before 403 for unknown projects
+        rows = await project_audit(principal, project_id, entity=entity, entity_id=entity_id)
+        return [audit_out(r) for r in rows]
+
+
+async def _detail(principal: Principal, project_id: int) -> ProjectDetailOut:
+    project = await get_project(principal, project_id)
+    if project is None:
+        raise NotFoundException(gettext("No project with id %(id)s.", id=project_id))
+    return project_detail_out(project)

@@ -1,0 +1,285 @@
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from grants.core.access import Action, Principal
+from grants.core.audit import project_audit
+from grants.core.errors import NotFound, Refused
+from grants.core.i18n import label, typed_date, typed_money
+from grants.core.money import rate_to_str
+from grants.core.vocabulary import (
+    AmountKind,
+    FundingBase,
+    FundingKind,
+    OurRole,
+    ProjectStatus,
+    ReportingRhythm,
+)
+from grants.projects.editing import FundingLineInput, ProjectInput, create_project, update_project
+from grants.projects.periods import default_period, list_periods, next_deadlines
+from grants.projects.portfolio import SORT_KEYS, build_portfolio
+from grants.projects.reading import ProjectDetail, get_project, list_measures, list_projects
+from grants.register.participants import retention_date
+from grants.results.indicators import indicator_progress
+from grants.results.sparklines import sparkline
+from grants.web import CurrentPrincipal, form_errors
+from reports.versions import report_panel
+
+
+async def render_project(
+    principal: Principal,
+    project_id: int,
+    period_id: int | None = None,
+    *,
+    entry_errors: dict[int, dict] | None = None,
+    entry_values: dict[int, dict] | None = None,
+    period_error: str = "",
+    indicator_form: dict | None = None,
+    narrative_form: dict | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The project page for a period: plan and checks, periods and their workflow, indicators."""
+    project = await get_project(principal, project_id)
+    if project is None:
+        raise NotFoundException()
+    periods = await list_periods(principal, project_id)
+    chosen = next((p for p in periods if p.id == period_id), None) or default_period(periods)
+    progress = await indicator_progress(principal, project_id, chosen.id if chosen else None)
+    report = await report_panel(principal, chosen, narrative_form) if chosen else None
+    return Template(
+        "projects/project.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "periods": periods,
+            "period": chosen,
+            "progress": progress,
+            "retention": retention_date(project.summary.end_date),
+            "charts": {
+                p.indicator_id: sparkline([v for _, v in p.series], p.target_hundredths)
+                for p in progress
+            },
+            "entry_errors": entry_errors or {},
+            "entry_values": entry_values or {},
+            "period_error": period_error,
+            "indicator_form": indicator_form or {"values": {}, "errors": {}},
+            "report": report,
+        },
+        status_code=status_code,
+    )
+
+
+class PageController(Controller):
+    include_in_schema = False
+
+    @get("/")
+    async def portfolio(
+        self,
+        principal: CurrentPrincipal,
+        programme: FromQuery[str | None] = None,
+        measure: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        sort: FromQuery[str] = "code",
+        dir: FromQuery[str] = "asc",
+    ) -> Template:
+        projects = await list_projects(principal)
+        portfolio = build_portfolio(
+            projects,
+            programme=programme or None,
+            measure=measure or None,
+            status=status or None,
+            sort=sort if sort in SORT_KEYS else "code",
+            descending=dir == "desc",
+        )
+        return Template(
+            "projects/portfolio.html",
+            context={
+                "principal": principal,
+                "portfolio": portfolio,
+                "deadlines": await next_deadlines([p.id for p in projects]),
+                "filters": {"programme": programme, "measure": measure, "status": status},
+                "sort": sort,
+                "dir": dir,
+            },
+        )
+
+    @get("/projects/{project_id:int}")
+    async def project(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        period: FromQuery[int | None] = None,
+    ) -> Template:
+        return await render_project(principal, project_id, period)
+
+    @get("/projects/{project_id:int}/history")
+    async def history(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        entity: FromQuery[str | None] = None,
+        id: FromQuery[int | None] = None,
+    ) -> Template:
+        project = await get_project(principal, project_id)
+        if project is None:
+            raise NotFoundException()
+        events = await project_audit(principal, project_id, entity=entity or None, entity_id=id)
+        return Template(
+            "projects/history.html",
+            context={
+                "principal": principal,
+                "project": project,
+                "events": events,
+                "entity": entity,
+                "entity_id": id,
+            },
+        )
+
+
+FUNDING_ROWS = 6
+_FIELDS = (
+    "code", "title", "title_en", "measure", "our_role", "status", "start_date", "end_date",
+    "total_cost", "eligible_cost", "amount_kind", "reporting", "note",
+)  # fmt: skip
+_LINE_FIELDS = ("source", "kind", "base", "rate", "amount", "partner_id")
+
+
+def _options(vocabulary) -> list[tuple[str, str]]:
+    return [(v.value, label(v)) for v in vocabulary]
+
+
+async def _form(
+    principal: Principal,
+    values: dict,
+    lines: list[dict],
+    errors: dict | None = None,
+    project: ProjectDetail | None = None,
+    status_code: int = 200,
+) -> Template:
+    lines = lines + [{} for _ in range(max(0, FUNDING_ROWS - len(lines)))]
+    measures = await list_measures()
+    return Template(
+        "projects/project_form.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "values": values,
+            "lines": lines,
+            "errors": errors or {},
+            "measures": [(m["code"], f"{m['code']} · {m['name_lv']}") for m in measures],
+            "roles": _options(OurRole),
+            "statuses": _options(ProjectStatus),
+            "amount_kinds": _options(AmountKind),
+            "rhythms": _options(ReportingRhythm),
+            "bases": _options(FundingBase),
+            "kinds": _options(FundingKind),
+            "partners": [(p.id, p.organisation) for p in project.partners] if project else [],
+        },
+        status_code=status_code,
+    )
+
+
+def _read_form(form) -> tuple[dict, list[dict]]:
+    values = {name: form.get(name, "") for name in _FIELDS}
+    lines = []
+    rows = form.get("funding_rows", "")
+    for i in range(min(int(rows), 50) if rows.isdigit() else FUNDING_ROWS):
+        line = {f: form.get(f"funding-{i}-{f}", "") for f in _LINE_FIELDS}
+        line["residual"] = form.get(f"funding-{i}-residual") == "on"
+        if line["source"] or line["rate"] or line["amount"]:
+            lines.append(line)
+    return values, lines
+
+
+def _input(values: dict, lines: list[dict]) -> ProjectInput:
+    funding = [
+        FundingLineInput(
+            source=ln["source"],
+            rate=ln["rate"] or None,
+            amount=ln["amount"] or None,
+            residual=ln["residual"],
+            base=ln["base"] or FundingBase.ELIGIBLE,
+            kind=ln["kind"] or None,
+            partner_id=int(ln["partner_id"]) if ln["partner_id"].isdigit() else None,
+        )
+        for ln in lines
+    ]
+    return ProjectInput(**values, funding=funding)
+
+
+def _values_of(project: ProjectDetail) -> tuple[dict, list[dict]]:
+    s = project.summary
+    values = {
+        "code": s.code,
+        "title": s.title_lv,
+        "title_en": s.title_en,
+        "measure": s.measure_code,
+        "our_role": s.our_role,
+        "status": s.status,
+        "amount_kind": s.amount_kind,
+        "reporting": project.reporting,
+        "note": project.note_lv,
+        "start_date": typed_date(s.start_date),
+        "end_date": typed_date(s.end_date),
+        "total_cost": typed_money(s.total_cost),
+        "eligible_cost": typed_money(s.eligible_cost),
+    }
+    lines = [
+        {
+            "source": ln.source,
+            "kind": ln.kind,
+            "base": ln.base,
+            "residual": ln.residual,
+            "rate": "" if ln.rate_bp is None else rate_to_str(ln.rate_bp).replace(".", ","),
+            "amount": typed_money(ln.fixed_amount),
+            "partner_id": ln.partner_id or "",
+        }
+        for ln in project.plan.lines
+    ]
+    return values, lines
+
+
+class ProjectPages(Controller):
+    include_in_schema = False
+
+    @get("/projects/new")
+    async def new(self, principal: CurrentPrincipal) -> Template:
+        principal.require(Action.CREATE_PROJECT)
+        return await _form(principal, {"status": ProjectStatus.CONTRACTED}, [])
+
+    @post("/projects/new")
+    async def create(self, principal: CurrentPrincipal, request: Request) -> Template | Redirect:
+        values, lines = _read_form(await request.form())
+        try:
+            project_id = await create_project(principal, _input(values, lines))
+        except Refused as refused:
+            return await _form(principal, values, lines, form_errors(refused), status_code=400)
+        return Redirect(f"/projects/{project_id}", status_code=303)
+
+    @get("/projects/{project_id:int}/edit")
+    async def edit(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
+        principal.require(Action.EDIT_PROJECT, project_id)
+        project = await _project(principal, project_id)
+        values, lines = _values_of(project)
+        return await _form(principal, values, lines, project=project)
+
+    @post("/projects/{project_id:int}/edit")
+    async def update(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        project = await _project(principal, project_id)
+        values, lines = _read_form(await request.form())
+        try:
+            await update_project(principal, project_id, _input(values, lines))
+        except Refused as refused:
+            errors = form_errors(refused)
+            return await _form(principal, values, lines, errors, project, status_code=400)
+        return Redirect(f"/projects/{project_id}", status_code=303)
+
+
+async def _project(principal: Principal, project_id: int) -> ProjectDetail:
+    project = await get_project(principal, project_id)
+    if project is None:
+        raise NotFound()
+    return project

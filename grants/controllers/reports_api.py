@@ -1,0 +1,128 @@
+"""API for a period's progress report: the file in each format, and the frozen versions."""
+
+from datetime import date, datetime
+from urllib.parse import quote
+
+from litestar import Controller, Response, get
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath, FromQuery
+from msgspec import Struct
+
+from grants.core.access import Principal
+from grants.core.i18n import LOCALES, current_locale, gettext
+from grants.web import CurrentPrincipal
+from reports.versions import VersionRow, list_versions, report_file
+
+
+class ReportVersionOut(Struct):
+    version: int
+    created_at: datetime
+    created_by: str
+    report_date: date
+    locale: str
+    data_hash: str
+
+
+def version_out(v: VersionRow) -> ReportVersionOut:
+    return ReportVersionOut(
+        v.version, v.created_at, v.created_by, v.report_date, v.locale, v.data_hash
+    )
+
+
+def download(data: bytes, media_type: str, name: str) -> Response[bytes]:
+    """The file with its name in Content-Disposition (ASCII, and UTF-8 per RFC 6266)."""
+    ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+class ReportApi(Controller):
+    path = "/api/v1/periods/{period_id:int}/report"
+    tags = ("reports",)
+
+    @get("/", media_type="application/octet-stream")
+    async def report(
+        self,
+        principal: CurrentPrincipal,
+        period_id: FromPath[int],
+        format: FromQuery[str] = "pdf",
+        version: FromQuery[int | None] = None,
+        lang: FromQuery[str] = "lv",
+    ) -> Response[bytes]:
+        """The period's progress report as html, pdf, xlsx or csv. A submitted or approved
+        period returns its latest frozen version byte for byte (`version` picks another);
+        a draft or returned one is rendered now, in `lang`."""
+        data, media_type, name = await report_file(
+            principal, period_id, format, version=version, locale=lang
+        )
+        return download(data, media_type, name)
+
+    @get("/versions")
+    async def versions(
+        self, principal: CurrentPrincipal, period_id: FromPath[int]
+    ) -> list[ReportVersionOut]:
+        """The report versions frozen on each submission, oldest first."""
+        return [version_out(v) for v in await list_versions(principal, period_id)]
+
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def filename(fmt: str, day: date, *filters: str | None) -> str:
+    """portfolio-report[-filter…]-YYYY-MM-DD.ext, with only safe characters."""
+    parts = ["portfolio-report", *(f for f in filters if f), day.isoformat()]
+    name = "-".join(parts)
+    name = "".join(c if c.isalnum() or c in "-_." else "-" for c in name)
+    return f"{name}.{fmt}"
+
+
+async def portfolio_file(
+    principal: Principal,
+    fmt: str,
+    programme: str | None,
+    measure: str | None,
+    status: str | None,
+    lang: str | None,
+) -> Response[bytes]:
+    # The renderers pull in WeasyPrint and openpyxl: imported on first use, not at start.
+    from reports.portfolio_report import build_portfolio_report
+    from reports.render_portfolio import render_portfolio_pdf, render_portfolio_xlsx
+
+    if fmt not in FORMATS:
+        raise HTTPException(
+            status_code=400,
+            detail=gettext("Unknown format “%(format)s”: choose xlsx or pdf.", format=fmt),
+        )
+    report = await build_portfolio_report(
+        principal,
+        programme=programme or None,
+        measure=measure or None,
+        status=status or None,
+        locale=lang if lang in LOCALES else current_locale(),
+    )
+    render = render_portfolio_pdf if fmt == "pdf" else render_portfolio_xlsx
+    name = filename(fmt, report.report_date, programme, measure, status)
+    return Response(
+        content=render(report),
+        media_type=FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+class PortfolioReportApi(Controller):
+    @get(["/api/v1/reports/portfolio", "/portfolio/report"], media_type="application/octet-stream")
+    async def portfolio_report(
+        self,
+        principal: CurrentPrincipal,
+        format: FromQuery[str] = "xlsx",
+        programme: FromQuery[str | None] = None,
+        measure: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        lang: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """The portfolio report of the projects the user may see, as XLSX or PDF. API clients
+        use the /api path with a token; the page links to the other with the session."""
+        return await portfolio_file(principal, format, programme, measure, status, lang)

@@ -1,0 +1,2 @@
+"""Shared by every subject: money, refusals, messages, vocabulary, languages, access, audit,
+dates."""

@@ -1,0 +1,101 @@
+"""The audit trail: every change goes through `record`, inside the change's own transaction."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from grants.core.access import Action, Principal
+from grants.tables.audit import AuditEvent
+
+SYSTEM = "system"
+# History of the participant register is register data: only its readers see it.
+REGISTER_ENTITIES = frozenset({"participant", "service", "service_receipt"})
+
+
+async def record(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    actor: Principal | None = None,
+    project_id: int | None = None,
+    before: Any = None,
+    after: Any = None,
+    note: str = "",
+) -> None:
+    await AuditEvent.insert(
+        AuditEvent(
+            user=actor.user_id if actor else None,
+            actor=actor.email if actor else SYSTEM,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            project=project_id,
+            before=_json(before),
+            after=_json(after),
+            note=note,
+        )
+    )
+
+
+def _json(value: Any) -> str | None:
+    """Serialise here: Piccolo passes strings through as if they were JSON already."""
+    return None if value is None else json.dumps(value, default=str, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    project_id: int | None
+    before: Any
+    after: Any
+    note: str
+
+    @property
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, before, after) for every field that differs, for the history view."""
+        before = self.before if isinstance(self.before, dict) else {"": self.before}
+        after = self.after if isinstance(self.after, dict) else {"": self.after}
+        keys = list(dict.fromkeys([*before, *after]))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+async def project_audit(
+    principal: Principal,
+    project_id: int,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+    limit: int = 1000,
+) -> list[AuditRow]:
+    """The project's history, newest first; optionally one record's."""
+    principal.require(Action.READ_AUDIT, project_id)
+    query = AuditEvent.select().where(AuditEvent.project == project_id)
+    if not principal.can(Action.READ_REGISTER, project_id):
+        query = query.where(AuditEvent.entity.not_in(list(REGISTER_ENTITIES)))
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    rows = await query.order_by(AuditEvent.id, ascending=False).limit(limit).output(load_json=True)
+    return [
+        AuditRow(
+            id=r["id"],
+            at=r["at"],
+            actor=r["actor"],
+            action=r["action"],
+            entity=r["entity"],
+            entity_id=r["entity_id"],
+            project_id=r["project"],
+            before=r["before"],
+            after=r["after"],
+            note=r["note"],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,29 @@
+"""Dates as people type them: ISO (2026-03-15) or Latvian (15.03.2026)."""
+
+from datetime import date, datetime
+
+from grants.core.errors import Problem
+from grants.core.translatable import N_
+
+_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+
+
+def parse_date(text: str | date | None, field: str) -> date | Problem | None:
+    """The date, None for empty input, or a Problem saying what is wrong."""
+    if isinstance(text, date):
+        return text
+    if text is None or not text.strip():
+        return None
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return Problem(
+        N_("“%(text)s” is not a date: write 15.03.2026 or 2026-03-15."), field, {"text": text}
+    )
+
+
+def day_str(day: date) -> str:
+    """dd.mm.yyyy, the way the funder's documents (and Latvian users) write dates."""
+    return day.strftime("%d.%m.%Y")

@@ -1,0 +1,16 @@
+"""Messages that several domain modules give for the same problem, so they read the same."""
+
+from grants.core.translatable import N_
+from grants.core.vocabulary import PeriodStatus
+
+OUTSIDE_PROJECT = N_("The date %(date)s is outside the project period %(start)s–%(end)s.")
+LOCKED_PERIOD = {
+    PeriodStatus.SUBMITTED: N_("The period %(start)s–%(end)s is submitted and locked."),
+    PeriodStatus.APPROVED: N_("The period %(start)s–%(end)s is approved and locked."),
+}
+TOO_LONG = N_("Write at most %(max)s characters.")
+ATTACHMENT_UNKNOWN = N_("The attached file does not exist.")
+CATEGORY_REQUIRED = N_("Choose a cost category.")
+CATEGORY_UNKNOWN = N_("“%(category)s” is not a cost category of this project.")
+RATE_OR_AMOUNT = N_("Give a rate or a fixed amount.")
+RATE_OR_AMOUNT_NOT_BOTH = N_("Give a rate or a fixed amount, not both.")

@@ -1,0 +1,601 @@
+"""The expenditure register: declared invoices, versioned so that nothing is lost.
+
+A row is never changed in place: an edit writes the next version of the same entry and marks
+the old one superseded; a cancellation marks the row cancelled. Only current rows count.
+Invoices dated in a submitted or approved period are frozen, because that period's report
+has been sent with them.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from grants.core import audit
+from grants.core.access import Action, Principal
+from grants.core.dates import day_str
+from grants.core.errors import NotFound, Problem, Problems, Refused
+from grants.core.messages import (
+    ATTACHMENT_UNKNOWN,
+    CATEGORY_REQUIRED,
+    CATEGORY_UNKNOWN,
+    LOCKED_PERIOD,
+    OUTSIDE_PROJECT,
+    TOO_LONG,
+)
+from grants.core.money import cents_to_str
+from grants.core.translatable import N_
+from grants.core.vocabulary import CostCategory, FundingBase, RecordState
+from grants.db import INTEGRITY_ERRORS, write_transaction
+from grants.projects.periods import PeriodRow, list_periods
+from grants.tables.attachments import Attachment
+from grants.tables.expenditures import Expenditure
+from grants.tables.funding import FundingLine
+from grants.tables.programmes import MeasureCostCategory
+from grants.tables.projects import Partner, Project
+
+_DATE_REQUIRED = N_("Enter the invoice date.")
+_ELIGIBLE_ABOVE = N_("The eligible part (%(eligible)s) is more than the amount (%(amount)s).")
+_VAT_ABOVE = N_("The VAT (%(vat)s) is more than the amount (%(amount)s).")
+_SUPPLIER_REQUIRED = N_("Enter the supplier.")
+_INVOICE_REQUIRED = N_("Enter the invoice number.")
+_DUPLICATE = N_("Invoice %(invoice)s from %(supplier)s is already recorded as entry %(entry)s.")
+_PARTNER_UNKNOWN = N_("This partner does not take part in the project.")
+_NOTE_REQUIRED = N_("Give the reason for the change.")
+_NOT_CURRENT = N_("This expenditure was changed or cancelled meanwhile; open its current version.")
+_CONCURRENT = N_("Someone else changed the expenditures at the same time; please try again.")
+
+_LIMITS = {"supplier": 255, "invoice_number": 100, "evidence_ref": 255}
+
+
+@dataclass(frozen=True)
+class ExpenditureInput:
+    """One invoice as typed in the form or sent to the API, every amount and date a string."""
+
+    date: str
+    amount: str
+    eligible_amount: str | None = None  # empty: all of the amount is eligible
+    vat: str | None = None  # empty: no VAT
+    category: str = ""
+    supplier: str = ""
+    invoice_number: str = ""
+    payment_date: str | None = None
+    description: str = ""
+    evidence_ref: str = ""
+    partner_id: int | None = None
+    attachment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ExpenditureRow:
+    """One version of a register entry; amounts in cents."""
+
+    id: int
+    project_id: int
+    partner_id: int | None
+    entry_no: int
+    version: int
+    state: RecordState
+    spent_on: date  # the invoice date
+    amount: int
+    eligible_amount: int
+    vat: int
+    category: str
+    supplier: str
+    invoice_number: str
+    payment_date: date | None
+    description: str
+    evidence_ref: str
+    attachment_id: int | None
+    change_note: str
+    created_by: str | None  # email; None when the user was removed
+    created_at: datetime
+
+    @property
+    def ineligible_amount(self) -> int:
+        """The part the municipality covers."""
+        return self.amount - self.eligible_amount
+
+
+def invoice_key(text: str) -> str:
+    """Supplier and invoice number as the duplicate check compares them."""
+    return " ".join(text.split()).casefold()
+
+
+# Reading
+
+
+_COLUMNS = (
+    Expenditure.id,
+    Expenditure.project,
+    Expenditure.partner,
+    Expenditure.entry_no,
+    Expenditure.version,
+    Expenditure.state,
+    Expenditure.spent_on,
+    Expenditure.amount,
+    Expenditure.eligible_amount,
+    Expenditure.vat,
+    Expenditure.category,
+    Expenditure.supplier,
+    Expenditure.invoice_number,
+    Expenditure.payment_date,
+    Expenditure.description,
+    Expenditure.evidence_ref,
+    Expenditure.attachment,
+    Expenditure.change_note,
+    Expenditure.created_by.email.as_alias("created_by_email"),
+    Expenditure.created_at,
+)
+
+
+def _to_row(r: dict) -> ExpenditureRow:
+    return ExpenditureRow(
+        id=r["id"],
+        project_id=r["project"],
+        partner_id=r["partner"],
+        entry_no=r["entry_no"],
+        version=r["version"],
+        state=RecordState(r["state"]),
+        spent_on=r["spent_on"],
+        amount=r["amount"],
+        eligible_amount=r["eligible_amount"],
+        vat=r["vat"],
+        category=r["category"],
+        supplier=r["supplier"],
+        invoice_number=r["invoice_number"],
+        payment_date=r["payment_date"],
+        description=r["description"],
+        evidence_ref=r["evidence_ref"],
+        attachment_id=r["attachment"],
+        change_note=r["change_note"],
+        created_by=r["created_by_email"],
+        created_at=r["created_at"],
+    )
+
+
+async def _row(expenditure_id: int) -> ExpenditureRow:
+    found = await Expenditure.select(*_COLUMNS).where(Expenditure.id == expenditure_id).first()
+    if found is None:
+        raise NotFound()
+    return _to_row(found)
+
+
+async def current_rows(project_id: int, *, until: date | None = None) -> list[ExpenditureRow]:
+    """The project's current expenditures dated up to `until`, by date. Callers check access."""
+    query = Expenditure.select(*_COLUMNS).where(
+        (Expenditure.project == project_id) & (Expenditure.state == RecordState.CURRENT)
+    )
+    if until is not None:
+        query = query.where(Expenditure.spent_on <= until)
+    rows = await query.order_by(Expenditure.spent_on).order_by(Expenditure.entry_no)
+    return [_to_row(r) for r in rows]
+
+
+async def list_expenditures(
+    principal: Principal, project_id: int, *, include_history: bool = False
+) -> list[ExpenditureRow]:
+    """Current expenditures by date; with history every version, grouped by entry, oldest first."""
+    principal.require(Action.READ, project_id)
+    if not include_history:
+        return await current_rows(project_id)
+    rows = await (
+        Expenditure.select(*_COLUMNS)
+        .where(Expenditure.project == project_id)
+        .order_by(Expenditure.entry_no)
+        .order_by(Expenditure.version)
+    )
+    return [_to_row(r) for r in rows]
+
+
+async def expenditure_history(principal: Principal, expenditure_id: int) -> list[ExpenditureRow]:
+    """Every version of the entry this row belongs to, oldest first."""
+    row = await _row(expenditure_id)
+    principal.require(Action.READ, row.project_id)
+    rows = await (
+        Expenditure.select(*_COLUMNS)
+        .where((Expenditure.project == row.project_id) & (Expenditure.entry_no == row.entry_no))
+        .order_by(Expenditure.version)
+    )
+    return [_to_row(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The current expenditures a report counts: a period's and everything up to its end."""
+
+    period: PeriodRow | None  # None: the whole project
+    periods: list[PeriodRow]  # the project's periods up to the chosen one, by date
+    this_period: list[ExpenditureRow]
+    to_date: list[ExpenditureRow]
+
+
+def in_period(period: PeriodRow, day: date) -> bool:
+    return period.start <= day <= period.end
+
+
+async def declared_expenditures(
+    principal: Principal, project_id: int, period_id: int | None = None
+) -> Declared:
+    """A period's current expenditures and those to date; without a period, all of them in
+    both. NotFound for a period of another project."""
+    periods = await list_periods(principal, project_id)
+    if period_id is None:
+        rows = await current_rows(project_id)
+        return Declared(None, periods, rows, rows)
+    period = next((p for p in periods if p.id == period_id), None)
+    if period is None:
+        raise NotFound()
+    rows = await current_rows(project_id, until=period.end)
+    return Declared(
+        period,
+        [p for p in periods if p.end <= period.end],
+        [r for r in rows if in_period(period, r.spent_on)],
+        rows,
+    )
+
+
+# Writing
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the checks need to know about the project, read once per write."""
+
+    project_id: int
+    start_date: date | None
+    end_date: date | None
+    categories: frozenset[str]
+    partner_ids: frozenset[int]
+    default_partner_id: int | None
+    periods: list[PeriodRow]
+
+
+async def cost_categories(project_id: int) -> dict[str, tuple[str, str] | None]:
+    """The six standard categories (None: named by the catalogue) and the measure's own ones
+    with their Latvian and English names."""
+    extra = await MeasureCostCategory.select(
+        MeasureCostCategory.code, MeasureCostCategory.name_lv, MeasureCostCategory.name_en
+    ).where(
+        MeasureCostCategory.measure.id.is_in(
+            [
+                p["measure"]
+                for p in await Project.select(Project.measure).where(Project.id == project_id)
+            ]
+        )
+    )
+    return {c.value: None for c in CostCategory} | {
+        r["code"]: (r["name_lv"], r["name_en"]) for r in extra
+    }
+
+
+async def _context(principal: Principal, project_id: int) -> _Context:
+    project = await (
+        Project.select(Project.start_date, Project.end_date, Project.measure)
+        .where(Project.id == project_id)
+        .first()
+    )
+    if project is None:
+        raise NotFound()
+    partners = await (
+        Partner.select(Partner.id, Partner.organisation.is_own.as_alias("is_own"))
+        .where(Partner.project == project_id)
+        .order_by(Partner.position)
+        .order_by(Partner.id)
+    )
+    bases = {
+        r["base"]
+        for r in await FundingLine.select(FundingLine.base).where(FundingLine.project == project_id)
+    }
+    own = next((p["id"] for p in partners if p["is_own"]), None)
+    return _Context(
+        project_id=project_id,
+        start_date=project["start_date"],
+        end_date=project["end_date"],
+        categories=frozenset(await cost_categories(project_id)),
+        partner_ids=frozenset(p["id"] for p in partners),
+        # a plan on partner budgets only is split by partner, so the invoice must have one
+        default_partner_id=own if bases == {FundingBase.PARTNER_BUDGET} else None,
+        periods=await list_periods(principal, project_id),
+    )
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+def _text(problems: Problems, text: str | None, field: str, required: str | None = None) -> str:
+    value = (text or "").strip()
+    if required and not value:
+        problems.add(required, field)
+    limit = _LIMITS.get(field)
+    if limit and max(len(value), len(invoice_key(value))) > limit:  # casefolding can lengthen
+        problems.add(TOO_LONG, field, max=limit)
+    return value
+
+
+def _locked(periods: list[PeriodRow], day: date) -> Problem | None:
+    """A submitted or approved period's report was sent with the invoices dated in it."""
+    period = next((p for p in periods if p.locked and in_period(p, day)), None)
+    if period is None:
+        return None
+    params = {"start": day_str(period.start), "end": day_str(period.end)}
+    return Problem(LOCKED_PERIOD[period.status], "date", params)
+
+
+def _spent_on(ctx: _Context, text: str | None, problems: Problems) -> date | None:
+    """The invoice date, which must fall within the project's period."""
+    if _blank(text):
+        problems.add(_DATE_REQUIRED, "date")
+        return None
+    day = problems.date(text, "date")
+    if day is not None and (
+        (ctx.start_date and day < ctx.start_date) or (ctx.end_date and day > ctx.end_date)
+    ):
+        problems.add(
+            OUTSIDE_PROJECT,
+            "date",
+            date=day_str(day),
+            start=day_str(ctx.start_date) if ctx.start_date else "…",
+            end=day_str(ctx.end_date) if ctx.end_date else "…",
+        )
+    return day
+
+
+def _amounts(data: ExpenditureInput, problems: Problems) -> tuple[int | None, ...]:
+    """Amount, eligible part and VAT in cents; the parts cannot exceed the amount."""
+    amount = problems.cents(data.amount, "amount")
+    eligible = (
+        amount
+        if _blank(data.eligible_amount)
+        else problems.cents(data.eligible_amount, "eligible_amount")
+    )
+    vat = 0 if _blank(data.vat) else problems.cents(data.vat, "vat")
+    if amount is not None and eligible is not None and eligible > amount:
+        problems.add(
+            _ELIGIBLE_ABOVE,
+            "eligible_amount",
+            eligible=(data.eligible_amount or "").strip(),
+            amount=data.amount.strip(),
+        )
+    if amount is not None and vat is not None and vat > amount:
+        problems.add(_VAT_ABOVE, "vat", vat=(data.vat or "").strip(), amount=data.amount.strip())
+    return amount, eligible, vat
+
+
+def _category(ctx: _Context, text: str | None, problems: Problems) -> str:
+    category = (text or "").strip()
+    if not category:
+        problems.add(CATEGORY_REQUIRED, "category")
+    elif category not in ctx.categories:
+        problems.add(CATEGORY_UNKNOWN, "category", category=category)
+    return category
+
+
+def _parse(ctx: _Context, data: ExpenditureInput, problems: Problems) -> dict:
+    """The column values from the input, adding a problem for every field that is wrong, in
+    the order of the form."""
+    spent_on = _spent_on(ctx, data.date, problems)
+    amount, eligible, vat = _amounts(data, problems)
+    category = _category(ctx, data.category, problems)
+    supplier = _text(problems, data.supplier, "supplier", _SUPPLIER_REQUIRED)
+    invoice_number = _text(problems, data.invoice_number, "invoice_number", _INVOICE_REQUIRED)
+    payment_date = problems.date(data.payment_date, "payment_date")
+    evidence_ref = _text(problems, data.evidence_ref, "evidence_ref")
+    partner_id = data.partner_id if data.partner_id is not None else ctx.default_partner_id
+    if partner_id is not None and partner_id not in ctx.partner_ids:
+        problems.add(_PARTNER_UNKNOWN, "partner_id")
+    return {
+        "partner": partner_id,
+        "spent_on": spent_on,
+        "amount": amount,
+        "eligible_amount": eligible,
+        "vat": vat,
+        "category": category,
+        "supplier": supplier,
+        "supplier_key": invoice_key(supplier),
+        "invoice_number": invoice_number,
+        "invoice_key": invoice_key(invoice_number),
+        "payment_date": payment_date,
+        "description": (data.description or "").strip(),
+        "evidence_ref": evidence_ref,
+        "attachment": data.attachment_id,
+    }
+
+
+async def _checked(
+    ctx: _Context,
+    data: ExpenditureInput,
+    *,
+    editing: ExpenditureRow | None = None,
+    note: str = "",
+) -> dict:
+    """The values to write, or Refused with every problem (a conflict if a period is locked or
+    the invoice is already recorded)."""
+    problems, conflicts = Problems(), Problems()
+    if editing is not None and not note:
+        problems.add(_NOTE_REQUIRED, "note")
+    values = _parse(ctx, data, problems)
+    if values["attachment"] is not None and not await Attachment.exists().where(
+        (Attachment.id == values["attachment"]) & (Attachment.project == ctx.project_id)
+    ):
+        problems.add(ATTACHMENT_UNKNOWN, "attachment_id")
+    days = [editing.spent_on] if editing else []
+    if values["spent_on"] is not None:
+        days.append(values["spent_on"])
+    for problem in (_locked(ctx.periods, day) for day in days):
+        if problem and problem not in conflicts.items:  # both days may be in one period
+            conflicts.extend([problem])
+    if values["supplier"] and values["invoice_number"]:
+        entry = await _duplicate(ctx.project_id, values, editing.entry_no if editing else None)
+        if entry is not None:
+            conflicts.add(
+                _DUPLICATE,
+                "invoice_number",
+                invoice=values["invoice_number"],
+                supplier=values["supplier"],
+                entry=entry,
+            )
+    if problems or conflicts:
+        raise Refused(problems.items + conflicts.items, conflict=bool(conflicts))
+    return values
+
+
+async def _duplicate(project_id: int, values: dict, entry_no: int | None) -> int | None:
+    """The entry number of a current expenditure with the same supplier and invoice number."""
+    query = Expenditure.select(Expenditure.entry_no).where(
+        (Expenditure.project == project_id)
+        & (Expenditure.state == RecordState.CURRENT)
+        & (Expenditure.supplier_key == values["supplier_key"])
+        & (Expenditure.invoice_key == values["invoice_key"])
+    )
+    if entry_no is not None:
+        query = query.where(Expenditure.entry_no != entry_no)
+    found = await query.first()
+    return None if found is None else found["entry_no"]
+
+
+async def _insert(values: dict) -> ExpenditureRow:
+    """Insert one version; a unique index that fires means another writer got there first."""
+    try:
+        new_id = (await Expenditure.insert(Expenditure(**values)))[0]["id"]
+    except INTEGRITY_ERRORS as error:
+        raise Refused.one(_CONCURRENT, conflict=True) from error
+    return await _row(new_id)
+
+
+async def _retire(row: ExpenditureRow, state: RecordState, note: str | None = None) -> None:
+    """Mark a current row superseded or cancelled; refuse if another writer already did."""
+    changes: dict = {Expenditure.state: state}
+    if note is not None:
+        changes[Expenditure.change_note] = note
+    done = (
+        await Expenditure.update(changes)
+        .where((Expenditure.id == row.id) & (Expenditure.state == RecordState.CURRENT))
+        .returning(Expenditure.id)
+    )
+    if not done:
+        raise Refused.one(_NOT_CURRENT, conflict=True)
+
+
+def _snapshot(row: ExpenditureRow) -> dict:
+    """The row for the audit trail: JSON-able, amounts as decimal strings, dates ISO."""
+    return {
+        "id": row.id,
+        "entry_no": row.entry_no,
+        "version": row.version,
+        "state": str(row.state),
+        "date": row.spent_on.isoformat(),
+        "amount": cents_to_str(row.amount),
+        "eligible_amount": cents_to_str(row.eligible_amount),
+        "vat": cents_to_str(row.vat),
+        "category": row.category,
+        "supplier": row.supplier,
+        "invoice_number": row.invoice_number,
+        "payment_date": row.payment_date.isoformat() if row.payment_date else None,
+        "description": row.description,
+        "evidence_ref": row.evidence_ref,
+        "partner_id": row.partner_id,
+        "attachment_id": row.attachment_id,
+        "change_note": row.change_note,
+    }
+
+
+async def _current_for_change(principal: Principal, expenditure_id: int) -> ExpenditureRow:
+    row = await _row(expenditure_id)
+    principal.require(Action.RECORD_EXPENDITURE, row.project_id)
+    if row.state != RecordState.CURRENT:
+        raise Refused.one(_NOT_CURRENT, conflict=True)
+    return row
+
+
+async def record_expenditure(
+    principal: Principal, project_id: int, data: ExpenditureInput
+) -> ExpenditureRow:
+    """Add an invoice to the register as entry n+1, version 1."""
+    principal.require(Action.RECORD_EXPENDITURE, project_id)
+    async with write_transaction():
+        ctx = await _context(principal, project_id)
+        values = await _checked(ctx, data)
+        last = await (
+            Expenditure.select(Expenditure.entry_no)
+            .where(Expenditure.project == project_id)
+            .order_by(Expenditure.entry_no, ascending=False)
+            .first()
+        )
+        row = await _insert(
+            {
+                **values,
+                "project": project_id,
+                "entry_no": (last["entry_no"] if last else 0) + 1,
+                "version": 1,
+                "state": RecordState.CURRENT,
+                "created_by": principal.user_id,
+            }
+        )
+        await audit.record(
+            "create",
+            "expenditure",
+            row.id,
+            actor=principal,
+            project_id=project_id,
+            after=_snapshot(row),
+        )
+    return row
+
+
+async def edit_expenditure(
+    principal: Principal, expenditure_id: int, data: ExpenditureInput, note: str
+) -> ExpenditureRow:
+    """Replace a current row by its next version; the old one stays, superseded."""
+    note = (note or "").strip()
+    async with write_transaction():
+        old = await _current_for_change(principal, expenditure_id)
+        ctx = await _context(principal, old.project_id)
+        values = await _checked(ctx, data, editing=old, note=note)
+        await _retire(old, RecordState.SUPERSEDED)
+        row = await _insert(
+            {
+                **values,
+                "project": old.project_id,
+                "entry_no": old.entry_no,
+                "version": old.version + 1,
+                "state": RecordState.CURRENT,
+                "change_note": note,
+                "created_by": principal.user_id,
+            }
+        )
+        await _record_change("update", principal, old, row, note)
+    return row
+
+
+async def _record_change(
+    action: str, principal: Principal, old: ExpenditureRow, row: ExpenditureRow, note: str
+) -> None:
+    await audit.record(
+        action,
+        "expenditure",
+        row.id,
+        actor=principal,
+        project_id=old.project_id,
+        before=_snapshot(old),
+        after=_snapshot(row),
+        note=note,
+    )
+
+
+async def cancel_expenditure(
+    principal: Principal, expenditure_id: int, note: str
+) -> ExpenditureRow:
+    """Take a current row out of the declared costs; it stays in the register, cancelled."""
+    note = (note or "").strip()
+    async with write_transaction():
+        old = await _current_for_change(principal, expenditure_id)
+        problems = Problems()
+        if not note:
+            problems.add(_NOTE_REQUIRED, "note")
+        locked = _locked(await list_periods(principal, old.project_id), old.spent_on)
+        if problems or locked:
+            raise Refused(problems.items + ([locked] if locked else []), conflict=bool(locked))
+        await _retire(old, RecordState.CANCELLED, note)
+        row = await _row(old.id)
+        await _record_change("cancel", principal, old, row, note)
+    return row

@@ -1,0 +1,2 @@
+"""Projects: reading and editing them, the funding plan, the portfolio, reporting periods,
+attachments."""

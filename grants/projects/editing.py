@@ -1,0 +1,362 @@
+"""Creating and changing projects and their funding plans, with every rule checked first."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from grants.core import audit
+from grants.core.access import Action, Principal
+from grants.core.errors import NotFound, Problems, Refused
+from grants.core.messages import RATE_OR_AMOUNT, RATE_OR_AMOUNT_NOT_BOTH
+from grants.core.money import (
+    RATE_SCALE,
+    AmountError,
+    cents_to_str,
+    parse_rate,
+    rate_to_str,
+)
+from grants.core.translatable import N_
+from grants.core.vocabulary import (
+    AmountKind,
+    FundingBase,
+    FundingKind,
+    OurRole,
+    ProjectStatus,
+    ReportingRhythm,
+)
+from grants.db import write_transaction
+from grants.projects.periods import generate_periods
+from grants.projects.reading import normalise_code
+from grants.tables.funding import FundingLine
+from grants.tables.programmes import Measure
+from grants.tables.projects import Partner, Project
+
+_EU_FUNDS = ("ESF", "ERDF", "ERAF", "EAF", "CF", "KF", "JTF", "TPF", "INTERREG", "RRF", "ANM")
+
+
+def guess_kind(source: str) -> FundingKind:
+    """The kind a source name implies, for API clients that only name the source."""
+    name = source.upper()
+    if any(fund in name for fund in _EU_FUNDS):
+        return FundingKind.EU_FUND
+    if "STATE" in name or "VALSTS" in name:
+        return FundingKind.STATE_BUDGET
+    if "MUNICIPAL" in name or "PAŠVALDĪB" in name:
+        return FundingKind.MUNICIPALITY
+    return FundingKind.OTHER
+
+
+@dataclass(frozen=True)
+class FundingLineInput:
+    source: str
+    rate: str | None = None
+    amount: str | None = None  # a fixed amount instead of a rate
+    residual: bool = False
+    base: str = FundingBase.ELIGIBLE
+    kind: str | None = None  # guessed from the source when not given
+    partner_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    """A project as typed. On update, None means "leave as it is"."""
+
+    code: str | None = None
+    title: str | None = None
+    title_en: str | None = None
+    measure: str | None = None  # measure code, e.g. "4.4.1.1"
+    our_role: str | None = None
+    status: str | None = None
+    start_date: str | date | None = None
+    end_date: str | date | None = None
+    total_cost: str | None = None
+    eligible_cost: str | None = None
+    amount_kind: str | None = None
+    reporting: str | None = None
+    funding: list[FundingLineInput] | None = None
+    note: str | None = None
+
+
+@dataclass
+class _Checked:
+    values: dict = field(default_factory=dict)
+    lines: list[dict] | None = None
+
+
+def _choice(problems: Problems, value: str | None, allowed: type, field_name: str):
+    if value is None:
+        return None
+    if value not in {v.value for v in allowed}:
+        problems.add(
+            N_("“%(value)s” is not one of: %(allowed)s."),
+            field_name,
+            value=value,
+            allowed=", ".join(v.value for v in allowed),
+        )
+        return None
+    return value
+
+
+async def _check(data: ProjectInput, current: dict | None, partner_ids: set[int]) -> _Checked:
+    """Validate `data` against the current values (None when creating); collect all problems."""
+    problems = Problems()
+    checked = _Checked()
+    values = checked.values
+    creating = current is None
+
+    if data.code is not None or creating:
+        code = (data.code or "").strip()
+        if not code:
+            problems.add(N_("Enter the project code."), "code")
+        else:
+            values["code"], values["code_key"] = code, normalise_code(code)
+    if data.title is not None or creating:
+        title = (data.title or "").strip()
+        if not title:
+            problems.add(N_("Enter the project title."), "title")
+        else:
+            values["title_lv"] = title
+    if data.title_en is not None:
+        values["title_en"] = data.title_en.strip()
+    if data.note is not None:
+        values["note_lv"] = data.note.strip()
+    if data.measure is not None or creating:
+        measure = (
+            await Measure.select(Measure.id, Measure.reporting)
+            .where(Measure.code == (data.measure or ""))
+            .first()
+        )
+        if measure is None:
+            problems.add(N_("There is no measure “%(code)s”."), "measure", code=data.measure or "")
+        else:
+            values["measure"] = measure["id"]
+            if creating:
+                values["reporting"] = measure["reporting"]  # unless the input says otherwise
+    for name, allowed in (
+        ("our_role", OurRole),
+        ("status", ProjectStatus),
+        ("amount_kind", AmountKind),
+        ("reporting", ReportingRhythm),
+    ):
+        chosen = _choice(problems, getattr(data, name), allowed, name)
+        if chosen is not None:
+            values[name] = chosen
+    if creating:
+        values.setdefault("our_role", OurRole.IMPLEMENTER)
+        values.setdefault("status", ProjectStatus.CONTRACTED)
+
+    for name in ("start_date", "end_date"):
+        parsed = problems.date(getattr(data, name), name)
+        if parsed is not None:
+            values[name] = parsed
+    for name in ("total_cost", "eligible_cost"):
+        cents = problems.cents(getattr(data, name), name, required=False)
+        if cents is not None:
+            values[name] = cents
+
+    merged = {**(current or {}), **values}
+    start, end = merged.get("start_date"), merged.get("end_date")
+    if start and end and end < start:
+        problems.add(N_("The project cannot end before it starts."), "end_date")
+    total, eligible = merged.get("total_cost"), merged.get("eligible_cost")
+    if total is not None and eligible is not None and eligible > total:
+        problems.add(
+            N_("Eligible costs (%(eligible)s) cannot exceed total costs (%(total)s)."),
+            "eligible_cost",
+            eligible=cents_to_str(eligible),
+            total=cents_to_str(total),
+        )
+    if data.funding is not None:
+        checked.lines = _check_funding(problems, data.funding, partner_ids)
+    problems.raise_if_any()
+    return checked
+
+
+def _check_funding(
+    problems: Problems, lines: list[FundingLineInput], partner_ids: set[int]
+) -> list[dict]:
+    """Each base's rates add up to 100 % and one line per base takes the remainder."""
+    rows: list[dict] = []
+    for i, line in enumerate(lines):
+        where = f"funding[{i}]"
+        source = (line.source or "").strip()
+        if not source:
+            problems.add(N_("Name the funding source."), f"{where}.source")
+        base = _choice(problems, line.base, FundingBase, f"{where}.base")
+        kind = _choice(problems, line.kind, FundingKind, f"{where}.kind") if line.kind else None
+        rate = fixed = None
+        has_rate = line.rate is not None and str(line.rate).strip() != ""
+        if has_rate and line.amount:
+            problems.add(RATE_OR_AMOUNT_NOT_BOTH, f"{where}.rate")
+        elif has_rate:
+            try:
+                rate = parse_rate(str(line.rate))
+            except AmountError as error:
+                problems.add(error.message, f"{where}.rate", **error.params)
+        elif line.amount:
+            fixed = problems.cents(line.amount, f"{where}.amount", required=False)
+        elif not line.residual:
+            problems.add(RATE_OR_AMOUNT, f"{where}.rate")
+        partner = line.partner_id if base == FundingBase.PARTNER_BUDGET else None
+        if base == FundingBase.PARTNER_BUDGET and partner not in partner_ids:
+            problems.add(
+                N_("Choose the partner whose budget this line splits."), f"{where}.partner"
+            )
+        rows.append(
+            {
+                "position": i,
+                "source": source,
+                "kind": kind or guess_kind(source),
+                "base": base,
+                "rate_bp": rate,
+                "fixed_amount": fixed,
+                "residual": bool(line.residual),
+                "partner": partner,
+            }
+        )
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["base"], row["partner"]), []).append(row)
+    for (base, _partner), group in groups.items():
+        if base is None:
+            continue
+        residuals = [r for r in group if r["residual"]]
+        if len(residuals) > 1:
+            problems.add(N_("Only one line per base can take the remainder."), "funding")
+        if all(r["rate_bp"] is not None for r in group):
+            total = sum(r["rate_bp"] for r in group)
+            if total != RATE_SCALE:
+                problems.add(
+                    N_("The rates on %(base)s add up to %(total)s %%, not 100 %%."),
+                    "funding",
+                    base=base,
+                    total=rate_to_str(total),
+                )
+            elif not residuals:
+                group[-1]["residual"] = True  # so rounding can never leave a cent unfunded
+    return rows
+
+
+async def _partner_ids(project_id: int | None) -> set[int]:
+    if project_id is None:
+        return set()
+    rows = await Partner.select(Partner.id).where(Partner.project == project_id)
+    return {r["id"] for r in rows}
+
+
+async def create_project(principal: Principal, data: ProjectInput) -> int:
+    principal.require(Action.CREATE_PROJECT)
+    checked = await _check(data, None, set())
+    async with write_transaction():
+        if await Project.exists().where(Project.code_key == checked.values["code_key"]):
+            raise Refused.one(
+                N_("A project with code %(code)s already exists."),
+                field="code",
+                conflict=True,
+                code=checked.values["code"],
+            )
+        project_id = (await Project.insert(Project(**checked.values)))[0]["id"]
+        await _replace_funding(project_id, checked.lines or [])
+        await generate_periods(project_id, actor=principal)
+        await audit.record(
+            "create",
+            "project",
+            project_id,
+            actor=principal,
+            project_id=project_id,
+            after=_snapshot(checked.values, checked.lines or []),
+        )
+    return project_id
+
+
+async def update_project(principal: Principal, project_id: int, data: ProjectInput) -> None:
+    principal.require(Action.EDIT_PROJECT, project_id)
+    async with write_transaction():
+        current = await Project.select().where(Project.id == project_id).first()
+        if current is None:
+            raise NotFound()
+        checked = await _check(data, current, await _partner_ids(project_id))
+        code_key = checked.values.get("code_key")
+        if code_key and code_key != current["code_key"]:
+            taken = await Project.exists().where(Project.code_key == code_key)
+            if taken:
+                raise Refused.one(
+                    N_("A project with code %(code)s already exists."),
+                    field="code",
+                    conflict=True,
+                    code=checked.values["code"],
+                )
+        old_lines = await _funding_rows(project_id)
+        changes = {k: v for k, v in checked.values.items() if current.get(k) != v}
+        new_lines = checked.lines
+        if new_lines is not None and _comparable(new_lines) == _comparable(old_lines):
+            new_lines = None
+        if not changes and new_lines is None:
+            return
+        if changes:
+            await Project.update({**changes, Project.updated_at: datetime.now(UTC)}).where(
+                Project.id == project_id
+            )
+        if new_lines is not None:
+            await _replace_funding(project_id, new_lines)
+        if changes.keys() & {"start_date", "end_date", "reporting"}:
+            await generate_periods(project_id, actor=principal)
+        await audit.record(
+            "update",
+            "project",
+            project_id,
+            actor=principal,
+            project_id=project_id,
+            before=_snapshot({k: current[k] for k in changes}, old_lines if new_lines else None),
+            after=_snapshot(changes, new_lines),
+        )
+
+
+async def _funding_rows(project_id: int) -> list[dict]:
+    return await (
+        FundingLine.select(
+            FundingLine.position,
+            FundingLine.source,
+            FundingLine.kind,
+            FundingLine.base,
+            FundingLine.rate_bp,
+            FundingLine.fixed_amount,
+            FundingLine.residual,
+            FundingLine.partner,
+        )
+        .where(FundingLine.project == project_id)
+        .order_by(FundingLine.position)
+    )
+
+
+def _comparable(lines: list[dict]) -> list[tuple]:
+    keys = ("source", "kind", "base", "rate_bp", "fixed_amount", "residual", "partner")
+    return [tuple(str(line[k]) for k in keys) for line in lines]
+
+
+async def _replace_funding(project_id: int, lines: list[dict]) -> None:
+    await FundingLine.delete().where(FundingLine.project == project_id)
+    for line in lines:
+        await FundingLine.insert(FundingLine(project=project_id, **line))
+
+
+def _snapshot(values: dict, lines: list[dict] | None) -> dict:
+    """A JSON-able record of what changed, money as decimal strings."""
+    out = {
+        k: cents_to_str(v) if k.endswith("_cost") and v is not None else v
+        for k, v in values.items()
+        if k != "code_key"
+    }
+    if lines is not None:
+        out["funding"] = [
+            {
+                "source": ln["source"],
+                "kind": ln["kind"],
+                "base": ln["base"],
+                "rate": None if ln["rate_bp"] is None else rate_to_str(ln["rate_bp"]),
+                "amount": None if ln["fixed_amount"] is None else cents_to_str(ln["fixed_amount"]),
+                "residual": ln["residual"],
+                "partner": ln["partner"],
+            }
+            for ln in lines
+        ]
+    return out

@@ -1,0 +1,258 @@
+"""Reading projects: the portfolio list and one project with its plan, partners and indicators."""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from grants.core.access import AccessDenied, Principal
+from grants.core.vocabulary import AmountKind, OurRole, ProjectStatus
+from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
+from grants.tables.funding import FundingLine
+from grants.tables.indicators import Indicator
+from grants.tables.programmes import Measure
+from grants.tables.projects import Partner, Project
+
+
+def normalise_code(code: str) -> str:
+    """A key that treats "4.4.1.1./2/004" and "4.4.1.1/2/004" alike but keeps every segment.
+
+    Separators vary between documents; the round segment ("/2/") does not, so it stays.
+    """
+    text = re.sub(r"\s+", "", code).upper().removeprefix("NR.")
+    return re.sub(r"\.(?=/)", "", text)
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    id: int
+    code: str
+    title_lv: str
+    title_en: str
+    programme_code: str
+    programme_name_lv: str
+    programme_name_en: str
+    measure_code: str
+    fund: str
+    our_role: OurRole
+    status: ProjectStatus
+    amount_kind: AmountKind
+    start_date: date | None
+    end_date: date | None
+    total_cost: int | None
+    eligible_cost: int | None
+    eu_share: int | None
+
+    @property
+    def ineligible_cost(self) -> int | None:
+        return ineligible_cost(self.total_cost, self.eligible_cost)
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    id: int
+    organisation: str
+    country: str
+    role: str
+    budget: int | None
+    is_own: bool
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    id: int
+    code: str
+    name_lv: str
+    name_en: str
+    kind: str
+    vocabulary: str
+    unit_lv: str
+    unit_en: str
+    baseline_hundredths: int | None
+    target_hundredths: int | None
+    target_rule: str
+    aggregation: str
+    measured_after_end: bool
+
+
+@dataclass(frozen=True)
+class ProjectDetail:
+    summary: ProjectSummary
+    holder: str | None
+    intermediate_body: str | None
+    reporting: str
+    eu_ceiling: int | None
+    decision_date: date | None
+    contract_ref: str
+    note_lv: str
+    note_en: str
+    partners: list[PartnerRow]
+    plan: FundingPlan
+    indicators: list[IndicatorRow]
+
+    def partner_name(self, partner_id: int | None) -> str:
+        return next((p.organisation for p in self.partners if p.id == partner_id), "")
+
+
+_SUMMARY_COLUMNS = (
+    Project.id,
+    Project.code,
+    Project.title_lv,
+    Project.title_en,
+    Project.our_role,
+    Project.status,
+    Project.amount_kind,
+    Project.start_date,
+    Project.end_date,
+    Project.total_cost,
+    Project.eligible_cost,
+    Project.measure.code.as_alias("measure_code"),
+    Project.measure.fund.as_alias("fund"),
+    Project.measure.programme.code.as_alias("programme_code"),
+    Project.measure.programme.name_lv.as_alias("programme_name_lv"),
+    Project.measure.programme.name_en.as_alias("programme_name_en"),
+)
+
+
+async def list_projects(principal: Principal, *, code: str | None = None) -> list[ProjectSummary]:
+    """Every project the principal may read, with its EU share computed from the plan."""
+    query = Project.select(*_SUMMARY_COLUMNS).order_by(Project.code)
+    if not principal.sees_all_projects:
+        if not principal.project_ids:
+            return []
+        query = query.where(Project.id.is_in(list(principal.project_ids)))
+    if code:
+        query = query.where(Project.code_key == normalise_code(code))
+    rows = await query
+    plans = await _plans([row["id"] for row in rows], {row["id"]: row for row in rows})
+    return [_summary(row, plans[row["id"]]) for row in rows]
+
+
+async def get_project(principal: Principal, project_id: int) -> ProjectDetail | None:
+    """One project; None when there is no such id, AccessDenied when it is not the reader's."""
+    row = await (
+        Project.select(
+            *_SUMMARY_COLUMNS,
+            Project.holder.name.as_alias("holder"),
+            Project.measure.intermediate_body.name.as_alias("intermediate_body"),
+            Project.reporting,
+            Project.eu_ceiling,
+            Project.decision_date,
+            Project.contract_ref,
+            Project.note_lv,
+            Project.note_en,
+        )
+        .where(Project.id == project_id)
+        .first()
+    )
+    if row is None:
+        return None
+    if not principal.can_read_project(project_id):
+        raise AccessDenied()
+    plan = (await _plans([project_id], {project_id: row}))[project_id]
+    partners = await (
+        Partner.select(
+            Partner.id,
+            Partner.organisation.name.as_alias("organisation"),
+            Partner.organisation.country.as_alias("country"),
+            Partner.organisation.is_own.as_alias("is_own"),
+            Partner.role,
+            Partner.budget,
+        )
+        .where(Partner.project == project_id)
+        .order_by(Partner.position)
+        .order_by(Partner.id)
+    )
+    indicators = await (
+        Indicator.select(*(getattr(Indicator, f) for f in IndicatorRow.__dataclass_fields__))
+        .where(Indicator.project == project_id)
+        .order_by(Indicator.position)
+        .order_by(Indicator.id)
+    )
+    return ProjectDetail(
+        summary=_summary(row, plan),
+        holder=row["holder"],
+        intermediate_body=row["intermediate_body"],
+        reporting=row["reporting"],
+        eu_ceiling=row["eu_ceiling"],
+        decision_date=row["decision_date"],
+        contract_ref=row["contract_ref"],
+        note_lv=row["note_lv"],
+        note_en=row["note_en"],
+        partners=[PartnerRow(**p) for p in partners],
+        plan=plan,
+        indicators=[IndicatorRow(**i) for i in indicators],
+    )
+
+
+async def list_measures() -> list[dict]:
+    """Measures for choosing one in a form: id, code, names, programme code."""
+    return await Measure.select(
+        Measure.id,
+        Measure.code,
+        Measure.name_lv,
+        Measure.name_en,
+        Measure.programme.code.as_alias("programme_code"),
+    ).order_by(Measure.code)
+
+
+async def _plans(project_ids: Iterable[int], rows: dict[int, dict]) -> dict[int, FundingPlan]:
+    """Funding plans of many projects in two queries, not two per project."""
+    ids = list(project_ids)
+    lines: dict[int, list[LineInput]] = defaultdict(list)
+    budgets: dict[int, dict[int, int | None]] = defaultdict(dict)
+    if ids:
+        for line in (
+            await FundingLine.select()
+            .where(FundingLine.project.is_in(ids))
+            .order_by(FundingLine.position)
+            .order_by(FundingLine.id)
+        ):
+            lines[line["project"]].append(
+                LineInput(
+                    id=line["id"],
+                    source=line["source"],
+                    kind=line["kind"],
+                    base=line["base"],
+                    rate_bp=line["rate_bp"],
+                    fixed_amount=line["fixed_amount"],
+                    residual=line["residual"],
+                    partner_id=line["partner"],
+                )
+            )
+        for partner in await Partner.select(Partner.id, Partner.project, Partner.budget).where(
+            Partner.project.is_in(ids)
+        ):
+            budgets[partner["project"]][partner["id"]] = partner["budget"]
+    return {
+        pid: compute_plan(
+            lines[pid],
+            total=rows[pid]["total_cost"],
+            eligible=rows[pid]["eligible_cost"],
+            partner_budgets=budgets[pid],
+        )
+        for pid in ids
+    }
+
+
+def _summary(row: dict, plan: FundingPlan) -> ProjectSummary:
+    return ProjectSummary(
+        id=row["id"],
+        code=row["code"],
+        title_lv=row["title_lv"],
+        title_en=row["title_en"],
+        programme_code=row["programme_code"],
+        programme_name_lv=row["programme_name_lv"],
+        programme_name_en=row["programme_name_en"],
+        measure_code=row["measure_code"],
+        fund=row["fund"],
+        our_role=OurRole(row["our_role"]),
+        status=ProjectStatus(row["status"]),
+        amount_kind=AmountKind(row["amount_kind"]),
+        start_date=row["start_date"],
+        end_date=row["end_date"],
+        total_cost=row["total_cost"],
+        eligible_cost=row["eligible_cost"],
+        eu_share=plan.eu_share,
+    )

@@ -1,0 +1,2 @@
+"""The pseudonymous participant register: participants, services and receipts, service tables,
+files."""

@@ -1,0 +1,957 @@
+"""The participant register: pseudonymous persons and the services they receive.
+
+ESF+ proves participant numbers person by person (Regulation 2021/1057, Annex I), so the
+project's person counts come from this register, never typed. A person is a code, a gender, a
+year of birth, entry and exit dates, a household and flags: no names and no personal codes,
+and codes that look like either are refused. A code enters a project once, so a person who
+leaves and comes back keeps one record (its exit date moves) and counts once.
+
+The rules for one participant or receipt are written once (`_check_participant`,
+`_check_receipt`) and serve single adds and file imports alike. An import checks every row
+first and writes all of them or none; its refusals name fields "<row>.<field>", where <row> is
+the 1-based position of the row in the list given (the file importer maps it back to the
+file's own row numbers).
+"""
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from grants.core import audit
+from grants.core.access import Action, Principal
+from grants.core.dates import day_str
+from grants.core.errors import NotFound, Problem, Problems, Refused
+from grants.core.messages import OUTSIDE_PROJECT, TOO_LONG
+from grants.core.money import AmountError, cents_to_str, from_cents, parse_quantity, to_cents
+from grants.core.translatable import N_
+from grants.core.vocabulary import AGE_GROUPS, SPECIAL_CATEGORY_FLAGS, Gender, ParticipantFlag
+from grants.db import INTEGRITY_ERRORS, write_transaction
+from grants.projects.periods import add_months
+from grants.tables.participants import Participant, Service, ServiceReceipt
+from grants.tables.projects import Project
+
+PARTICIPANT = "participant"
+SERVICE = "service"
+RECEIPT = "service_receipt"
+RETENTION_YEARS = 5  # CPR Art. 82
+EARLIEST_BIRTH_YEAR = 1900
+_BATCH = 1000  # rows per INSERT: well under SQLite's and PostgreSQL's parameter limits
+
+_LIMITS = {"code": 50, "household": 50, "target_group": 50, "unit": 50, "unit_en": 50}
+
+# Shared with other modules by their text: the catalogue holds one translation for each.
+_NOT_ONE_OF = N_("“%(value)s” is not one of: %(allowed)s.")
+_YEAR_REQUIRED = N_("Enter the year.")
+_YEAR_MALFORMED = N_("“%(text)s” is not a year: write four digits, e.g. 2026.")
+
+_CODE_REQUIRED = N_("Enter the participant's code.")
+_IDENTIFYING = N_(
+    "This looks like a name or a personal code. The register is pseudonymous: "
+    "use a code that does not identify the person, e.g. TUK-017."
+)
+_DUPLICATE_CODE = N_(
+    "Code %(code)s is already in this project's register: a person counts once, also when "
+    "they come back. Change their exit date instead."
+)
+_DUPLICATE_IN_FILE = N_("Code %(code)s is also on row %(row)s of this file: a person counts once.")
+_GENDER_REQUIRED = N_("Choose the participant's gender.")
+_BIRTH_YEAR_RANGE = N_("The year of birth %(year)s is not between 1900 and %(last)s.")
+_ENTRY_REQUIRED = N_("Enter the entry date.")
+_EXIT_BEFORE_ENTRY = N_("The exit date %(exit)s is before the entry date %(entry)s.")
+_RECEIPTS_OUTSIDE_STAY = N_(
+    "Services are recorded for this participant on %(date)s, outside the entry and exit dates."
+)
+_SERVICE_NAME_REQUIRED = N_("Enter the service name.")
+_DUPLICATE_SERVICE = N_("This project's catalogue already has the service “%(name)s”.")
+_PARTICIPANT_UNKNOWN = N_("There is no participant with code %(code)s in this project's register.")
+_SERVICE_REQUIRED = N_("Choose a service.")
+_SERVICE_UNKNOWN = N_("There is no service “%(service)s” in this project's catalogue.")
+_RECEIPT_DATE_REQUIRED = N_("Enter the date of the service.")
+_BEFORE_ENTRY = N_("%(date)s is before the participant's entry on %(entry)s.")
+_AFTER_EXIT = N_("%(date)s is after the participant's exit on %(exit)s.")
+_AMOUNT_REQUIRED = N_("Enter the amount: the service has no unit price.")
+_CONCURRENT = N_("Someone else changed the register at the same time; please try again.")
+
+_PERSONAL_CODE = re.compile(r"\d{6}-?\d{5}")  # Latvian personal code, with or without hyphen
+_GENDERS = ", ".join(Gender)
+_FLAGS = ", ".join(ParticipantFlag)
+
+
+def code_key(code: str) -> str:
+    """A code as the register compares it: "tuk-001" and "TUK-001 " are the same person."""
+    return code.strip().casefold()
+
+
+def looks_identifying(text: str) -> bool:
+    """A Latvian personal code (ddmmyy-nnnnn, also without the hyphen) or two capitalised
+    words in a row, as a first and last name are written ("Anna Bērziņa")."""
+    if _PERSONAL_CODE.search(text):
+        return True
+    words = text.split()
+    return any(_capitalised(a) and _capitalised(b) for a, b in itertools.pairwise(words))
+
+
+def _capitalised(word: str) -> bool:
+    """ "Anna", "Bērziņa-Kalniņa": each part a capital followed by lower-case letters."""
+    return all(
+        len(part) > 1 and part[0].isupper() and part[1:].isalpha() and part[1:].islower()
+        for part in word.split("-")
+    )
+
+
+def age_group(birth_year: int, entry_date: date) -> str:
+    """The ESF+ age group at entry (Annex I: age is taken at entry), by entry year − birth year."""
+    age = entry_date.year - birth_year
+    if age < 18:
+        return AGE_GROUPS[0]
+    if age < 30:
+        return AGE_GROUPS[1]
+    if age < 55:
+        return AGE_GROUPS[2]
+    return AGE_GROUPS[3]
+
+
+def stayed_months(entry_date: date, exit_date: date | None, months: int) -> bool:
+    """Whether a stay from entry to exit (both days included) lasted at least `months` calendar
+    months: entry 15.01 and 3 months needs an exit on 14.04 or later; no exit, no full stay."""
+    if exit_date is None:
+        return False
+    return exit_date >= add_months(entry_date, months) - timedelta(days=1)
+
+
+def retention_date(project_end: date | None, last_payment: date | None = None) -> date | None:
+    """Until when the project's documents are kept: 5 years from 31 December of the year of the
+    last payment (CPR Art. 82); before that payment is known, counted from the project's end."""
+    start = last_payment or project_end
+    return None if start is None else date(start.year + RETENTION_YEARS, 12, 31)
+
+
+def _blank(text: object) -> bool:
+    return text is None or not str(text).strip()
+
+
+def _text(problems: Problems, text: str | None, field_name: str) -> str:
+    value = (text or "").strip()
+    limit = _LIMITS.get(field_name)
+    if limit and len(value) > limit:
+        problems.add(TOO_LONG, field_name, max=limit)
+    return value
+
+
+def _within(problems: Problems, day: date, start: date | None, end: date | None, name: str) -> None:
+    if (start and day < start) or (end and day > end):
+        problems.add(
+            OUTSIDE_PROJECT,
+            name,
+            date=day_str(day),
+            start=day_str(start) if start else "…",
+            end=day_str(end) if end else "…",
+        )
+
+
+def _in_rows(problems: Iterable[Problem], row_number: int) -> list[Problem]:
+    """A row's problems with fields named "<row>.<field>"."""
+    return [Problem(p.message, f"{row_number}.{p.field}", p.params) for p in problems]
+
+
+async def _insert_many(table, rows: list[dict]) -> None:
+    """Insert in batches: one parametrised statement per thousand rows, never one per row.
+    Plain values, not Table instances: building 50 000 of those takes Piccolo seconds."""
+    now = datetime.now(UTC)
+    columns = [*rows[0], *(c for c in ("created_at", "updated_at") if c in _columns(table))]
+    names = ", ".join(f'"{column}"' for column in columns)
+    values = "(" + ", ".join("{}" for _ in columns) + ")"
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start : start + _BATCH]
+        await table.raw(
+            f"INSERT INTO {table._meta.tablename} ({names}) VALUES "
+            + ", ".join([values] * len(batch)),
+            *(row.get(column, now) for row in batch for column in columns),
+        )
+
+
+def _columns(table) -> set[str]:
+    return {column._meta.db_column_name for column in table._meta.columns}
+
+
+# Participants -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    """A participant as typed; every value text. Flags are ParticipantFlag values."""
+
+    code: str
+    gender: str
+    birth_year: str
+    entry_date: str
+    exit_date: str | None = None
+    household: str = ""
+    target_group: str = ""
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """A participant as a reader may see them: special-category flags only for roles that may."""
+
+    id: int
+    project_id: int
+    code: str
+    target_group: str
+    gender: str
+    birth_year: int
+    entry_date: date
+    exit_date: date | None
+    household: str
+    flags: tuple[str, ...]
+    age_at_entry: int
+    age_group: str
+
+
+_PARTICIPANT_COLUMNS = (
+    Participant.id,
+    Participant.project,
+    Participant.code,
+    Participant.target_group,
+    Participant.gender,
+    Participant.birth_year,
+    Participant.entry_date,
+    Participant.exit_date,
+    Participant.household,
+    Participant.flags,
+)
+
+
+def _flag_list(flags: str) -> list[str]:
+    return [flag for flag in flags.split(",") if flag]
+
+
+def _participant_row(row: dict, *, special: bool) -> ParticipantRow:
+    flags = _flag_list(row["flags"])
+    return ParticipantRow(
+        id=row["id"],
+        project_id=row["project"],
+        code=row["code"],
+        target_group=row["target_group"],
+        gender=row["gender"],
+        birth_year=row["birth_year"],
+        entry_date=row["entry_date"],
+        exit_date=row["exit_date"],
+        household=row["household"],
+        flags=tuple(f for f in flags if special or f not in SPECIAL_CATEGORY_FLAGS),
+        age_at_entry=row["entry_date"].year - row["birth_year"],
+        age_group=age_group(row["birth_year"], row["entry_date"]),
+    )
+
+
+def _participant_audit(values: dict) -> dict:
+    """What the audit trail keeps of a participant. Special-category flags stay out: the trail
+    is read by roles that may not see them (finance, auditors)."""
+    return {
+        "code": values["code"],
+        "target_group": values["target_group"],
+        "gender": values["gender"],
+        "birth_year": values["birth_year"],
+        "entry_date": values["entry_date"].isoformat(),
+        "exit_date": values["exit_date"].isoformat() if values["exit_date"] else None,
+        "household": values["household"],
+        "flags": [f for f in _flag_list(values["flags"]) if f not in SPECIAL_CATEGORY_FLAGS],
+    }
+
+
+@dataclass
+class _Register:
+    """What the participant checks need to know about a project, read once per write."""
+
+    project_id: int
+    start: date | None
+    end: date | None
+    codes: dict[str, int]  # code_key → participant id
+    today: date = field(default_factory=date.today)
+
+
+async def _project_dates(project_id: int) -> tuple[date | None, date | None]:
+    project = await (
+        Project.select(Project.start_date, Project.end_date).where(Project.id == project_id).first()
+    )
+    if project is None:
+        raise NotFound()
+    return project["start_date"], project["end_date"]
+
+
+async def _codes(project_id: int) -> dict[str, int]:
+    """The project's codes (as `code_key`) and their participants' ids, in one query."""
+    rows = await Participant.select(Participant.id, Participant.code).where(
+        Participant.project == project_id
+    )
+    return {code_key(row["code"]): row["id"] for row in rows}
+
+
+async def _register(project_id: int) -> _Register:
+    start, end = await _project_dates(project_id)
+    return _Register(project_id, start, end, await _codes(project_id))
+
+
+def _check_participant(
+    register: _Register,
+    data: ParticipantInput,
+    problems: Problems,
+    conflicts: Problems,
+    own_id: int | None = None,
+) -> dict:
+    """Column values for one participant, adding every problem found (a taken code is a
+    conflict), in the order of the form."""
+    code = _code(problems, data.code)
+    taken = register.codes.get(code_key(code)) if code else None
+    if taken is not None and taken != own_id:
+        conflicts.add(_DUPLICATE_CODE, "code", code=code)
+    gender = _gender(problems, data.gender)
+    dates = Problems()  # the year of birth needs the entry, but comes first on the form
+    entry, exit_ = _stay(register, data, dates)
+    birth_year = _birth_year(problems, data.birth_year, entry, register.today)
+    problems.extend(dates.items)
+    return {
+        "code": code,
+        "gender": gender,
+        "birth_year": birth_year,
+        "entry_date": entry,
+        "exit_date": exit_,
+        "household": _household(problems, data.household),
+        "target_group": _text(problems, data.target_group, "target_group").casefold(),
+        "flags": _flags(problems, data.flags),
+    }
+
+
+def _code(problems: Problems, text: str | None) -> str:
+    code = _text(problems, text, "code")
+    if not code:
+        problems.add(_CODE_REQUIRED, "code")
+    elif looks_identifying(code):
+        problems.add(_IDENTIFYING, "code")
+    return code
+
+
+def _household(problems: Problems, text: str | None) -> str:
+    """A family code; like the participant's, it must not name anyone."""
+    household = _text(problems, text, "household")
+    if household and looks_identifying(household):
+        problems.add(_IDENTIFYING, "household")
+    return household
+
+
+def _gender(problems: Problems, text: str | None) -> str | None:
+    value = (text or "").strip().lower()
+    if not value:
+        problems.add(_GENDER_REQUIRED, "gender")
+    elif value not in tuple(Gender):
+        problems.add(_NOT_ONE_OF, "gender", value=(text or "").strip(), allowed=_GENDERS)
+    else:
+        return value
+    return None
+
+
+def _birth_year(problems: Problems, text: object, entry: date | None, today: date) -> int | None:
+    """Four digits, from 1900 up to this year (and not after the entry)."""
+    typed = "" if text is None else str(text).strip()
+    if not typed:
+        problems.add(_YEAR_REQUIRED, "birth_year")
+        return None
+    if not re.fullmatch(r"[0-9]{4}", typed):
+        problems.add(_YEAR_MALFORMED, "birth_year", text=typed)
+        return None
+    year, last = int(typed), min(today.year, entry.year if entry else today.year)
+    if not EARLIEST_BIRTH_YEAR <= year <= last:
+        problems.add(_BIRTH_YEAR_RANGE, "birth_year", year=year, last=last)
+        return None
+    return year
+
+
+def _stay(
+    register: _Register, data: ParticipantInput, problems: Problems
+) -> tuple[date | None, date | None]:
+    """Entry (required) and exit dates, within the project, the exit not before the entry."""
+    entry = None
+    if _blank(data.entry_date):
+        problems.add(_ENTRY_REQUIRED, "entry_date")
+    else:
+        entry = problems.date(data.entry_date, "entry_date")
+    if entry is not None:
+        _within(problems, entry, register.start, register.end, "entry_date")
+    exit_ = problems.date(data.exit_date, "exit_date")
+    if exit_ is not None and entry is not None and exit_ < entry:
+        problems.add(_EXIT_BEFORE_ENTRY, "exit_date", exit=day_str(exit_), entry=day_str(entry))
+    elif exit_ is not None:
+        _within(problems, exit_, register.start, register.end, "exit_date")
+    return entry, exit_
+
+
+def _flags(problems: Problems, flags: Iterable[str]) -> str:
+    """Known flags, comma-separated in vocabulary order; "a, b" in one item is split too."""
+    chosen = {part.strip().lower() for item in flags or [] for part in item.split(",")} - {""}
+    unknown = sorted(chosen - set(ParticipantFlag))
+    if unknown:
+        problems.add(_NOT_ONE_OF, "flags", value=", ".join(unknown), allowed=_FLAGS)
+    return ",".join(flag for flag in ParticipantFlag if flag in chosen)
+
+
+def _refuse(problems: Problems, conflicts: Problems) -> None:
+    if problems or conflicts:
+        raise Refused(problems.items + conflicts.items, conflict=bool(conflicts))
+
+
+async def add_participant(
+    principal: Principal, project_id: int, data: ParticipantInput
+) -> ParticipantRow:
+    """Enter a person in the project's register; a code already there is a conflict."""
+    principal.require(Action.EDIT_REGISTER, project_id)
+    try:
+        async with write_transaction():
+            register = await _register(project_id)
+            problems, conflicts = Problems(), Problems()
+            values = _check_participant(register, data, problems, conflicts)
+            _refuse(problems, conflicts)
+            new_id = (
+                await Participant.insert(
+                    Participant(project=project_id, created_by=principal.user_id, **values)
+                )
+            )[0]["id"]
+            await audit.record(
+                "create",
+                PARTICIPANT,
+                new_id,
+                actor=principal,
+                project_id=project_id,
+                after=_participant_audit(values),
+            )
+    except INTEGRITY_ERRORS:
+        raise _taken(data.code) from None
+    return _visible(principal, await _participant(new_id))
+
+
+async def update_participant(
+    principal: Principal, participant_id: int, data: ParticipantInput
+) -> ParticipantRow:
+    """Change a participant, e.g. record their exit or their return (a later exit, or none).
+    Services already recorded must stay within the new entry and exit dates."""
+    try:
+        async with write_transaction():
+            current = await _participant(participant_id)
+            project_id = current["project"]
+            principal.require(Action.EDIT_REGISTER, project_id)
+            register = await _register(project_id)
+            problems, conflicts = Problems(), Problems()
+            values = _check_participant(register, data, problems, conflicts, participant_id)
+            await _check_receipts_within(participant_id, values, problems)
+            _refuse(problems, conflicts)
+            values["flags"] = _keep_hidden_flags(principal, project_id, values, current)
+            await Participant.update(values, updated_at=datetime.now(UTC)).where(
+                Participant.id == participant_id
+            )
+            await audit.record(
+                "update",
+                PARTICIPANT,
+                participant_id,
+                actor=principal,
+                project_id=project_id,
+                before=_participant_audit(current),
+                after=_participant_audit(values),
+            )
+    except INTEGRITY_ERRORS:
+        raise _taken(data.code) from None
+    return _visible(principal, await _participant(participant_id))
+
+
+def _taken(code: str) -> Refused:
+    """Another writer entered the same code meanwhile: the unique index said no."""
+    return Refused.one(_DUPLICATE_CODE, field="code", conflict=True, code=code.strip())
+
+
+def _keep_hidden_flags(principal: Principal, project_id: int, values: dict, current: dict) -> str:
+    """An editor who cannot see special-category flags cannot have meant to remove them."""
+    if principal.can(Action.READ_SPECIAL_CATEGORY, project_id):
+        return values["flags"]
+    hidden = {f for f in _flag_list(current["flags"]) if f in SPECIAL_CATEGORY_FLAGS}
+    chosen = hidden | set(_flag_list(values["flags"]))
+    return ",".join(flag for flag in ParticipantFlag if flag in chosen)
+
+
+async def _check_receipts_within(participant_id: int, values: dict, problems: Problems) -> None:
+    entry, exit_ = values["entry_date"], values["exit_date"]
+    if entry is None:
+        return
+    days = [
+        row["received_on"]
+        for row in await ServiceReceipt.select(ServiceReceipt.received_on).where(
+            ServiceReceipt.participant == participant_id
+        )
+    ]
+    before = [day for day in days if day < entry]
+    after = [day for day in days if exit_ is not None and day > exit_]
+    if before:
+        problems.add(_RECEIPTS_OUTSIDE_STAY, "entry_date", date=day_str(min(before)))
+    if after:
+        problems.add(_RECEIPTS_OUTSIDE_STAY, "exit_date", date=day_str(max(after)))
+
+
+async def _participant(participant_id: int) -> dict:
+    row = await (
+        Participant.select(*_PARTICIPANT_COLUMNS).where(Participant.id == participant_id).first()
+    )
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _visible(principal: Principal, row: dict) -> ParticipantRow:
+    """The row as this principal may see it."""
+    special = principal.can(Action.READ_SPECIAL_CATEGORY, row["project"])
+    return _participant_row(row, special=special)
+
+
+async def get_participant(principal: Principal, participant_id: int) -> ParticipantRow:
+    row = await _participant(participant_id)
+    principal.require(Action.READ_REGISTER, row["project"])
+    return _visible(principal, row)
+
+
+async def list_participants(
+    principal: Principal, project_id: int, *, target_group: str | None = None
+) -> list[ParticipantRow]:
+    """The project's register by code, optionally one target group's."""
+    principal.require(Action.READ_REGISTER, project_id)
+    query = Participant.select(*_PARTICIPANT_COLUMNS).where(Participant.project == project_id)
+    if target_group:
+        query = query.where(Participant.target_group == target_group.strip().casefold())
+    special = principal.can(Action.READ_SPECIAL_CATEGORY, project_id)
+    rows = await query.order_by(Participant.code)
+    return [_participant_row(row, special=special) for row in rows]
+
+
+async def export_participants(principal: Principal, project_id: int) -> list[ParticipantRow]:
+    """The whole register for taking out of the system; the audit trail records who took it."""
+    principal.require(Action.READ_REGISTER, project_id)
+    async with write_transaction():
+        rows = await list_participants(principal, project_id)
+        await audit.record(
+            "export",
+            PARTICIPANT,
+            None,
+            actor=principal,
+            project_id=project_id,
+            note=f"{len(rows)} participants",
+        )
+    return rows
+
+
+async def import_participants(
+    principal: Principal, project_id: int, rows: list[ParticipantInput]
+) -> int:
+    """Add every row, or none: refusals name "<row>.<field>", the row counted from 1 in `rows`.
+    A code already in the register or twice in the rows is a conflict."""
+    principal.require(Action.EDIT_REGISTER, project_id)
+    async with write_transaction():
+        register = await _register(project_id)
+        found, conflict = [], False
+        checked, seen = [], {}
+        for number, data in enumerate(rows, start=1):
+            problems, conflicts = Problems(), Problems()
+            values = _check_participant(register, data, problems, conflicts)
+            key = code_key(values["code"])
+            if key and key in seen:
+                conflicts.add(_DUPLICATE_IN_FILE, "code", code=values["code"], row=seen[key])
+            seen.setdefault(key, number)
+            found += _in_rows(problems.items + conflicts.items, number)
+            conflict = conflict or bool(conflicts)
+            checked.append({**values, "project": project_id, "created_by": principal.user_id})
+        if found:
+            raise Refused(found, conflict=conflict)
+        if not checked:
+            return 0
+        try:
+            await _insert_many(Participant, checked)
+        except INTEGRITY_ERRORS:
+            raise Refused.one(_CONCURRENT, conflict=True) from None
+        await audit.record(
+            "import",
+            PARTICIPANT,
+            None,
+            actor=principal,
+            project_id=project_id,
+            after={"rows": len(checked)},
+        )
+    return len(checked)
+
+
+# Services ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceInput:
+    """A catalogue service as typed; the unit price is an amount ("35,00"), optional."""
+
+    name: str  # Latvian
+    name_en: str = ""
+    unit: str = ""  # Latvian, e.g. "nodarbība"
+    unit_en: str = ""
+    unit_price: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    id: int
+    project_id: int
+    name_lv: str
+    name_en: str
+    unit_lv: str
+    unit_en: str
+    unit_price: int | None  # cents
+    position: int
+
+
+def service_key(name: str) -> str:
+    """A service name as the catalogue compares it for duplicates."""
+    return " ".join(name.split()).casefold()
+
+
+def _service_row(row: dict) -> ServiceRow:
+    return ServiceRow(
+        id=row["id"],
+        project_id=row["project"],
+        name_lv=row["name_lv"],
+        name_en=row["name_en"],
+        unit_lv=row["unit_lv"],
+        unit_en=row["unit_en"],
+        unit_price=row["unit_price"],
+        position=row["position"],
+    )
+
+
+async def service_catalogue(project_id: int) -> list[ServiceRow]:
+    """The project's services in catalogue order. No access check: for other domain modules."""
+    rows = await (
+        Service.select()
+        .where(Service.project == project_id)
+        .order_by(Service.position)
+        .order_by(Service.id)
+    )
+    return [_service_row(row) for row in rows]
+
+
+async def list_services(principal: Principal, project_id: int) -> list[ServiceRow]:
+    """The project's service catalogue in its order."""
+    principal.require(Action.READ_REGISTER, project_id)
+    return await service_catalogue(project_id)
+
+
+async def add_service(principal: Principal, project_id: int, data: ServiceInput) -> ServiceRow:
+    """Add a service at the end of the catalogue; a name already there is a conflict."""
+    principal.require(Action.EDIT_REGISTER, project_id)
+    async with write_transaction():
+        if not await Project.exists().where(Project.id == project_id):
+            raise NotFound()
+        catalogue = await service_catalogue(project_id)
+        problems, conflicts = Problems(), Problems()
+        name = " ".join((data.name or "").split())
+        if not name:
+            problems.add(_SERVICE_NAME_REQUIRED, "name")
+        elif service_key(name) in {service_key(s.name_lv) for s in catalogue}:
+            conflicts.add(_DUPLICATE_SERVICE, "name", name=name)
+        values = {
+            "name_lv": name,
+            "name_en": " ".join((data.name_en or "").split()),
+            "unit_lv": _text(problems, data.unit, "unit"),
+            "unit_en": _text(problems, data.unit_en, "unit_en"),
+            "unit_price": problems.cents(data.unit_price, "unit_price", required=False),
+            "position": max((s.position for s in catalogue), default=-1) + 1,
+        }
+        _refuse(problems, conflicts)
+        new_id = (await Service.insert(Service(project=project_id, **values)))[0]["id"]
+        row = ServiceRow(id=new_id, project_id=project_id, **values)
+        await audit.record(
+            "create",
+            SERVICE,
+            new_id,
+            actor=principal,
+            project_id=project_id,
+            after={**values, "unit_price": _money(row.unit_price)},
+        )
+    return row
+
+
+def _money(cents: int | None) -> str | None:
+    return None if cents is None else cents_to_str(cents)
+
+
+# Service receipts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptInput:
+    """A service a participant received, as typed. `service` is the catalogue id or the exact
+    Latvian name; without an amount, it is units × the service's unit price."""
+
+    participant: str  # the participant's code
+    service: str | int
+    date: str
+    units: str = "1"
+    amount: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    id: int
+    project_id: int
+    participant_id: int
+    participant_code: str
+    service_id: int
+    service: str  # Latvian name
+    service_en: str
+    received_on: date
+    units_hundredths: int
+    amount: int  # cents
+    note: str
+
+
+@dataclass(frozen=True)
+class _Stay:
+    id: int
+    code: str
+    entry: date
+    exit: date | None
+
+
+@dataclass(frozen=True)
+class _Receipts:
+    """What the receipt checks need to know about a project, read once per write or import."""
+
+    project_id: int
+    start: date | None
+    end: date | None
+    participants: dict[str, _Stay]  # code_key → stay
+    services: dict[int, ServiceRow]
+    by_name: dict[str, ServiceRow]
+
+
+async def _receipts_context(project_id: int) -> _Receipts:
+    start, end = await _project_dates(project_id)
+    rows = await Participant.select(
+        Participant.id, Participant.code, Participant.entry_date, Participant.exit_date
+    ).where(Participant.project == project_id)
+    catalogue = await service_catalogue(project_id)
+    return _Receipts(
+        project_id,
+        start,
+        end,
+        participants={
+            code_key(r["code"]): _Stay(r["id"], r["code"], r["entry_date"], r["exit_date"])
+            for r in rows
+        },
+        services={s.id: s for s in catalogue},
+        by_name={s.name_lv: s for s in catalogue},
+    )
+
+
+def _check_receipt(context: _Receipts, data: ReceiptInput, problems: Problems) -> dict:
+    """Column values for one receipt, adding every problem found, in the order of the form."""
+    stay = _receipt_participant(context, data.participant, problems)
+    service = _receipt_service(context, data.service, problems)
+    day = _receipt_date(context, data.date, stay, problems)
+    units = _units(problems, data.units)
+    return {
+        "participant": stay.id if stay else None,
+        "service": service.id if service else None,
+        "received_on": day,
+        "units_hundredths": units,
+        "amount": _amount(problems, data.amount, units, service),
+        "note": (data.note or "").strip(),
+    }
+
+
+def _receipt_participant(context: _Receipts, code: str | None, problems: Problems) -> _Stay | None:
+    code = (code or "").strip()
+    if not code:
+        problems.add(_CODE_REQUIRED, "participant")
+        return None
+    stay = context.participants.get(code_key(code))
+    if stay is None:
+        problems.add(_PARTICIPANT_UNKNOWN, "participant", code=code)
+    return stay
+
+
+def _receipt_service(
+    context: _Receipts, service: str | int | None, problems: Problems
+) -> ServiceRow | None:
+    """By id, or by the exact Latvian name (spaces around it do not matter)."""
+    typed = "" if service is None else str(service).strip()
+    if not typed:
+        problems.add(_SERVICE_REQUIRED, "service")
+        return None
+    found = context.services.get(int(typed)) if typed.isdigit() else None
+    found = found or context.by_name.get(" ".join(typed.split()))
+    if found is None:
+        problems.add(_SERVICE_UNKNOWN, "service", service=typed)
+    return found
+
+
+def _receipt_date(
+    context: _Receipts, text: str | None, stay: _Stay | None, problems: Problems
+) -> date | None:
+    """Within the project and within the participant's stay."""
+    if _blank(text):
+        problems.add(_RECEIPT_DATE_REQUIRED, "date")
+        return None
+    day = problems.date(text, "date")
+    if day is None:
+        return None
+    if stay is not None and day < stay.entry:
+        problems.add(_BEFORE_ENTRY, "date", date=day_str(day), entry=day_str(stay.entry))
+    elif stay is not None and stay.exit is not None and day > stay.exit:
+        problems.add(_AFTER_EXIT, "date", date=day_str(day), exit=day_str(stay.exit))
+    else:
+        _within(problems, day, context.start, context.end, "date")
+    return day
+
+
+def _units(problems: Problems, text: str | None) -> int | None:
+    """Hundredths of a unit; empty means one."""
+    try:
+        return parse_quantity("1" if _blank(text) else str(text))
+    except AmountError as error:
+        problems.add(error.message, "units", **error.params)
+        return None
+
+
+def _amount(
+    problems: Problems, text: str | None, units: int | None, service: ServiceRow | None
+) -> int | None:
+    """The typed amount, else units × unit price, half-up to the cent."""
+    if not _blank(text):
+        return problems.cents(text, "amount")
+    if service is None or units is None:
+        return None
+    if service.unit_price is None:
+        problems.add(_AMOUNT_REQUIRED, "amount")
+        return None
+    return to_cents(from_cents(service.unit_price) * Decimal(units).scaleb(-2))
+
+
+def _receipt_audit(values: dict, context: _Receipts) -> dict:
+    stay = next(s for s in context.participants.values() if s.id == values["participant"])
+    return {
+        "participant": stay.code,
+        "service": values["service"],
+        "date": values["received_on"].isoformat(),
+        "units_hundredths": values["units_hundredths"],
+        "amount": cents_to_str(values["amount"]),
+        "note": values["note"],
+    }
+
+
+async def add_receipt(principal: Principal, project_id: int, data: ReceiptInput) -> ReceiptRow:
+    """Record that a participant received a service."""
+    principal.require(Action.EDIT_REGISTER, project_id)
+    async with write_transaction():
+        context = await _receipts_context(project_id)
+        problems = Problems()
+        values = _check_receipt(context, data, problems)
+        problems.raise_if_any()
+        new_id = (
+            await ServiceReceipt.insert(
+                ServiceReceipt(project=project_id, created_by=principal.user_id, **values)
+            )
+        )[0]["id"]
+        await audit.record(
+            "create",
+            RECEIPT,
+            new_id,
+            actor=principal,
+            project_id=project_id,
+            after=_receipt_audit(values, context),
+        )
+    [row] = await _receipt_rows(ServiceReceipt.id == new_id)
+    return row
+
+
+async def import_receipts(principal: Principal, project_id: int, rows: list[ReceiptInput]) -> int:
+    """Add every row, or none: refusals name "<row>.<field>", the row counted from 1 in `rows`."""
+    principal.require(Action.EDIT_REGISTER, project_id)
+    async with write_transaction():
+        context = await _receipts_context(project_id)
+        problems, checked = Problems(), []
+        for number, data in enumerate(rows, start=1):
+            row_problems = Problems()
+            values = _check_receipt(context, data, row_problems)
+            problems.extend(_in_rows(row_problems.items, number))
+            checked.append({**values, "project": project_id, "created_by": principal.user_id})
+        problems.raise_if_any()
+        if not checked:
+            return 0
+        await _insert_many(ServiceReceipt, checked)
+        await audit.record(
+            "import",
+            RECEIPT,
+            None,
+            actor=principal,
+            project_id=project_id,
+            after={"rows": len(checked)},
+        )
+    return len(checked)
+
+
+_RECEIPT_COLUMNS = (
+    ServiceReceipt.id,
+    ServiceReceipt.project,
+    ServiceReceipt.participant,
+    ServiceReceipt.participant.code.as_alias("participant_code"),
+    ServiceReceipt.service,
+    ServiceReceipt.service.name_lv.as_alias("service_name"),
+    ServiceReceipt.service.name_en.as_alias("service_en"),
+    ServiceReceipt.received_on,
+    ServiceReceipt.units_hundredths,
+    ServiceReceipt.amount,
+    ServiceReceipt.note,
+)
+
+
+async def _receipt_rows(where) -> list[ReceiptRow]:
+    rows = await (
+        ServiceReceipt.select(*_RECEIPT_COLUMNS)
+        .where(where)
+        .order_by(ServiceReceipt.received_on)
+        .order_by(ServiceReceipt.id)
+    )
+    return [
+        ReceiptRow(
+            id=r["id"],
+            project_id=r["project"],
+            participant_id=r["participant"],
+            participant_code=r["participant_code"],
+            service_id=r["service"],
+            service=r["service_name"],
+            service_en=r["service_en"],
+            received_on=r["received_on"],
+            units_hundredths=r["units_hundredths"],
+            amount=r["amount"],
+            note=r["note"],
+        )
+        for r in rows
+    ]
+
+
+async def list_receipts(
+    principal: Principal, project_id: int, participant_code: str | None = None
+) -> list[ReceiptRow]:
+    """The project's service receipts by date, optionally one participant's."""
+    principal.require(Action.READ_REGISTER, project_id)
+    where = ServiceReceipt.project == project_id
+    if participant_code:
+        participant_id = (await _codes(project_id)).get(code_key(participant_code))
+        if participant_id is None:
+            return []
+        where = where & (ServiceReceipt.participant == participant_id)
+    return await _receipt_rows(where)

@@ -1,0 +1,1 @@
+"""Indicators: definitions, logged values (entries), progress, and counting from the register."""

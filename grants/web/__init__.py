@@ -1,0 +1,140 @@
+"""Web plumbing shared by controllers: who is asking, in which language, and error pages."""
+
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from grants.accounts.users import principal_for_token, principal_for_user
+from grants.core.access import AccessDenied, Principal
+from grants.core.errors import NotFound, Refused
+from grants.core.i18n import DEFAULT_LOCALE, LOCALES, gettext, set_locale, translate_error
+
+LANG_COOKIE = "lang"
+SESSION_USER = "user_id"
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def is_htmx(request: Request) -> bool:
+    """An HTMX request wants a fragment of the page, not the whole page."""
+    return request.headers.get("hx-request") == "true"
+
+
+def choose_locale(request: Request) -> str:
+    """The remembered choice (cookie); pages are Latvian unless switched, API clients may ask
+    for English with Accept-Language."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    if not is_api(request):
+        return DEFAULT_LOCALE
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LOCALES:
+            return code
+    return DEFAULT_LOCALE
+
+
+async def before_request(request: Request) -> None:
+    set_locale(choose_locale(request))
+
+
+async def provide_principal(request: Request) -> Principal:
+    """API clients authenticate with a bearer token, browsers with their session; never mixed,
+    so the API needs no CSRF token and a stolen cookie cannot drive the API."""
+    if is_api(request):
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        principal = None
+        if scheme.lower() == "bearer" and token.strip():
+            principal = await principal_for_token(token.strip())
+        if principal is None:
+            raise NotAuthorizedException(gettext("A valid API token is required."))
+        return principal
+    user_id = request.session.get(SESSION_USER) if request.session else None
+    principal = await principal_for_user(user_id) if user_id else None
+    if principal is None:
+        raise NotAuthorizedException(gettext("Please sign in."))
+    return principal
+
+
+CurrentPrincipal = NamedDependency[Principal]
+"""Annotate a handler parameter `principal: CurrentPrincipal` to get who is asking."""
+
+
+def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Response:
+    if is_api(request):
+        return Response(
+            {"status_code": 401, "detail": exc.detail},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return Redirect(f"/login?next={quote(request.url.path)}")
+
+
+def http_error_handler(request: Request, exc: HTTPException) -> Response:
+    """HTML error pages for people, JSON for API clients."""
+    if is_api(request) or exc.status_code == 405:
+        body = {"status_code": exc.status_code, "detail": exc.detail}
+        if getattr(exc, "extra", None):
+            body["extra"] = exc.extra
+        return Response(body, status_code=exc.status_code, media_type=MediaType.JSON)
+    return Template(
+        "error.html",
+        context={"status_code": exc.status_code, "detail": exc.detail},
+        status_code=exc.status_code,
+    )
+
+
+def access_denied_handler(request: Request, exc: AccessDenied) -> Response:
+    detail = gettext("You do not have access to this.")
+    return http_error_handler(request, HTTPException(status_code=403, detail=detail))
+
+
+def refused_body(exc: Refused) -> dict:
+    """A refusal in the user's language: one sentence, and each problem with its field."""
+    errors = [
+        {"field": p.field, "message": translate_error(p.message, p.params)} for p in exc.problems
+    ]
+    return {"detail": " ".join(e["message"] for e in errors), "errors": errors}
+
+
+def form_errors(exc: Refused) -> dict[str, list[str]]:
+    """Translated messages by form field, for re-showing a form with what the user typed."""
+    errors: dict[str, list[str]] = {}
+    for problem in exc.problems:
+        key = (problem.field or "").replace("[", "-").replace("].", "-").replace("]", "")
+        errors.setdefault(key, []).append(translate_error(problem.message, problem.params))
+    return errors
+
+
+def refused_handler(request: Request, exc: Refused) -> Response:
+    status = 409 if exc.conflict else 400
+    body = refused_body(exc)
+    if is_api(request):
+        return Response({"status_code": status, **body}, status_code=status)
+    return Template(
+        "error.html", context={"status_code": status, "detail": body["detail"]}, status_code=status
+    )
+
+
+def domain_not_found_handler(request: Request, exc: NotFound) -> Response:
+    return not_found_handler(request, NotFoundException())
+
+
+def not_found_handler(request: Request, exc: NotFoundException) -> Response:
+    if is_api(request):
+        return http_error_handler(request, exc)
+    return Template("error.html", context={"status_code": 404, "detail": ""}, status_code=404)
+
+
+def server_error_handler(request: Request, exc: Exception) -> Response:
+    request.logger.exception("Unhandled error")
+    return http_error_handler(
+        request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Server error")
+    )

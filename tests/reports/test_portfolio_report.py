@@ -1,0 +1,204 @@
+"""The portfolio report: the same figures as the portfolio page and the domain, filters,
+access, both formats open, and the download endpoints."""
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from grants.core.money import from_cents, percentage
+from grants.core.vocabulary import Role
+from grants.finance.expenditures import ExpenditureInput, record_expenditure
+from grants.projects.periods import next_deadlines
+from grants.projects.portfolio import build_portfolio
+from grants.projects.reading import list_projects
+from grants.results.indicators import indicator_progress
+from reports.frames import records
+from reports.portfolio_report import achievement, build_portfolio_report
+from reports.render_portfolio import (
+    PORTFOLIO_COLUMNS,
+    render_portfolio_html,
+    render_portfolio_pdf,
+    render_portfolio_xlsx,
+)
+from reports.render_xlsx import MONEY_FORMAT, PERCENT_FORMAT
+from tests.finance.test_expenditures import FAMILIES
+from tests.helpers import api_headers, principal, project_id, sign_in
+from tests.reports.test_project_report import record_families
+
+REPORT_DATE = date(2026, 7, 10)
+SIF_MEASURE = "4.4.1.1"
+
+
+async def portfolio_report(role: Role = Role.ADMIN, **filters):
+    return await build_portfolio_report(await principal(role), report_date=REPORT_DATE, **filters)
+
+
+def sheet_rows(data: bytes) -> tuple[list[str], dict[str, dict[str, object]], list[object]]:
+    """Headings, the rows by project code, and the totals row, as openpyxl reads them."""
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    headings, body, totals = values[0], values[1:-1], values[-1]
+    return headings, {row[0]: dict(zip(headings, row, strict=True)) for row in body}, totals
+
+
+def exact(value: object) -> Decimal:
+    """A number cell as openpyxl reads it back (a float holding the written decimal)."""
+    return Decimal(str(value))
+
+
+def column(key: str) -> int:
+    return next(i for i, c in enumerate(PORTFOLIO_COLUMNS) if c.key == key)
+
+
+async def test_the_rows_and_totals_equal_the_portfolio_page(demo):
+    admin = await principal(Role.ADMIN)
+    projects = await list_projects(admin)
+    page = build_portfolio(projects)
+    built = await portfolio_report()
+    rows = records(built.projects)
+    assert [r["code"] for r in rows] == [p.code for p in page.rows]
+    for row, summary in zip(rows, page.rows, strict=True):
+        assert (row["total_cost"], row["eligible_cost"], row["eu_share"]) == (
+            summary.total_cost,
+            summary.eligible_cost,
+            summary.eu_share,
+        )
+    t = built.totals
+    assert t["projects"] == 16
+    assert (t["total_cost"], t["total_cost_known"]) == (324872540, 13)  # 3 248 725,40
+    assert (t["eligible_cost"], t["eu_share"]) == (page.totals.eligible_cost, page.totals.eu_share)
+    deadlines = await next_deadlines([p.id for p in projects], today=REPORT_DATE)
+    for row in rows:
+        due = deadlines.get(row["project_id"])
+        assert row["next_deadline"] == (due.deadline if due else None)
+        # nothing declared in the demo: absorption 0,0 % wherever there is an eligible cost
+        assert row["declared"] == 0
+        assert row["absorption"] == (Decimal("0.0") if row["eligible_cost"] else None)
+
+
+async def test_the_sif_measure_makes_a_programme_view(demo):
+    built = await portfolio_report(measure=SIF_MEASURE)
+    rows = records(built.projects)
+    assert len(rows) == 13  # SIF's twelve and Tukums' families project
+    assert {r["measure"] for r in rows} == {SIF_MEASURE}
+    assert built.totals["total_cost"] == 324872540
+    _, by_code, totals = sheet_rows(render_portfolio_xlsx(built))
+    assert len(by_code) == 13
+    assert exact(totals[column("total_cost")]) == Decimal("3248725.40")
+    programme = rows[0]["programme_code"]
+    assert len(records((await portfolio_report(programme=programme)).projects)) >= 13
+    assert records((await portfolio_report(measure="no-such")).projects) == []
+
+
+async def test_declared_and_absorption_after_an_expenditure_are_exact_in_the_xlsx(demo):
+    families = await record_families()  # three invoices and a logged indicator
+    finance = await principal(Role.FINANCE)
+    await record_expenditure(
+        finance,
+        families["project"],
+        ExpenditureInput(
+            date="12.06.2026",
+            amount="1 000,01",
+            eligible_amount="999,99",
+            invoice_number="BR-009",
+            category="external_services",
+            supplier='SIA "Birojs"',
+        ),
+    )
+    built = await portfolio_report()
+    row = next(r for r in records(built.projects) if r["code"] == FAMILIES)
+    amount = 123450 + 10101 + 200003 + 100001
+    eligible = 100000 + 10101 + 199999 + 99999
+    assert (row["declared"], row["declared_eligible"]) == (amount, eligible)
+    assert row["absorption"] == percentage(eligible, row["eligible_cost"])
+    assert row["absorption"] == Decimal("1.4")  # 4 100,99 of 296 578,43
+    # the indicator achievement as the project page computes it
+    progress = await indicator_progress(await principal(Role.ADMIN), families["project"])
+    assert (row["indicators_with_target"], row["indicators_reached"], row["achievement"]) == (
+        achievement(progress)
+    )
+    eeco = next(p for p in progress if p.code == "EECO01")
+    assert eeco.percent_of_target == Decimal("32.3")  # 15,5 of 48
+
+    data = render_portfolio_xlsx(built)
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    number = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == FAMILIES)
+    declared = sheet.cell(number, column("declared") + 1)
+    absorption = sheet.cell(number, column("absorption") + 1)
+    assert exact(declared.value) == from_cents(amount) == Decimal("4335.55")
+    assert declared.number_format == MONEY_FORMAT
+    assert (
+        exact(absorption.value) == Decimal("0.014") and absorption.number_format == PERCENT_FORMAT
+    )
+    assert sheet.freeze_panes == "A2"
+    _, _, totals = sheet_rows(data)
+    assert exact(totals[column("declared")]) == from_cents(amount)
+    assert built.totals["declared"] == amount
+
+
+async def test_both_formats_open_and_show_the_figures(demo):
+    built = await portfolio_report(measure=SIF_MEASURE, locale="en")
+    pdf = PdfReader(io.BytesIO(render_portfolio_pdf(built)))
+    text = re.sub(r"\s+", " ", "".join(page.extract_text() for page in pdf.pages))
+    assert FAMILIES in text and "4.4.1.1./019" in text
+    assert "Portfolio report" in text
+    assert "3,248,725.40" in text.replace("\u00a0", ",").replace(" ", ",") or "3 248 725" in text
+    box = pdf.pages[0].mediabox
+    assert box.width > box.height  # landscape
+    html = render_portfolio_html(built).decode()
+    assert html.count('<td class="code">') == 13
+    headings, _, _ = sheet_rows(render_portfolio_xlsx(built))
+    assert headings[0] == "Code" and "Declared to date" in headings
+    assert render_portfolio_xlsx(built) == render_portfolio_xlsx(built)  # deterministic
+
+
+async def test_a_viewer_sees_only_their_projects(demo):
+    viewer = await portfolio_report(Role.VIEWER)
+    codes = {r["code"] for r in records(viewer.projects)}
+    visible = {p.code for p in await list_projects(await principal(Role.VIEWER))}
+    assert codes == visible and len(codes) == 3
+    _, by_code, _ = sheet_rows(render_portfolio_xlsx(viewer))
+    assert set(by_code) == visible
+    assert "4.4.1.1./019" not in codes
+
+
+async def test_the_endpoints_return_files_with_filters(demo, client):
+    headers = await api_headers(Role.ADMIN)
+    response = await client.get(
+        "/api/v1/reports/portfolio",
+        params={"format": "xlsx", "measure": SIF_MEASURE, "lang": "en"},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    assert "attachment; filename=" in response.headers["content-disposition"]
+    assert ".xlsx" in response.headers["content-disposition"]
+    headings, by_code, _ = sheet_rows(response.content)
+    assert len(by_code) == 13 and headings[0] == "Code"
+    response = await client.get(
+        "/api/v1/reports/portfolio", params={"format": "pdf"}, headers=headers
+    )
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response.headers["content-type"] == "application/pdf"
+    bad = await client.get("/api/v1/reports/portfolio", params={"format": "doc"}, headers=headers)
+    assert bad.status_code == 400
+    viewer = await client.get("/api/v1/reports/portfolio", headers=await api_headers(Role.VIEWER))
+    assert len(sheet_rows(viewer.content)[1]) == 3
+    assert (await client.get("/api/v1/reports/portfolio")).status_code == 401
+
+
+async def test_the_portfolio_page_links_the_downloads_with_its_filters(demo, client):
+    await sign_in(client, Role.ADMIN)
+    html = (await client.get("/", params={"measure": SIF_MEASURE})).text
+    links = re.findall(r'href="(/portfolio/report\?[^"]+)"', html)
+    assert len(links) == 2
+    assert all("measure=4.4.1.1" in link.replace("&amp;", "&") for link in links)
+    response = await client.get(links[0].replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert len(sheet_rows(response.content)[1]) == 13
+    pdf = await client.get(links[1].replace("&amp;", "&"))
+    assert pdf.content.startswith(b"%PDF")
+    assert await project_id(FAMILIES)
