@@ -16,15 +16,15 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from grants import db
-from grants.controllers.accounts_pages import AccountPages, AuthController
-from grants.controllers.finance_api import MoneyApi
-from grants.controllers.finance_pages import BudgetPages, ExpenditurePages
-from grants.controllers.projects_api import ProjectApi
-from grants.controllers.projects_pages import PageController, ProjectPages
+from grants.controllers.accounts_pages import AccountsPages
+from grants.controllers.finance_api import FinanceApi
+from grants.controllers.finance_pages import FinancePages
+from grants.controllers.projects_api import PeriodsApi, ProjectsApi
+from grants.controllers.projects_pages import ProjectsPages
 from grants.controllers.register_api import RegisterApi
 from grants.controllers.register_pages import RegisterPages
-from grants.controllers.reports_api import PortfolioReportApi, ReportApi
-from grants.controllers.reports_pages import ReportPages
+from grants.controllers.reports_api import PortfolioReportApi, ReportsApi
+from grants.controllers.reports_pages import ReportsPages
 from grants.controllers.results_api import ResultsApi
 from grants.controllers.results_pages import ResultsPages
 from grants.core import i18n
@@ -71,20 +71,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     return Litestar(
         route_handlers=[
-            PageController,
-            ProjectPages,
-            ResultsPages,
-            ExpenditurePages,
-            BudgetPages,
+            ProjectsPages,
+            FinancePages,
             RegisterPages,
-            AccountPages,
-            ReportPages,
-            AuthController,
-            ProjectApi,
-            MoneyApi,
-            ResultsApi,
+            ResultsPages,
+            ReportsPages,
+            AccountsPages,
+            ProjectsApi,
+            PeriodsApi,
+            FinanceApi,
             RegisterApi,
-            ReportApi,
+            ResultsApi,
+            ReportsApi,
             PortfolioReportApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
         ],

@@ -185,7 +185,8 @@ async def _project_id(code: str) -> int:
 
 
 async def _import_rows(kind: str, project_id: int, rows: list) -> int:
-    from grants.register.participants import import_participants, import_receipts
+    from grants.register.participants import import_participants
+    from grants.register.services import import_receipts
 
     if kind == "participants":
         return await import_participants(CLI_PRINCIPAL, project_id, rows)

@@ -2,6 +2,7 @@
 
 import importlib
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,3 +107,26 @@ async def ensure_ready() -> None:
             f"The database is not up to date ({len(pending)} migrations pending): "
             "run `grants db upgrade` first"
         )
+
+
+_BATCH = 1000  # rows per INSERT: well under SQLite's and PostgreSQL's parameter limits
+
+
+async def insert_many(table, rows: list[dict]) -> None:
+    """Insert in batches: one parametrised statement per thousand rows, never one per row.
+    Plain values, not Table instances: building 50 000 of those takes Piccolo seconds."""
+    now = datetime.now(UTC)
+    columns = [*rows[0], *(c for c in ("created_at", "updated_at") if c in _columns(table))]
+    names = ", ".join(f'"{column}"' for column in columns)
+    values = "(" + ", ".join("{}" for _ in columns) + ")"
+    for start in range(0, len(rows), _BATCH):
+        batch = rows[start : start + _BATCH]
+        await table.raw(
+            f"INSERT INTO {table._meta.tablename} ({names}) VALUES "
+            + ", ".join([values] * len(batch)),
+            *(row.get(column, now) for row in batch for column in columns),
+        )
+
+
+def _columns(table) -> set[str]:
+    return {column._meta.db_column_name for column in table._meta.columns}

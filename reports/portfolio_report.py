@@ -6,7 +6,7 @@ same figures as the portfolio page: `grants.projects.reading.list_projects` filt
 achievement and the next report due; then computed totals.
 
 - declared to date: Σ of the current expenditure versions' amounts (and eligible amounts), read
-  for all projects in one grouped query;
+  for all projects in one grouped query (`grants.finance.expenditures.declared_totals`);
 - absorption: declared eligible to date / eligible cost × 100, one decimal, half-up
   (`grants.core.money.percentage`); none without an eligible cost;
 - indicator achievement, over the indicators that have a target (rule "at least" or "exactly"
@@ -28,17 +28,16 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
-from piccolo.query.functions.aggregate import Sum
 
 from grants.core.access import Principal
 from grants.core.i18n import label, localised, negotiate
 from grants.core.money import percentage
-from grants.core.vocabulary import RecordState, TargetRule
+from grants.core.vocabulary import TargetRule
+from grants.finance.expenditures import declared_totals
 from grants.projects.periods import PeriodRow, next_deadlines
 from grants.projects.portfolio import build_portfolio
 from grants.projects.reading import ProjectSummary, list_projects
-from grants.results.indicators import IndicatorProgress, projects_progress
-from grants.tables.expenditures import Expenditure
+from grants.results.progress import IndicatorProgress, projects_progress
 from reports.frames import (
     CENTS,
     CENTS_OR_NONE,
@@ -112,7 +111,7 @@ async def build_portfolio_report(
         status=status or None,
     )
     ids = [p.id for p in portfolio.rows]
-    declared = await declared_to_date(ids)
+    declared = await declared_totals(ids)
     progress = await projects_progress(ids)
     deadlines = await next_deadlines(ids, today=report_date)
     locale = negotiate(locale)
@@ -126,23 +125,6 @@ async def build_portfolio_report(
         projects=projects,
         totals=MappingProxyType(portfolio_totals(projects)),
     )
-
-
-async def declared_to_date(project_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per project Σ amount and Σ eligible amount of its current expenditures; one query."""
-    if not project_ids:
-        return {}
-    rows = await (
-        Expenditure.select(
-            Expenditure.project,
-            Sum(Expenditure.amount, alias="amount"),
-            Sum(Expenditure.eligible_amount, alias="eligible"),
-        )
-        .where(Expenditure.project.is_in(project_ids) & (Expenditure.state == RecordState.CURRENT))
-        .group_by(Expenditure.project)
-    )
-    # PostgreSQL sums bigint as numeric (Decimal), SQLite as integer: both exact.
-    return {row["project"]: (int(row["amount"]), int(row["eligible"])) for row in rows}
 
 
 def achievement(progress: list[IndicatorProgress]) -> tuple[int, int, Decimal | None]:

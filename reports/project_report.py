@@ -25,9 +25,9 @@ from grants.finance.cofinancing import Cofinancing, cofinancing, declared_bases,
 from grants.finance.expenditures import Declared, cost_categories, declared_expenditures, in_period
 from grants.projects.periods import PeriodRow, get_period, list_periods
 from grants.projects.reading import ProjectDetail, get_project
-from grants.register.service_tables import ServiceTable, service_table
-from grants.results.indicators import IndicatorProgress, indicator_progress
-from grants.tables.participants import Participant
+from grants.projects.reports import NARRATIVE
+from grants.register.service_tables import ServiceTable, service_table, target_groups
+from grants.results.progress import IndicatorProgress, indicator_progress
 from reports.frames import (
     CENTS,
     CENTS_OR_NONE,
@@ -41,13 +41,6 @@ from reports.frames import (
     in_locale,
     total,
 )
-
-NARRATIVE = {
-    "activities": N_("Activities"),
-    "results": N_("Results"),
-    "problems_risks": N_("Problems and risks"),
-    "next_steps": N_("Next steps"),
-}
 
 # The report's numbered sections in order: (key, title msgid).
 SECTIONS = (
@@ -127,7 +120,8 @@ async def build_project_report(
 ) -> ProjectReport:
     """The progress report of the period, read with the principal's rights.
 
-    `narrative` maps the keys of NARRATIVE to the texts written for the period.
+    `narrative` maps the keys of NARRATIVE (`grants.projects.reports`) to the texts written
+    for the period.
     `report_date` is the date printed on the report and stamped into the files' metadata
     (today by default): the same data and date render to the same bytes.
     """
@@ -164,12 +158,7 @@ async def _service_tables(
     principal: Principal, project_id: int, until: date
 ) -> list[tuple[str, ServiceTable]]:
     """The table of all participants, then one per target group when there are several."""
-    rows = await (
-        Participant.select(Participant.target_group)
-        .where((Participant.project == project_id) & (Participant.target_group != ""))
-        .distinct()
-    )
-    groups = sorted(row["target_group"] for row in rows)
+    groups = await target_groups(principal, project_id)
     tables = [(ALL_PARTICIPANTS, await service_table(principal, project_id, until=until))]
     if len(groups) > 1:
         for group in groups:

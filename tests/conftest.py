@@ -1,7 +1,9 @@
 """Test databases: SQLite always, PostgreSQL too when GRANTS_TEST_DATABASE_URL is set.
 
 Each backend gets a database of its own, made for this run and dropped after it, so parallel
-runs never collide. Every test starts from empty tables (`db`) or from the demo (`demo`).
+runs never collide. Every test starts from empty tables (`database`), then makes what it needs
+with `tests.builders` (`families` makes the commonest: one project and the five demo users);
+tests of the seed portfolio's own figures start from the whole demo (`demo`).
 """
 
 import os
@@ -22,6 +24,7 @@ from grants.accounts import users
 from grants.app import create_app
 from grants.seed.demo import load_demo
 from grants.settings import Settings
+from tests.helpers import FAMILIES
 
 POSTGRES_URL = os.environ.get("GRANTS_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
@@ -100,6 +103,17 @@ async def database(engine: Engine) -> Engine:
 async def demo(database: Engine) -> Engine:
     await load_demo()
     return database
+
+
+@pytest.fixture
+async def families(database: Engine) -> int:
+    """A project like the demo's 4.4.1.1./2/004 (`builders.project`) and the five demo users
+    (`builders.team`): finance, coordinator and viewer are its members. The project's id."""
+    from tests import builders  # imported here: a broken domain import fails only its users
+
+    pid = await builders.project()
+    await builders.team(FAMILIES)
+    return pid
 
 
 @pytest.fixture

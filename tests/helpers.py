@@ -1,12 +1,35 @@
-"""Small helpers the tests share: signing in through the real form, and API headers."""
+"""Small helpers the tests share: project codes, signing in through the real form, API headers,
+the domain's view of a user, and a few lookups. The data makers are in `tests.builders`."""
+
+from datetime import date
 
 from litestar.testing import AsyncTestClient
 
 from grants.accounts.users import create_token
-from grants.core.vocabulary import Role
+from grants.core.vocabulary import PeriodStatus, Role
 from grants.seed.demo import DEMO_USERS
+from grants.tables.periods import ReportingPeriod
+
+# The demo's project codes; `tests.builders` makes projects like them under the same codes.
+FAMILIES = "4.4.1.1./2/004"  # 01.01.2026–31.12.2027, quarterly; ESF+ 85 %, state budget 15 %
+CONNECTINGEN = "LL-00241"  # Interreg: 01.04.2025–31.03.2027, half-yearly; Tukums' partner budget
+PROTI = "4.2.3.4/1/24/I/001"  # 12.06.2024–31.12.2027, quarterly
+SIF_002 = "4.4.1.1./002"  # one of SIF's approvals: no dates, and no demo user is a member
+SIF_014 = "4.4.1.1./014"  # SIF's smallest approval, 83 742,00
+SIF_019 = "4.4.1.1./019"  # SIF's largest approval, 299 990,00
+PILOT = "IB-2020"  # the closed individual-budget pilot
 
 CSRF_COOKIE = "grants_csrf"
+NBSP = "\u00a0"
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def eur(text: str) -> str:
+    """A Latvian amount as Babel writes it: no-break spaces in groups and before €."""
+    return text.replace(" ", NBSP) + NBSP + "€"
 
 
 def demo_user(role: Role):
@@ -19,6 +42,7 @@ async def csrf_token(client: AsyncTestClient) -> str:
 
 
 async def sign_in(client: AsyncTestClient, role: Role, *, password: str | None = None):
+    """Sign in as the demo user of `role` (the demo's, or one `tests.builders.user` made)."""
     user = demo_user(role)
     token = await csrf_token(client)
     return await client.post(
@@ -27,12 +51,19 @@ async def sign_in(client: AsyncTestClient, role: Role, *, password: str | None =
     )
 
 
+async def post(client: AsyncTestClient, url: str, data: dict, **kwargs):
+    """A form post with the CSRF token of the signed-in session."""
+    return await client.post(
+        url, data={"_csrf_token": client.cookies[CSRF_COOKIE], **data}, **kwargs
+    )
+
+
 async def api_headers(role: Role) -> dict[str, str]:
     return {"Authorization": f"Bearer {await create_token(demo_user(role).email)}"}
 
 
 async def principal(role: Role):
-    """The demo user of `role` as the domain sees it (needs the `demo` fixture)."""
+    """The demo user of `role` as the domain sees it (the demo's, or one the builders made)."""
     from grants.accounts.users import principal_for_user
     from grants.tables.accounts import User
 
@@ -44,3 +75,35 @@ async def project_id(code: str) -> int:
     from grants.tables.projects import Project
 
     return (await Project.select(Project.id).where(Project.code == code).first())["id"]
+
+
+async def period_at(project: int, day: date, status: PeriodStatus | None = None) -> int:
+    """The id of the project's period that `day` falls in, set to `status` if given."""
+    period = await (
+        ReportingPeriod.select(ReportingPeriod.id)
+        .where(
+            (ReportingPeriod.project == project)
+            & (ReportingPeriod.start_date <= day)
+            & (ReportingPeriod.end_date >= day)
+        )
+        .first()
+    )
+    if status is not None:
+        await ReportingPeriod.update({ReportingPeriod.status: status}).where(
+            ReportingPeriod.id == period["id"]
+        )
+    return period["id"]
+
+
+def count_queries(monkeypatch) -> list:
+    """Every query the engine runs from now on, to show there is none per row."""
+    engine_class = type(ReportingPeriod._meta.db)
+    original = engine_class.run_querystring
+    queries: list = []
+
+    async def counting(self, querystring, *args, **kwargs):
+        queries.append(querystring)
+        return await original(self, querystring, *args, **kwargs)
+
+    monkeypatch.setattr(engine_class, "run_querystring", counting)
+    return queries

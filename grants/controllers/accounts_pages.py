@@ -1,3 +1,6 @@
+"""Account pages: signing in and out, the language switch, the profile with API tokens and
+password change, and user management for administrators."""
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
@@ -39,7 +42,7 @@ def _login_page(data: LoginForm, error: str, status: int) -> Template:
     return Template("accounts/login.html", context=context, status_code=status)
 
 
-class AuthController(Controller):
+class AccountsPages(Controller):
     include_in_schema = False
 
     @get("/login")
@@ -73,45 +76,6 @@ class AuthController(Controller):
         if code in LOCALES:
             response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")
         return response
-
-
-async def _users_page(
-    principal: Principal, values: dict | None = None, errors: dict | None = None, status: int = 200
-) -> Template:
-    projects = await list_projects(principal)
-    return Template(
-        "accounts/admin_users.html",
-        context={
-            "principal": principal,
-            "users": await list_users(principal),
-            "projects": projects,
-            "codes": {p.id: p.code for p in projects},
-            "roles": [(r.value, label(r)) for r in Role],
-            "values": values or {"role": Role.VIEWER, "projects": []},
-            "errors": errors or {},
-        },
-        status_code=status,
-    )
-
-
-async def _profile_page(
-    principal: Principal, *, new_token: str = "", errors: dict | None = None, note: str = ""
-) -> Template:
-    return Template(
-        "accounts/profile.html",
-        context={
-            "principal": principal,
-            "tokens": await list_tokens(principal),
-            "new_token": new_token,
-            "errors": errors or {},
-            "note": note,
-        },
-        status_code=400 if errors else 200,
-    )
-
-
-class AccountPages(Controller):
-    include_in_schema = False
 
     @get("/admin/users")
     async def users(self, principal: CurrentPrincipal) -> Template:
@@ -211,3 +175,38 @@ class AccountPages(Controller):
         except Refused as refused:
             return await _profile_page(principal, errors=form_errors(refused))
         return await _profile_page(principal, note="password")
+
+
+async def _users_page(
+    principal: Principal, values: dict | None = None, errors: dict | None = None, status: int = 200
+) -> Template:
+    projects = await list_projects(principal)
+    return Template(
+        "accounts/admin_users.html",
+        context={
+            "principal": principal,
+            "users": await list_users(principal),
+            "projects": projects,
+            "codes": {p.id: p.code for p in projects},
+            "roles": [(r.value, label(r)) for r in Role],
+            "values": values or {"role": Role.VIEWER, "projects": []},
+            "errors": errors or {},
+        },
+        status_code=status,
+    )
+
+
+async def _profile_page(
+    principal: Principal, *, new_token: str = "", errors: dict | None = None, note: str = ""
+) -> Template:
+    return Template(
+        "accounts/profile.html",
+        context={
+            "principal": principal,
+            "tokens": await list_tokens(principal),
+            "new_token": new_token,
+            "errors": errors or {},
+            "note": note,
+        },
+        status_code=400 if errors else 200,
+    )

@@ -214,9 +214,9 @@ def categories_out(report: CategoryReport) -> list[CategoryOut]:
     ]
 
 
-class MoneyApi(Controller):
+class FinanceApi(Controller):
     path = "/api/v1"
-    tags = ("money",)
+    tags = ("finance",)
 
     @get("/projects/{project_id:int}/expenditures")
     async def expenditures(

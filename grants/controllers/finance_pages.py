@@ -1,9 +1,7 @@
 """Finance pages: the expenditure register (inline entry with HTMX), one entry's versions, and
 the co-financing check."""
 
-from urllib.parse import quote
-
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -31,7 +29,7 @@ from grants.finance.expenditures import (
     list_expenditures,
     record_expenditure,
 )
-from grants.projects.attachments import fetch_attachment, store_attachment
+from grants.projects.attachments import store_attachment
 from grants.projects.periods import default_period, list_periods
 from grants.projects.reading import get_project
 from grants.web import CurrentPrincipal, form_errors, is_htmx
@@ -101,7 +99,7 @@ async def _register(
     )
 
 
-class ExpenditurePages(Controller):
+class FinancePages(Controller):
     include_in_schema = False
 
     @get("/projects/{project_id:int}/expenditures")
@@ -214,16 +212,20 @@ class ExpenditurePages(Controller):
             },
         )
 
-    @get("/attachments/{attachment_id:int}")
-    async def attachment(
-        self, principal: CurrentPrincipal, attachment_id: FromPath[int]
-    ) -> Response:
-        stored = await fetch_attachment(principal, attachment_id)
-        return Response(
-            stored.data,
-            media_type=stored.content_type,
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.name)}"},
-        )
+    @get("/projects/{project_id:int}/budget")
+    async def budget(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
+        return await _page(principal, project_id)
+
+    @post("/projects/{project_id:int}/budget")
+    async def save(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        lines = _read_form(await request.form())
+        try:
+            await set_budget(principal, project_id, [BudgetLineInput(**ln) for ln in lines])
+        except Refused as refused:
+            return await _page(principal, project_id, lines, form_errors(refused), 400)
+        return Redirect(f"/projects/{project_id}/budget", status_code=303)
 
 
 EMPTY_ROWS = 4  # blank rows below the current lines
@@ -281,22 +283,3 @@ async def _page(
         },
         status_code=status_code,
     )
-
-
-class BudgetPages(Controller):
-    include_in_schema = False
-
-    @get("/projects/{project_id:int}/budget")
-    async def budget(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
-        return await _page(principal, project_id)
-
-    @post("/projects/{project_id:int}/budget")
-    async def save(
-        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
-    ) -> Template | Redirect:
-        lines = _read_form(await request.form())
-        try:
-            await set_budget(principal, project_id, [BudgetLineInput(**ln) for ln in lines])
-        except Refused as refused:
-            return await _page(principal, project_id, lines, form_errors(refused), 400)
-        return Redirect(f"/projects/{project_id}/budget", status_code=303)

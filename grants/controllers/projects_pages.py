@@ -1,4 +1,9 @@
-from litestar import Controller, Request, get, post
+"""Project pages: the portfolio, a project with its plan, periods and indicators, its history,
+the project form, and the period workflow buttons."""
+
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -16,15 +21,25 @@ from grants.core.vocabulary import (
     ProjectStatus,
     ReportingRhythm,
 )
+from grants.projects.attachments import fetch_attachment
 from grants.projects.editing import FundingLineInput, ProjectInput, create_project, update_project
-from grants.projects.periods import default_period, list_periods, next_deadlines
+from grants.projects.periods import (
+    approve,
+    default_period,
+    get_period,
+    list_periods,
+    next_deadlines,
+    reopen,
+    return_period,
+)
 from grants.projects.portfolio import SORT_KEYS, build_portfolio
 from grants.projects.reading import ProjectDetail, get_project, list_measures, list_projects
+from grants.projects.reports import report_panel
 from grants.register.participants import retention_date
-from grants.results.indicators import indicator_progress
+from grants.results.progress import indicator_progress
 from grants.results.sparklines import sparkline
-from grants.web import CurrentPrincipal, form_errors
-from reports.versions import report_panel
+from grants.web import CurrentPrincipal, form_errors, refused_body
+from reports.versions import submit_and_freeze
 
 
 async def render_project(
@@ -70,7 +85,10 @@ async def render_project(
     )
 
 
-class PageController(Controller):
+PERIOD_ACTIONS = {"submit", "approve", "return", "reopen"}
+
+
+class ProjectsPages(Controller):
     include_in_schema = False
 
     @get("/")
@@ -134,6 +152,84 @@ class PageController(Controller):
                 "entity": entity,
                 "entity_id": id,
             },
+        )
+
+    @get("/projects/new")
+    async def new(self, principal: CurrentPrincipal) -> Template:
+        principal.require(Action.CREATE_PROJECT)
+        return await _form(principal, {"status": ProjectStatus.CONTRACTED}, [])
+
+    @post("/projects/new")
+    async def create(self, principal: CurrentPrincipal, request: Request) -> Template | Redirect:
+        values, lines = _read_form(await request.form())
+        try:
+            project_id = await create_project(principal, _input(values, lines))
+        except Refused as refused:
+            return await _form(principal, values, lines, form_errors(refused), status_code=400)
+        return Redirect(f"/projects/{project_id}", status_code=303)
+
+    @get("/projects/{project_id:int}/edit")
+    async def edit(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
+        principal.require(Action.EDIT_PROJECT, project_id)
+        project = await _project(principal, project_id)
+        values, lines = _values_of(project)
+        return await _form(principal, values, lines, project=project)
+
+    @post("/projects/{project_id:int}/edit")
+    async def update(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        project = await _project(principal, project_id)
+        values, lines = _read_form(await request.form())
+        try:
+            await update_project(principal, project_id, _input(values, lines))
+        except Refused as refused:
+            errors = form_errors(refused)
+            return await _form(principal, values, lines, errors, project, status_code=400)
+        return Redirect(f"/projects/{project_id}", status_code=303)
+
+    @post("/periods/{period_id:int}/{action:str}")
+    async def period_action(
+        self,
+        principal: CurrentPrincipal,
+        period_id: FromPath[int],
+        action: FromPath[str],
+        request: Request,
+    ) -> Template | Redirect:
+        if action not in PERIOD_ACTIONS:
+            raise NotFoundException()
+        period = await get_period(principal, period_id)
+        reason = (await request.form()).get("reason", "")
+        try:
+            if action == "submit":
+                await submit_and_freeze(principal, period_id)
+            elif action == "approve":
+                await approve(principal, period_id)
+            elif action == "return":
+                await return_period(principal, period_id, reason)
+            elif action == "reopen":
+                await reopen(principal, period_id, reason)
+        except Refused as refused:
+            return await render_project(
+                principal,
+                period.project_id,
+                period_id,
+                period_error=refused_body(refused)["detail"],
+                status_code=409 if refused.conflict else 400,
+            )
+        return Redirect(
+            f"/projects/{period.project_id}?period={period_id}#periods", status_code=303
+        )
+
+    @get("/attachments/{attachment_id:int}")
+    async def attachment(
+        self, principal: CurrentPrincipal, attachment_id: FromPath[int]
+    ) -> Response:
+        stored = await fetch_attachment(principal, attachment_id)
+        return Response(
+            stored.data,
+            media_type=stored.content_type,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.name)}"},
         )
 
 
@@ -238,44 +334,6 @@ def _values_of(project: ProjectDetail) -> tuple[dict, list[dict]]:
         for ln in project.plan.lines
     ]
     return values, lines
-
-
-class ProjectPages(Controller):
-    include_in_schema = False
-
-    @get("/projects/new")
-    async def new(self, principal: CurrentPrincipal) -> Template:
-        principal.require(Action.CREATE_PROJECT)
-        return await _form(principal, {"status": ProjectStatus.CONTRACTED}, [])
-
-    @post("/projects/new")
-    async def create(self, principal: CurrentPrincipal, request: Request) -> Template | Redirect:
-        values, lines = _read_form(await request.form())
-        try:
-            project_id = await create_project(principal, _input(values, lines))
-        except Refused as refused:
-            return await _form(principal, values, lines, form_errors(refused), status_code=400)
-        return Redirect(f"/projects/{project_id}", status_code=303)
-
-    @get("/projects/{project_id:int}/edit")
-    async def edit(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
-        principal.require(Action.EDIT_PROJECT, project_id)
-        project = await _project(principal, project_id)
-        values, lines = _values_of(project)
-        return await _form(principal, values, lines, project=project)
-
-    @post("/projects/{project_id:int}/edit")
-    async def update(
-        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
-    ) -> Template | Redirect:
-        project = await _project(principal, project_id)
-        values, lines = _read_form(await request.form())
-        try:
-            await update_project(principal, project_id, _input(values, lines))
-        except Refused as refused:
-            errors = form_errors(refused)
-            return await _form(principal, values, lines, errors, project, status_code=400)
-        return Redirect(f"/projects/{project_id}", status_code=303)
 
 
 async def _project(principal: Principal, project_id: int) -> ProjectDetail:

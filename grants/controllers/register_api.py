@@ -10,19 +10,16 @@ from msgspec import Struct
 from grants.controllers.api_schemas import decimal_str, money_str
 from grants.core.money import cents_to_str
 from grants.register.files import import_file
-from grants.register.participants import (
-    ParticipantInput,
-    ParticipantRow,
+from grants.register.participants import ParticipantInput, ParticipantRow, add_participant, export_participants
+from grants.register.service_tables import ServiceTable, service_table
+from grants.register.services import (
     ReceiptInput,
     ServiceInput,
     ServiceRow,
-    add_participant,
     add_receipt,
     add_service,
-    export_participants,
     list_services,
 )
-from grants.register.service_tables import ServiceTable, service_table
 from grants.web import CurrentPrincipal
 
 

@@ -14,18 +14,15 @@ from grants.core.translatable import N_
 from grants.core.vocabulary import Gender, ParticipantFlag
 from grants.projects.reading import get_project
 from grants.register.files import import_file
-from grants.register.participants import (
-    ParticipantInput,
+from grants.register.participants import ParticipantInput, add_participant, list_participants, retention_date
+from grants.register.service_tables import service_table
+from grants.register.services import (
     ReceiptInput,
     ServiceInput,
-    add_participant,
     add_receipt,
     add_service,
-    list_participants,
     list_services,
-    retention_date,
 )
-from grants.register.service_tables import service_table
 from grants.web import CurrentPrincipal, form_errors
 
 FORMS = ("participant", "service", "receipt", "import")

@@ -10,8 +10,9 @@ from msgspec import Struct
 
 from grants.core.access import Principal
 from grants.core.i18n import LOCALES, current_locale, gettext
+from grants.projects.reports import VersionRow, list_versions
 from grants.web import CurrentPrincipal
-from reports.versions import VersionRow, list_versions, report_file
+from reports.versions import report_file
 
 
 class ReportVersionOut(Struct):
@@ -36,7 +37,7 @@ def download(data: bytes, media_type: str, name: str) -> Response[bytes]:
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
-class ReportApi(Controller):
+class ReportsApi(Controller):
     path = "/api/v1/periods/{period_id:int}/report"
     tags = ("reports",)
 

@@ -9,12 +9,12 @@ from grants.controllers.reports_api import download
 from grants.core.errors import Refused
 from grants.core.i18n import current_locale
 from grants.projects.periods import get_period
+from grants.projects.reports import NARRATIVE, save_narrative
 from grants.web import CurrentPrincipal, form_errors
-from reports.project_report import NARRATIVE
-from reports.versions import report_file, save_narrative
+from reports.versions import report_file
 
 
-class ReportPages(Controller):
+class ReportsPages(Controller):
     include_in_schema = False
 
     @get("/periods/{period_id:int}/report")

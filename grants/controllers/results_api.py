@@ -1,42 +1,16 @@
-"""API for reporting periods and their workflow, indicators and their values."""
+"""API for indicators and their values."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct
 
 from grants.controllers.api_schemas import quantity_str
-from grants.projects.periods import PeriodRow, approve, list_periods, reopen, return_period
-from grants.results.indicators import (
-    EntryInput,
-    EntryRow,
-    IndicatorDetail,
-    IndicatorInput,
-    IndicatorProgress,
-    create_indicator,
-    entry_history,
-    indicator_progress,
-    log_entry,
-)
+from grants.results.entries import EntryInput, EntryRow, entry_history, log_entry
+from grants.results.indicators import IndicatorDetail, IndicatorInput, create_indicator
+from grants.results.progress import IndicatorProgress, indicator_progress
 from grants.web import CurrentPrincipal
-from reports.versions import submit_and_freeze
-
-
-class PeriodOut(Struct):
-    id: int
-    number: int
-    start: date
-    end: date
-    deadline: date
-    status: str
-    status_note: str
-    overdue: bool
-    locked: bool
-
-
-class ReasonIn(Struct):
-    reason: str
 
 
 class IndicatorIn(Struct):
@@ -133,12 +107,6 @@ class ProgressOut(Struct):
     breakdown: list[BreakdownOut]
 
 
-def period_out(p: PeriodRow) -> PeriodOut:
-    return PeriodOut(
-        p.id, p.number, p.start, p.end, p.deadline, p.status, p.status_note, p.overdue, p.locked
-    )
-
-
 def indicator_out(i: IndicatorDetail) -> IndicatorDefinitionOut:
     return IndicatorDefinitionOut(
         id=i.id,
@@ -209,38 +177,7 @@ def progress_out(p: IndicatorProgress) -> ProgressOut:
 
 class ResultsApi(Controller):
     path = "/api/v1"
-    tags = ("periods and indicators",)
-
-    @get("/projects/{project_id:int}/periods")
-    async def periods(
-        self, principal: CurrentPrincipal, project_id: FromPath[int]
-    ) -> list[PeriodOut]:
-        """Reporting periods from the project's dates and rhythm, with deadlines and status."""
-        return [period_out(p) for p in await list_periods(principal, project_id)]
-
-    @post("/periods/{period_id:int}/submit", status_code=200)
-    async def submit(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:
-        """Submit the period for approval; its report is frozen as a new version."""
-        return period_out(await submit_and_freeze(principal, period_id))
-
-    @post("/periods/{period_id:int}/approve", status_code=200)
-    async def approve(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:
-        """Approve a submitted period; it is then locked against every change."""
-        return period_out(await approve(principal, period_id))
-
-    @post("/periods/{period_id:int}/return", status_code=200)
-    async def return_(
-        self, principal: CurrentPrincipal, period_id: FromPath[int], data: JSONBody[ReasonIn]
-    ) -> PeriodOut:
-        """Return a submitted period for correction, with a reason."""
-        return period_out(await return_period(principal, period_id, data.reason))
-
-    @post("/periods/{period_id:int}/reopen", status_code=200)
-    async def reopen(
-        self, principal: CurrentPrincipal, period_id: FromPath[int], data: JSONBody[ReasonIn]
-    ) -> PeriodOut:
-        """Reopen an approved period (admin only), with a reason that is recorded."""
-        return period_out(await reopen(principal, period_id, data.reason))
+    tags = ("indicators",)
 
     @get("/projects/{project_id:int}/indicators")
     async def indicators(

@@ -1,27 +1,19 @@
-"""Page actions on results: log an indicator value (inline with HTMX), move a period along."""
+"""Page actions on results: log an indicator value (inline with HTMX), add an indicator."""
 
 from litestar import Controller, Request, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from grants.controllers.projects_pages import render_project
 from grants.core.errors import Refused
 from grants.core.translatable import N_
-from grants.projects.periods import approve, get_period, reopen, return_period
-from grants.results.indicators import (
-    EntryInput,
-    IndicatorInput,
-    create_indicator,
-    get_indicator,
-    indicator_progress,
-    log_entry,
-)
+from grants.projects.periods import get_period
+from grants.results.entries import EntryInput, log_entry
+from grants.results.indicators import IndicatorInput, create_indicator, get_indicator
+from grants.results.progress import indicator_progress
 from grants.results.sparklines import sparkline
-from grants.web import CurrentPrincipal, form_errors, is_htmx, refused_body
-from reports.versions import submit_and_freeze
+from grants.web import CurrentPrincipal, form_errors, is_htmx
 
-PERIOD_ACTIONS = {"submit", "approve", "return", "reopen"}
 _INDICATOR_FIELDS = (
     "code",
     "name",
@@ -128,36 +120,3 @@ class ResultsPages(Controller):
                 status_code=409 if refused.conflict else 400,
             )
         return Redirect(f"/projects/{project_id}#indicators", status_code=303)
-
-    @post("/periods/{period_id:int}/{action:str}")
-    async def period_action(
-        self,
-        principal: CurrentPrincipal,
-        period_id: FromPath[int],
-        action: FromPath[str],
-        request: Request,
-    ) -> Template | Redirect:
-        if action not in PERIOD_ACTIONS:
-            raise NotFoundException()
-        period = await get_period(principal, period_id)
-        reason = (await request.form()).get("reason", "")
-        try:
-            if action == "submit":
-                await submit_and_freeze(principal, period_id)
-            elif action == "approve":
-                await approve(principal, period_id)
-            elif action == "return":
-                await return_period(principal, period_id, reason)
-            elif action == "reopen":
-                await reopen(principal, period_id, reason)
-        except Refused as refused:
-            return await render_project(
-                principal,
-                period.project_id,
-                period_id,
-                period_error=refused_body(refused)["detail"],
-                status_code=409 if refused.conflict else 400,
-            )
-        return Redirect(
-            f"/projects/{period.project_id}?period={period_id}#periods", status_code=303
-        )

@@ -9,6 +9,8 @@ has been sent with them.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from piccolo.query.functions.aggregate import Sum
+
 from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.dates import day_str
@@ -168,6 +170,24 @@ async def current_rows(project_id: int, *, until: date | None = None) -> list[Ex
         query = query.where(Expenditure.spent_on <= until)
     rows = await query.order_by(Expenditure.spent_on).order_by(Expenditure.entry_no)
     return [_to_row(r) for r in rows]
+
+
+async def declared_totals(project_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per project (Σ amount, Σ eligible amount) of its current expenditures, in cents; projects
+    without any are left out. One grouped query for them all; callers check access."""
+    if not project_ids:
+        return {}
+    rows = await (
+        Expenditure.select(
+            Expenditure.project,
+            Sum(Expenditure.amount, alias="amount"),
+            Sum(Expenditure.eligible_amount, alias="eligible"),
+        )
+        .where(Expenditure.project.is_in(project_ids) & (Expenditure.state == RecordState.CURRENT))
+        .group_by(Expenditure.project)
+    )
+    # PostgreSQL sums bigint as numeric (Decimal), SQLite as integer: both exact.
+    return {row["project"]: (int(row["amount"]), int(row["eligible"])) for row in rows}
 
 
 async def list_expenditures(

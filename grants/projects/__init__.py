@@ -1,2 +1,2 @@
 """Projects: reading and editing them, the funding plan, the portfolio, reporting periods,
-attachments."""
+period reports as stored (narrative, frozen versions), attachments."""

@@ -33,7 +33,8 @@ from grants.core.translatable import N_
 
 if TYPE_CHECKING:
     from grants.core.access import Principal
-    from grants.register.participants import ParticipantInput, ReceiptInput
+    from grants.register.participants import ParticipantInput
+    from grants.register.services import ReceiptInput
 
 MAX_ROWS = 50_000
 ROW = "_row"  # the key holding a row's data-row number in the file, as text
@@ -332,7 +333,7 @@ def receipt_rows(
 ) -> "list[ReceiptInput]":
     """The register's inputs from a service-receipts table, in the table's order. Empty units
     count as one; an empty amount is left to the register (the service's unit price)."""
-    from grants.register.participants import ReceiptInput
+    from grants.register.services import ReceiptInput
 
     _check_columns(table, RECEIPT_COLUMNS, RECEIPT_REQUIRED)
     rows = []
@@ -419,7 +420,8 @@ async def import_file(
 ) -> int:
     """Read an uploaded file and import its participants or receipts, all or nothing; refusals
     name the file's own row numbers."""
-    from grants.register.participants import import_participants, import_receipts
+    from grants.register.participants import import_participants
+    from grants.register.services import import_receipts
 
     table = read_table(data, filename)
     try:

@@ -1,4 +1,4 @@
-"""The participant register: pseudonymous persons and the services they receive.
+"""The participant register: pseudonymous persons (services and receipts: `services.py`).
 
 ESF+ proves participant numbers person by person (Regulation 2021/1057, Annex I), so the
 project's person counts come from this register, never typed. A person is a code, a gender, a
@@ -6,8 +6,8 @@ year of birth, entry and exit dates, a household and flags: no names and no pers
 and codes that look like either are refused. A code enters a project once, so a person who
 leaves and comes back keeps one record (its exit date moves) and counts once.
 
-The rules for one participant or receipt are written once (`_check_participant`,
-`_check_receipt`) and serve single adds and file imports alike. An import checks every row
+The rules for one participant are written once (`_check_participant`) and serve single adds
+and file imports alike. An import checks every row
 first and writes all of them or none; its refusals name fields "<row>.<field>", where <row> is
 the 1-based position of the row in the list given (the file importer maps it back to the
 file's own row numbers).
@@ -18,27 +18,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.dates import day_str
 from grants.core.errors import NotFound, Problem, Problems, Refused
 from grants.core.messages import OUTSIDE_PROJECT, TOO_LONG
-from grants.core.money import AmountError, cents_to_str, from_cents, parse_quantity, to_cents
 from grants.core.translatable import N_
 from grants.core.vocabulary import AGE_GROUPS, SPECIAL_CATEGORY_FLAGS, Gender, ParticipantFlag
-from grants.db import INTEGRITY_ERRORS, write_transaction
+from grants.db import INTEGRITY_ERRORS, insert_many, write_transaction
 from grants.projects.periods import add_months
-from grants.tables.participants import Participant, Service, ServiceReceipt
+from grants.tables.participants import Participant, ServiceReceipt
 from grants.tables.projects import Project
 
 PARTICIPANT = "participant"
-SERVICE = "service"
-RECEIPT = "service_receipt"
 RETENTION_YEARS = 5  # CPR Art. 82
 EARLIEST_BIRTH_YEAR = 1900
-_BATCH = 1000  # rows per INSERT: well under SQLite's and PostgreSQL's parameter limits
 
 _LIMITS = {"code": 50, "household": 50, "target_group": 50, "unit": 50, "unit_en": 50}
 
@@ -47,7 +42,7 @@ _NOT_ONE_OF = N_("“%(value)s” is not one of: %(allowed)s.")
 _YEAR_REQUIRED = N_("Enter the year.")
 _YEAR_MALFORMED = N_("“%(text)s” is not a year: write four digits, e.g. 2026.")
 
-_CODE_REQUIRED = N_("Enter the participant's code.")
+CODE_REQUIRED = N_("Enter the participant's code.")
 _IDENTIFYING = N_(
     "This looks like a name or a personal code. The register is pseudonymous: "
     "use a code that does not identify the person, e.g. TUK-017."
@@ -64,15 +59,6 @@ _EXIT_BEFORE_ENTRY = N_("The exit date %(exit)s is before the entry date %(entry
 _RECEIPTS_OUTSIDE_STAY = N_(
     "Services are recorded for this participant on %(date)s, outside the entry and exit dates."
 )
-_SERVICE_NAME_REQUIRED = N_("Enter the service name.")
-_DUPLICATE_SERVICE = N_("This project's catalogue already has the service “%(name)s”.")
-_PARTICIPANT_UNKNOWN = N_("There is no participant with code %(code)s in this project's register.")
-_SERVICE_REQUIRED = N_("Choose a service.")
-_SERVICE_UNKNOWN = N_("There is no service “%(service)s” in this project's catalogue.")
-_RECEIPT_DATE_REQUIRED = N_("Enter the date of the service.")
-_BEFORE_ENTRY = N_("%(date)s is before the participant's entry on %(entry)s.")
-_AFTER_EXIT = N_("%(date)s is after the participant's exit on %(exit)s.")
-_AMOUNT_REQUIRED = N_("Enter the amount: the service has no unit price.")
 _CONCURRENT = N_("Someone else changed the register at the same time; please try again.")
 
 _PERSONAL_CODE = re.compile(r"\d{6}-?\d{5}")  # Latvian personal code, with or without hyphen
@@ -129,11 +115,11 @@ def retention_date(project_end: date | None, last_payment: date | None = None) -
     return None if start is None else date(start.year + RETENTION_YEARS, 12, 31)
 
 
-def _blank(text: object) -> bool:
+def is_blank(text: object) -> bool:
     return text is None or not str(text).strip()
 
 
-def _text(problems: Problems, text: str | None, field_name: str) -> str:
+def checked_text(problems: Problems, text: str | None, field_name: str) -> str:
     value = (text or "").strip()
     limit = _LIMITS.get(field_name)
     if limit and len(value) > limit:
@@ -141,7 +127,9 @@ def _text(problems: Problems, text: str | None, field_name: str) -> str:
     return value
 
 
-def _within(problems: Problems, day: date, start: date | None, end: date | None, name: str) -> None:
+def check_within_project(
+    problems: Problems, day: date, start: date | None, end: date | None, name: str
+) -> None:
     if (start and day < start) or (end and day > end):
         problems.add(
             OUTSIDE_PROJECT,
@@ -152,29 +140,9 @@ def _within(problems: Problems, day: date, start: date | None, end: date | None,
         )
 
 
-def _in_rows(problems: Iterable[Problem], row_number: int) -> list[Problem]:
+def in_rows(problems: Iterable[Problem], row_number: int) -> list[Problem]:
     """A row's problems with fields named "<row>.<field>"."""
     return [Problem(p.message, f"{row_number}.{p.field}", p.params) for p in problems]
-
-
-async def _insert_many(table, rows: list[dict]) -> None:
-    """Insert in batches: one parametrised statement per thousand rows, never one per row.
-    Plain values, not Table instances: building 50 000 of those takes Piccolo seconds."""
-    now = datetime.now(UTC)
-    columns = [*rows[0], *(c for c in ("created_at", "updated_at") if c in _columns(table))]
-    names = ", ".join(f'"{column}"' for column in columns)
-    values = "(" + ", ".join("{}" for _ in columns) + ")"
-    for start in range(0, len(rows), _BATCH):
-        batch = rows[start : start + _BATCH]
-        await table.raw(
-            f"INSERT INTO {table._meta.tablename} ({names}) VALUES "
-            + ", ".join([values] * len(batch)),
-            *(row.get(column, now) for row in batch for column in columns),
-        )
-
-
-def _columns(table) -> set[str]:
-    return {column._meta.db_column_name for column in table._meta.columns}
 
 
 # Participants -----------------------------------------------------------------------------------
@@ -274,7 +242,7 @@ class _Register:
     today: date = field(default_factory=date.today)
 
 
-async def _project_dates(project_id: int) -> tuple[date | None, date | None]:
+async def project_dates(project_id: int) -> tuple[date | None, date | None]:
     project = await (
         Project.select(Project.start_date, Project.end_date).where(Project.id == project_id).first()
     )
@@ -283,7 +251,7 @@ async def _project_dates(project_id: int) -> tuple[date | None, date | None]:
     return project["start_date"], project["end_date"]
 
 
-async def _codes(project_id: int) -> dict[str, int]:
+async def register_codes(project_id: int) -> dict[str, int]:
     """The project's codes (as `code_key`) and their participants' ids, in one query."""
     rows = await Participant.select(Participant.id, Participant.code).where(
         Participant.project == project_id
@@ -292,8 +260,8 @@ async def _codes(project_id: int) -> dict[str, int]:
 
 
 async def _register(project_id: int) -> _Register:
-    start, end = await _project_dates(project_id)
-    return _Register(project_id, start, end, await _codes(project_id))
+    start, end = await project_dates(project_id)
+    return _Register(project_id, start, end, await register_codes(project_id))
 
 
 def _check_participant(
@@ -321,15 +289,15 @@ def _check_participant(
         "entry_date": entry,
         "exit_date": exit_,
         "household": _household(problems, data.household),
-        "target_group": _text(problems, data.target_group, "target_group").casefold(),
+        "target_group": checked_text(problems, data.target_group, "target_group").casefold(),
         "flags": _flags(problems, data.flags),
     }
 
 
 def _code(problems: Problems, text: str | None) -> str:
-    code = _text(problems, text, "code")
+    code = checked_text(problems, text, "code")
     if not code:
-        problems.add(_CODE_REQUIRED, "code")
+        problems.add(CODE_REQUIRED, "code")
     elif looks_identifying(code):
         problems.add(_IDENTIFYING, "code")
     return code
@@ -337,7 +305,7 @@ def _code(problems: Problems, text: str | None) -> str:
 
 def _household(problems: Problems, text: str | None) -> str:
     """A family code; like the participant's, it must not name anyone."""
-    household = _text(problems, text, "household")
+    household = checked_text(problems, text, "household")
     if household and looks_identifying(household):
         problems.add(_IDENTIFYING, "household")
     return household
@@ -375,17 +343,17 @@ def _stay(
 ) -> tuple[date | None, date | None]:
     """Entry (required) and exit dates, within the project, the exit not before the entry."""
     entry = None
-    if _blank(data.entry_date):
+    if is_blank(data.entry_date):
         problems.add(_ENTRY_REQUIRED, "entry_date")
     else:
         entry = problems.date(data.entry_date, "entry_date")
     if entry is not None:
-        _within(problems, entry, register.start, register.end, "entry_date")
+        check_within_project(problems, entry, register.start, register.end, "entry_date")
     exit_ = problems.date(data.exit_date, "exit_date")
     if exit_ is not None and entry is not None and exit_ < entry:
         problems.add(_EXIT_BEFORE_ENTRY, "exit_date", exit=day_str(exit_), entry=day_str(entry))
     elif exit_ is not None:
-        _within(problems, exit_, register.start, register.end, "exit_date")
+        check_within_project(problems, exit_, register.start, register.end, "exit_date")
     return entry, exit_
 
 
@@ -398,7 +366,7 @@ def _flags(problems: Problems, flags: Iterable[str]) -> str:
     return ",".join(flag for flag in ParticipantFlag if flag in chosen)
 
 
-def _refuse(problems: Problems, conflicts: Problems) -> None:
+def refuse_all(problems: Problems, conflicts: Problems) -> None:
     if problems or conflicts:
         raise Refused(problems.items + conflicts.items, conflict=bool(conflicts))
 
@@ -413,7 +381,7 @@ async def add_participant(
             register = await _register(project_id)
             problems, conflicts = Problems(), Problems()
             values = _check_participant(register, data, problems, conflicts)
-            _refuse(problems, conflicts)
+            refuse_all(problems, conflicts)
             new_id = (
                 await Participant.insert(
                     Participant(project=project_id, created_by=principal.user_id, **values)
@@ -446,7 +414,7 @@ async def update_participant(
             problems, conflicts = Problems(), Problems()
             values = _check_participant(register, data, problems, conflicts, participant_id)
             await _check_receipts_within(participant_id, values, problems)
-            _refuse(problems, conflicts)
+            refuse_all(problems, conflicts)
             values["flags"] = _keep_hidden_flags(principal, project_id, values, current)
             await Participant.update(values, updated_at=datetime.now(UTC)).where(
                 Participant.id == participant_id
@@ -564,7 +532,7 @@ async def import_participants(
             if key and key in seen:
                 conflicts.add(_DUPLICATE_IN_FILE, "code", code=values["code"], row=seen[key])
             seen.setdefault(key, number)
-            found += _in_rows(problems.items + conflicts.items, number)
+            found += in_rows(problems.items + conflicts.items, number)
             conflict = conflict or bool(conflicts)
             checked.append({**values, "project": project_id, "created_by": principal.user_id})
         if found:
@@ -572,7 +540,7 @@ async def import_participants(
         if not checked:
             return 0
         try:
-            await _insert_many(Participant, checked)
+            await insert_many(Participant, checked)
         except INTEGRITY_ERRORS:
             raise Refused.one(_CONCURRENT, conflict=True) from None
         await audit.record(
@@ -584,374 +552,3 @@ async def import_participants(
             after={"rows": len(checked)},
         )
     return len(checked)
-
-
-# Services ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ServiceInput:
-    """A catalogue service as typed; the unit price is an amount ("35,00"), optional."""
-
-    name: str  # Latvian
-    name_en: str = ""
-    unit: str = ""  # Latvian, e.g. "nodarbība"
-    unit_en: str = ""
-    unit_price: str | None = None
-
-
-@dataclass(frozen=True)
-class ServiceRow:
-    id: int
-    project_id: int
-    name_lv: str
-    name_en: str
-    unit_lv: str
-    unit_en: str
-    unit_price: int | None  # cents
-    position: int
-
-
-def service_key(name: str) -> str:
-    """A service name as the catalogue compares it for duplicates."""
-    return " ".join(name.split()).casefold()
-
-
-def _service_row(row: dict) -> ServiceRow:
-    return ServiceRow(
-        id=row["id"],
-        project_id=row["project"],
-        name_lv=row["name_lv"],
-        name_en=row["name_en"],
-        unit_lv=row["unit_lv"],
-        unit_en=row["unit_en"],
-        unit_price=row["unit_price"],
-        position=row["position"],
-    )
-
-
-async def service_catalogue(project_id: int) -> list[ServiceRow]:
-    """The project's services in catalogue order. No access check: for other domain modules."""
-    rows = await (
-        Service.select()
-        .where(Service.project == project_id)
-        .order_by(Service.position)
-        .order_by(Service.id)
-    )
-    return [_service_row(row) for row in rows]
-
-
-async def list_services(principal: Principal, project_id: int) -> list[ServiceRow]:
-    """The project's service catalogue in its order."""
-    principal.require(Action.READ_REGISTER, project_id)
-    return await service_catalogue(project_id)
-
-
-async def add_service(principal: Principal, project_id: int, data: ServiceInput) -> ServiceRow:
-    """Add a service at the end of the catalogue; a name already there is a conflict."""
-    principal.require(Action.EDIT_REGISTER, project_id)
-    async with write_transaction():
-        if not await Project.exists().where(Project.id == project_id):
-            raise NotFound()
-        catalogue = await service_catalogue(project_id)
-        problems, conflicts = Problems(), Problems()
-        name = " ".join((data.name or "").split())
-        if not name:
-            problems.add(_SERVICE_NAME_REQUIRED, "name")
-        elif service_key(name) in {service_key(s.name_lv) for s in catalogue}:
-            conflicts.add(_DUPLICATE_SERVICE, "name", name=name)
-        values = {
-            "name_lv": name,
-            "name_en": " ".join((data.name_en or "").split()),
-            "unit_lv": _text(problems, data.unit, "unit"),
-            "unit_en": _text(problems, data.unit_en, "unit_en"),
-            "unit_price": problems.cents(data.unit_price, "unit_price", required=False),
-            "position": max((s.position for s in catalogue), default=-1) + 1,
-        }
-        _refuse(problems, conflicts)
-        new_id = (await Service.insert(Service(project=project_id, **values)))[0]["id"]
-        row = ServiceRow(id=new_id, project_id=project_id, **values)
-        await audit.record(
-            "create",
-            SERVICE,
-            new_id,
-            actor=principal,
-            project_id=project_id,
-            after={**values, "unit_price": _money(row.unit_price)},
-        )
-    return row
-
-
-def _money(cents: int | None) -> str | None:
-    return None if cents is None else cents_to_str(cents)
-
-
-# Service receipts -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReceiptInput:
-    """A service a participant received, as typed. `service` is the catalogue id or the exact
-    Latvian name; without an amount, it is units × the service's unit price."""
-
-    participant: str  # the participant's code
-    service: str | int
-    date: str
-    units: str = "1"
-    amount: str | None = None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class ReceiptRow:
-    id: int
-    project_id: int
-    participant_id: int
-    participant_code: str
-    service_id: int
-    service: str  # Latvian name
-    service_en: str
-    received_on: date
-    units_hundredths: int
-    amount: int  # cents
-    note: str
-
-
-@dataclass(frozen=True)
-class _Stay:
-    id: int
-    code: str
-    entry: date
-    exit: date | None
-
-
-@dataclass(frozen=True)
-class _Receipts:
-    """What the receipt checks need to know about a project, read once per write or import."""
-
-    project_id: int
-    start: date | None
-    end: date | None
-    participants: dict[str, _Stay]  # code_key → stay
-    services: dict[int, ServiceRow]
-    by_name: dict[str, ServiceRow]
-
-
-async def _receipts_context(project_id: int) -> _Receipts:
-    start, end = await _project_dates(project_id)
-    rows = await Participant.select(
-        Participant.id, Participant.code, Participant.entry_date, Participant.exit_date
-    ).where(Participant.project == project_id)
-    catalogue = await service_catalogue(project_id)
-    return _Receipts(
-        project_id,
-        start,
-        end,
-        participants={
-            code_key(r["code"]): _Stay(r["id"], r["code"], r["entry_date"], r["exit_date"])
-            for r in rows
-        },
-        services={s.id: s for s in catalogue},
-        by_name={s.name_lv: s for s in catalogue},
-    )
-
-
-def _check_receipt(context: _Receipts, data: ReceiptInput, problems: Problems) -> dict:
-    """Column values for one receipt, adding every problem found, in the order of the form."""
-    stay = _receipt_participant(context, data.participant, problems)
-    service = _receipt_service(context, data.service, problems)
-    day = _receipt_date(context, data.date, stay, problems)
-    units = _units(problems, data.units)
-    return {
-        "participant": stay.id if stay else None,
-        "service": service.id if service else None,
-        "received_on": day,
-        "units_hundredths": units,
-        "amount": _amount(problems, data.amount, units, service),
-        "note": (data.note or "").strip(),
-    }
-
-
-def _receipt_participant(context: _Receipts, code: str | None, problems: Problems) -> _Stay | None:
-    code = (code or "").strip()
-    if not code:
-        problems.add(_CODE_REQUIRED, "participant")
-        return None
-    stay = context.participants.get(code_key(code))
-    if stay is None:
-        problems.add(_PARTICIPANT_UNKNOWN, "participant", code=code)
-    return stay
-
-
-def _receipt_service(
-    context: _Receipts, service: str | int | None, problems: Problems
-) -> ServiceRow | None:
-    """By id, or by the exact Latvian name (spaces around it do not matter)."""
-    typed = "" if service is None else str(service).strip()
-    if not typed:
-        problems.add(_SERVICE_REQUIRED, "service")
-        return None
-    found = context.services.get(int(typed)) if typed.isdigit() else None
-    found = found or context.by_name.get(" ".join(typed.split()))
-    if found is None:
-        problems.add(_SERVICE_UNKNOWN, "service", service=typed)
-    return found
-
-
-def _receipt_date(
-    context: _Receipts, text: str | None, stay: _Stay | None, problems: Problems
-) -> date | None:
-    """Within the project and within the participant's stay."""
-    if _blank(text):
-        problems.add(_RECEIPT_DATE_REQUIRED, "date")
-        return None
-    day = problems.date(text, "date")
-    if day is None:
-        return None
-    if stay is not None and day < stay.entry:
-        problems.add(_BEFORE_ENTRY, "date", date=day_str(day), entry=day_str(stay.entry))
-    elif stay is not None and stay.exit is not None and day > stay.exit:
-        problems.add(_AFTER_EXIT, "date", date=day_str(day), exit=day_str(stay.exit))
-    else:
-        _within(problems, day, context.start, context.end, "date")
-    return day
-
-
-def _units(problems: Problems, text: str | None) -> int | None:
-    """Hundredths of a unit; empty means one."""
-    try:
-        return parse_quantity("1" if _blank(text) else str(text))
-    except AmountError as error:
-        problems.add(error.message, "units", **error.params)
-        return None
-
-
-def _amount(
-    problems: Problems, text: str | None, units: int | None, service: ServiceRow | None
-) -> int | None:
-    """The typed amount, else units × unit price, half-up to the cent."""
-    if not _blank(text):
-        return problems.cents(text, "amount")
-    if service is None or units is None:
-        return None
-    if service.unit_price is None:
-        problems.add(_AMOUNT_REQUIRED, "amount")
-        return None
-    return to_cents(from_cents(service.unit_price) * Decimal(units).scaleb(-2))
-
-
-def _receipt_audit(values: dict, context: _Receipts) -> dict:
-    stay = next(s for s in context.participants.values() if s.id == values["participant"])
-    return {
-        "participant": stay.code,
-        "service": values["service"],
-        "date": values["received_on"].isoformat(),
-        "units_hundredths": values["units_hundredths"],
-        "amount": cents_to_str(values["amount"]),
-        "note": values["note"],
-    }
-
-
-async def add_receipt(principal: Principal, project_id: int, data: ReceiptInput) -> ReceiptRow:
-    """Record that a participant received a service."""
-    principal.require(Action.EDIT_REGISTER, project_id)
-    async with write_transaction():
-        context = await _receipts_context(project_id)
-        problems = Problems()
-        values = _check_receipt(context, data, problems)
-        problems.raise_if_any()
-        new_id = (
-            await ServiceReceipt.insert(
-                ServiceReceipt(project=project_id, created_by=principal.user_id, **values)
-            )
-        )[0]["id"]
-        await audit.record(
-            "create",
-            RECEIPT,
-            new_id,
-            actor=principal,
-            project_id=project_id,
-            after=_receipt_audit(values, context),
-        )
-    [row] = await _receipt_rows(ServiceReceipt.id == new_id)
-    return row
-
-
-async def import_receipts(principal: Principal, project_id: int, rows: list[ReceiptInput]) -> int:
-    """Add every row, or none: refusals name "<row>.<field>", the row counted from 1 in `rows`."""
-    principal.require(Action.EDIT_REGISTER, project_id)
-    async with write_transaction():
-        context = await _receipts_context(project_id)
-        problems, checked = Problems(), []
-        for number, data in enumerate(rows, start=1):
-            row_problems = Problems()
-            values = _check_receipt(context, data, row_problems)
-            problems.extend(_in_rows(row_problems.items, number))
-            checked.append({**values, "project": project_id, "created_by": principal.user_id})
-        problems.raise_if_any()
-        if not checked:
-            return 0
-        await _insert_many(ServiceReceipt, checked)
-        await audit.record(
-            "import",
-            RECEIPT,
-            None,
-            actor=principal,
-            project_id=project_id,
-            after={"rows": len(checked)},
-        )
-    return len(checked)
-
-
-_RECEIPT_COLUMNS = (
-    ServiceReceipt.id,
-    ServiceReceipt.project,
-    ServiceReceipt.participant,
-    ServiceReceipt.participant.code.as_alias("participant_code"),
-    ServiceReceipt.service,
-    ServiceReceipt.service.name_lv.as_alias("service_name"),
-    ServiceReceipt.service.name_en.as_alias("service_en"),
-    ServiceReceipt.received_on,
-    ServiceReceipt.units_hundredths,
-    ServiceReceipt.amount,
-    ServiceReceipt.note,
-)
-
-
-async def _receipt_rows(where) -> list[ReceiptRow]:
-    rows = await (
-        ServiceReceipt.select(*_RECEIPT_COLUMNS)
-        .where(where)
-        .order_by(ServiceReceipt.received_on)
-        .order_by(ServiceReceipt.id)
-    )
-    return [
-        ReceiptRow(
-            id=r["id"],
-            project_id=r["project"],
-            participant_id=r["participant"],
-            participant_code=r["participant_code"],
-            service_id=r["service"],
-            service=r["service_name"],
-            service_en=r["service_en"],
-            received_on=r["received_on"],
-            units_hundredths=r["units_hundredths"],
-            amount=r["amount"],
-            note=r["note"],
-        )
-        for r in rows
-    ]
-
-
-async def list_receipts(
-    principal: Principal, project_id: int, participant_code: str | None = None
-) -> list[ReceiptRow]:
-    """The project's service receipts by date, optionally one participant's."""
-    principal.require(Action.READ_REGISTER, project_id)
-    where = ServiceReceipt.project == project_id
-    if participant_code:
-        participant_id = (await _codes(project_id)).get(code_key(participant_code))
-        if participant_id is None:
-            return []
-        where = where & (ServiceReceipt.participant == participant_id)
-    return await _receipt_rows(where)

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from grants.core.access import Action, Principal
 from grants.core.money import percentage
-from grants.register.participants import service_catalogue
-from grants.tables.participants import ServiceReceipt
+from grants.register.services import service_catalogue
+from grants.tables.participants import Participant, ServiceReceipt
 
 # A month is 365.25 / 12 days, so months = days × 48 / 1461.
 _MONTHS_PER_DAY = (48, 1461)
@@ -56,6 +56,17 @@ def _days(entry: date, exit_date: date | None, end: date) -> int:
     """Days in the stay up to `end`, both ends counted; 0 if it starts later."""
     last = min(exit_date, end) if exit_date else end
     return max((last - entry).days + 1, 0)
+
+
+async def target_groups(principal: Principal, project_id: int) -> list[str]:
+    """The target groups the project's participants are registered in, sorted; one query."""
+    principal.require(Action.READ_REGISTER, project_id)
+    rows = await (
+        Participant.select(Participant.target_group)
+        .where((Participant.project == project_id) & (Participant.target_group != ""))
+        .distinct()
+    )
+    return sorted(row["target_group"] for row in rows)
 
 
 async def service_table(

@@ -19,7 +19,7 @@ from grants.tables.periods import ReportingPeriod
 
 
 class PeriodNarrative(Table):
-    """One narrative section of a period's report (reports.project_report.NARRATIVE keys);
+    """One narrative section of a period's report (grants.projects.reports.NARRATIVE keys);
     unique (period, section) by a raw index."""
 
     period = ForeignKey(references=ReportingPeriod, null=False, on_delete=OnDelete.cascade)

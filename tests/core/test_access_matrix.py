@@ -5,11 +5,10 @@ import pytest
 from grants.core.vocabulary import Role
 from grants.tables.indicators import Indicator
 from grants.tables.periods import ReportingPeriod
-from tests.helpers import api_headers, csrf_token, project_id, sign_in
+from tests.builders import project, team, user
+from tests.helpers import SIF_002, api_headers, csrf_token, sign_in
 
-FAMILIES = "4.4.1.1./2/004"  # the three Tukums projects have finance, coordinator, viewer members
-SIF = "4.4.1.1./002"  # nobody is a member
-
+# The `families` project has finance, coordinator and viewer members; SIF_002 has none.
 ALL = list(Role)
 
 
@@ -33,8 +32,8 @@ def check(statuses: dict[Role, int], expected: dict[Role, bool], ok: int) -> Non
     }
 
 
-async def test_reading_member_and_other_projects(demo, client):
-    pid, sif = await project_id(FAMILIES), await project_id(SIF)
+async def test_reading_member_and_other_projects(families, client):
+    pid, sif = families, await project(SIF_002)
     check(await status_by_role(client, "GET", f"/api/v1/projects/{pid}"), allowed_only(*ALL), 200)
     check(
         await status_by_role(client, "GET", f"/api/v1/projects/{sif}"),
@@ -43,7 +42,7 @@ async def test_reading_member_and_other_projects(demo, client):
     )
 
 
-async def test_creating_projects(demo, client):
+async def test_creating_projects(families, client):
     def body(role):
         return {"code": f"T/{role}", "title": "T", "measure": "4.4.1.1"}
 
@@ -54,16 +53,15 @@ async def test_creating_projects(demo, client):
     )
 
 
-async def test_editing_a_project(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_editing_a_project(families, client):
     statuses = await status_by_role(
-        client, "PATCH", f"/api/v1/projects/{pid}", lambda role: {"title_en": str(role)}
+        client, "PATCH", f"/api/v1/projects/{families}", lambda role: {"title_en": str(role)}
     )
     check(statuses, allowed_only(Role.ADMIN, Role.FINANCE), 200)
 
 
-async def test_recording_expenditure(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_recording_expenditure(families, client):
+    pid = families
 
     def invoice(role):
         return {"date": "2026-11-02", "amount": "1,00", "category": "travel",
@@ -73,8 +71,8 @@ async def test_recording_expenditure(demo, client):
     check(statuses, allowed_only(Role.ADMIN, Role.FINANCE), 201)
 
 
-async def test_defining_indicators_and_logging_values(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_defining_indicators_and_logging_values(families, client):
+    pid = families
     statuses = await status_by_role(
         client,
         "POST",
@@ -84,7 +82,7 @@ async def test_defining_indicators_and_logging_values(demo, client):
     check(statuses, allowed_only(Role.ADMIN, Role.COORDINATOR), 201)
     indicator = (await Indicator.select(Indicator.id).where(Indicator.code == "X-admin").first())[
         "id"
-    ]  # a typed indicator: R1 and R2 are counted from the register
+    ]  # the admin's
     period = (
         await ReportingPeriod.select(ReportingPeriod.id)
         .where(ReportingPeriod.project == pid)
@@ -100,8 +98,8 @@ async def test_defining_indicators_and_logging_values(demo, client):
     check(statuses, allowed_only(Role.ADMIN, Role.COORDINATOR), 201)
 
 
-async def test_period_workflow_rights(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_period_workflow_rights(families, client):
+    pid = families
     periods = (
         await ReportingPeriod.select(ReportingPeriod.id)
         .where(ReportingPeriod.project == pid)
@@ -134,17 +132,17 @@ async def test_period_workflow_rights(demo, client):
     check(reopen, allowed_only(Role.ADMIN), 200)
 
 
-async def test_reading_the_audit_trail(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_reading_the_audit_trail(families, client):
     check(
-        await status_by_role(client, "GET", f"/api/v1/projects/{pid}/audit"),
+        await status_by_role(client, "GET", f"/api/v1/projects/{families}/audit"),
         allowed_only(Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.COORDINATOR),
         200,
     )
 
 
 @pytest.mark.parametrize("role", ALL)
-async def test_managing_users(demo, client, role):
+async def test_managing_users(client, role):
+    await team()
     await sign_in(client, role)
     expected = 200 if role == Role.ADMIN else 403
     assert (await client.get("/admin/users")).status_code == expected
@@ -164,7 +162,8 @@ FORMS = [
 
 
 @pytest.mark.parametrize("url", FORMS)
-async def test_every_form_needs_its_csrf_token(demo, client, url):
+async def test_every_form_needs_its_csrf_token(client, url):
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     assert (await client.post(url, data={"x": "1"})).status_code == 403
     assert (
@@ -172,12 +171,11 @@ async def test_every_form_needs_its_csrf_token(demo, client, url):
     ).status_code == 403
 
 
-async def test_htmx_requests_send_the_token_in_a_header(demo, client):
+async def test_htmx_requests_send_the_token_in_a_header(families, client):
     await sign_in(client, Role.FINANCE)
-    pid = await project_id(FAMILIES)
     token = await csrf_token(client)
     response = await client.post(
-        f"/projects/{pid}/expenditures",
+        f"/projects/{families}/expenditures",
         data={"date": "02.11.2026", "amount": "1,00", "category": "travel", "supplier": "Bus",
               "invoice_number": "H-1"},
         headers={"HX-Request": "true", "x-csrftoken": token},

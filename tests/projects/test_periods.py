@@ -1,7 +1,6 @@
 """Reporting periods: bounds, generation from project dates, listing, and the approval workflow."""
 
 import dataclasses
-from datetime import date
 
 import pytest
 
@@ -21,40 +20,29 @@ from grants.projects.periods import (
     submit,
 )
 from grants.tables.audit import AuditEvent
-from grants.tables.indicators import Indicator, IndicatorEntry
+from grants.tables.indicators import IndicatorEntry
 from grants.tables.periods import ReportingPeriod
 from grants.tables.programmes import Measure
 from grants.tables.projects import Project
-from tests.helpers import principal, project_id
+from tests.builders import indicator, partner_project, project
+from tests.helpers import (
+    CONNECTINGEN,
+    FAMILIES,
+    PROTI,
+    SIF_002,
+    count_queries,
+    d,
+    principal,
+    project_id,
+)
 
-FAMILIES = "4.4.1.1./2/004"  # 01.01.2026–31.12.2027, quarterly
-CONNECTINGEN = "LL-00241"  # 01.04.2025–31.03.2027, half-yearly
-PROTI = "4.2.3.4/1/24/I/001"  # 12.06.2024–31.12.2027, quarterly
-SIF_002 = "4.4.1.1./002"  # no dates
-
-
-def d(text: str) -> date:
-    return date.fromisoformat(text)
+NO_DATES = {"start": None, "end": None}
 
 
 def spans(rows) -> list[tuple[int, str, str, str]]:
     return [
         (r.number, r.start.isoformat(), r.end.isoformat(), r.deadline.isoformat()) for r in rows
     ]
-
-
-def count_queries(monkeypatch) -> list:
-    """Every query the engine runs from now on, to show there is none per row."""
-    engine_class = type(ReportingPeriod._meta.db)
-    original = engine_class.run_querystring
-    queries: list = []
-
-    async def counting(self, querystring, *args, **kwargs):
-        queries.append(querystring)
-        return await original(self, querystring, *args, **kwargs)
-
-    monkeypatch.setattr(engine_class, "run_querystring", counting)
-    return queries
 
 
 async def periods_of(code: str) -> list:
@@ -145,8 +133,8 @@ async def test_demo_projects_get_their_periods_with_deadlines_20_days_after(demo
     assert {p.status for p in await periods_of(FAMILIES)} == {PeriodStatus.DRAFT}
 
 
-async def test_generating_again_changes_nothing(demo):
-    pid = await project_id(FAMILIES)
+async def test_generating_again_changes_nothing(families):
+    pid = families
     before = await ReportingPeriod.select().where(ReportingPeriod.project == pid)
     events = await AuditEvent.count()
     assert await generate_periods(pid) == 0
@@ -154,25 +142,29 @@ async def test_generating_again_changes_nothing(demo):
     assert await AuditEvent.count() == events
 
 
-async def test_generating_is_audited_once_per_project_as_the_system(demo):
+async def test_generating_is_audited_once_per_project_as_the_system(database):
+    ids = [await project(code, **NO_DATES) for code in (FAMILIES, CONNECTINGEN, SIF_002)]
+    dates = {Project.start_date: d("2026-01-01"), Project.end_date: d("2027-12-31")}
+    await Project.update(dates).where(Project.id.is_in(ids[:2]))  # SIF_002 stays without
+    assert [await generate_periods(pid) for pid in ids] == [8, 8, 0]
+    assert [await generate_periods(pid) for pid in ids] == [0, 0, 0]
     events = await AuditEvent.select().where(
         (AuditEvent.entity == "reporting_period") & (AuditEvent.action == "generate")
     )
-    assert len(events) == 3
+    assert len(events) == 2
     assert {e["actor"] for e in events} == {"system"}
-    pid = await project_id(FAMILIES)
-    families = next(e for e in events if e["project"] == pid)
+    families = next(e for e in events if e["project"] == ids[0])
     assert '"start": "2026-01-01"' in families["after"]
 
 
-async def test_projects_without_dates_get_no_periods(demo):
-    assert await generate_periods(await project_id(SIF_002)) == 0
+async def test_projects_without_dates_get_no_periods(database):
+    assert await generate_periods(await project(SIF_002, **NO_DATES)) == 0
     with pytest.raises(NotFound):
         await generate_periods(999_999)
 
 
-async def test_a_longer_project_gets_only_the_new_periods(demo):
-    pid = await project_id(FAMILIES)
+async def test_a_longer_project_gets_only_the_new_periods(families):
+    pid = families
     ids = [p.id for p in await periods_of(FAMILIES)]
     await Project.update({Project.end_date: d("2028-05-15")}).where(Project.id == pid)
     assert await generate_periods(pid) == 2
@@ -184,17 +176,17 @@ async def test_a_longer_project_gets_only_the_new_periods(demo):
     ]
 
 
-async def test_a_new_rhythm_replaces_fresh_drafts_and_keeps_everything_else(demo):
-    pid = await project_id(FAMILIES)
+async def test_a_new_rhythm_replaces_fresh_drafts_and_keeps_everything_else(families):
+    pid = families
     admin = await principal(Role.ADMIN)
     p1, p2, p3, p4, *_ = await periods_of(FAMILIES)
     await submit(admin, p1.id)  # submitted: never touched
     await submit(admin, p2.id)
     await approve(admin, p2.id)
     await reopen(admin, p2.id, "correction")  # a draft again, but with a history
-    r1 = await Indicator.select(Indicator.id).where(Indicator.code == "R1").first()
+    r1 = await indicator(pid, "R1", target="12")
     await IndicatorEntry.insert(
-        IndicatorEntry(indicator=r1["id"], period=p4.id, value_hundredths=100)
+        IndicatorEntry(indicator=r1.id, period=p4.id, value_hundredths=100)
     )  # a draft with values
     await Project.update({Project.reporting: ReportingRhythm.HALF_YEARLY}).where(Project.id == pid)
     assert await generate_periods(pid) == 2
@@ -212,8 +204,8 @@ async def test_a_new_rhythm_replaces_fresh_drafts_and_keeps_everything_else(demo
     assert await generate_periods(pid) == 0
 
 
-async def test_kept_periods_keep_their_numbers_and_new_ones_fill_the_gaps(demo):
-    pid = await project_id(FAMILIES)
+async def test_kept_periods_keep_their_numbers_and_new_ones_fill_the_gaps(families):
+    pid = families
     admin = await principal(Role.ADMIN)
     p1 = (await periods_of(FAMILIES))[0]
     await submit(admin, p1.id)
@@ -232,8 +224,8 @@ async def test_kept_periods_keep_their_numbers_and_new_ones_fill_the_gaps(demo):
     ]
 
 
-async def test_a_changed_report_deadline_moves_the_fresh_drafts_only(demo):
-    pid = await project_id(FAMILIES)
+async def test_a_changed_report_deadline_moves_the_fresh_drafts_only(families):
+    pid = families
     p1 = (await periods_of(FAMILIES))[0]
     await submit(await principal(Role.ADMIN), p1.id)
     await Measure.update({Measure.report_due_days: 30}).where(Measure.code == "4.4.1.1")
@@ -242,8 +234,8 @@ async def test_a_changed_report_deadline_moves_the_fresh_drafts_only(demo):
     assert deadlines[:3] == ["2026-04-20", "2026-07-30", "2026-10-30"]
 
 
-async def test_removing_the_dates_removes_the_fresh_drafts(demo):
-    pid = await project_id(FAMILIES)
+async def test_removing_the_dates_removes_the_fresh_drafts(families):
+    pid = families
     p1 = (await periods_of(FAMILIES))[0]
     await submit(await principal(Role.ADMIN), p1.id)
     await Project.update({Project.start_date: None, Project.end_date: None}).where(
@@ -256,9 +248,9 @@ async def test_removing_the_dates_removes_the_fresh_drafts(demo):
 # Reading ----------------------------------------------------------------------------------------
 
 
-async def test_overdue_means_the_deadline_passed_while_draft_or_returned(demo):
+async def test_overdue_means_the_deadline_passed_while_draft_or_returned(families):
     admin = await principal(Role.ADMIN)
-    pid = await project_id(FAMILIES)
+    pid = families
     on_deadline = await list_periods(admin, pid, today=d("2026-04-20"))
     assert [p.overdue for p in on_deadline[:2]] == [False, False]
     day_after = await list_periods(admin, pid, today=d("2026-04-21"))
@@ -271,8 +263,8 @@ async def test_overdue_means_the_deadline_passed_while_draft_or_returned(demo):
     assert (first.overdue, first.locked, first.status) == (True, False, PeriodStatus.RETURNED)
 
 
-async def test_members_read_periods_and_others_do_not(demo):
-    pid = await project_id(FAMILIES)
+async def test_members_read_periods_and_others_do_not(families):
+    pid = families
     viewer = await principal(Role.VIEWER)
     auditor = await principal(Role.AUDITOR)
     p1 = (await list_periods(viewer, pid))[0]
@@ -288,8 +280,8 @@ async def test_members_read_periods_and_others_do_not(demo):
         await list_periods(viewer, 999_999)
 
 
-async def test_period_containing_a_day(demo):
-    pid = await project_id(FAMILIES)
+async def test_period_containing_a_day(families):
+    pid = families
     assert (await period_containing(pid, d("2026-03-31"))).number == 1
     assert (await period_containing(pid, d("2026-04-01"))).number == 2
     assert (await period_containing(pid, d("2027-12-31"))).number == 8
@@ -297,13 +289,9 @@ async def test_period_containing_a_day(demo):
     assert await period_containing(pid, d("2028-01-01")) is None
 
 
-async def test_next_deadline_is_the_first_period_not_yet_approved(demo):
+async def test_next_deadline_is_the_first_period_not_yet_approved(families):
     admin = await principal(Role.ADMIN)
-    families, connectingen, sif = (
-        await project_id(FAMILIES),
-        await project_id(CONNECTINGEN),
-        await project_id(SIF_002),
-    )
+    connectingen, sif = await partner_project(), await project(SIF_002, **NO_DATES)
     p1 = (await periods_of(FAMILIES))[0]
     await submit(admin, p1.id)
     found = await next_deadlines([families, connectingen, sif], today=d("2026-05-01"))
@@ -316,8 +304,8 @@ async def test_next_deadline_is_the_first_period_not_yet_approved(demo):
     assert await next_deadlines([]) == {}
 
 
-async def test_next_deadlines_is_one_query_for_any_number_of_projects(demo, monkeypatch):
-    ids = [await project_id(code) for code in (FAMILIES, CONNECTINGEN, PROTI)]
+async def test_next_deadlines_is_one_query_for_any_number_of_projects(database, monkeypatch):
+    ids = [await project(FAMILIES), await partner_project(), await project(PROTI)]
     queries = count_queries(monkeypatch)
     assert len(await next_deadlines(ids)) == 3
     assert len(queries) == 1
@@ -326,7 +314,7 @@ async def test_next_deadlines_is_one_query_for_any_number_of_projects(demo, monk
 # Workflow ---------------------------------------------------------------------------------------
 
 
-async def test_submit_approve_return_reopen_round_trip_with_audit(demo):
+async def test_submit_approve_return_reopen_round_trip_with_audit(families):
     coordinator = await principal(Role.COORDINATOR)
     admin = await principal(Role.ADMIN)
     p1 = (await periods_of(FAMILIES))[0]
@@ -363,7 +351,7 @@ async def test_submit_approve_return_reopen_round_trip_with_audit(demo):
         ),
     ]
     assert {e["entity_id"] for e in events} == {p1.id}
-    assert {e["project"] for e in events} == {await project_id(FAMILIES)}
+    assert {e["project"] for e in events} == {families}
 
 
 @pytest.mark.parametrize(
@@ -376,7 +364,7 @@ async def test_submit_approve_return_reopen_round_trip_with_audit(demo):
         ("reopen_submitted", "submitted"),
     ],
 )
-async def test_a_wrong_transition_is_a_conflict_naming_the_status(demo, move, status):
+async def test_a_wrong_transition_is_a_conflict_naming_the_status(families, move, status):
     admin = await principal(Role.ADMIN)
     p1 = (await periods_of(FAMILIES))[0]
     if status == "submitted":
@@ -399,7 +387,7 @@ async def test_a_wrong_transition_is_a_conflict_naming_the_status(demo, move, st
     assert len(await status_events()) == events
 
 
-async def test_returning_and_reopening_need_a_reason(demo):
+async def test_returning_and_reopening_need_a_reason(families):
     admin = await principal(Role.ADMIN)
     p1 = (await periods_of(FAMILIES))[0]
     await submit(admin, p1.id)
@@ -415,7 +403,7 @@ async def test_returning_and_reopening_need_a_reason(demo):
     assert len(await status_events()) == 2
 
 
-async def test_a_wrong_transition_without_a_reason_reports_both(demo):
+async def test_a_wrong_transition_without_a_reason_reports_both(families):
     admin = await principal(Role.ADMIN)
     p1 = (await periods_of(FAMILIES))[0]
     with pytest.raises(Refused) as excinfo:
@@ -424,7 +412,7 @@ async def test_a_wrong_transition_without_a_reason_reports_both(demo):
     assert [p.field for p in excinfo.value.problems] == ["status", "reason"]
 
 
-async def test_who_may_move_a_period(demo):
+async def test_who_may_move_a_period(families):
     admin = await principal(Role.ADMIN)
     coordinator = await principal(Role.COORDINATOR)
     finance = await principal(Role.FINANCE)

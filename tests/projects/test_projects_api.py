@@ -1,10 +1,12 @@
 """JSON API v1, read side: fields, money as strings, access and errors."""
 
 from grants.core.vocabulary import Role
-from tests.helpers import api_headers
+from grants.tables.accounts import ApiToken
+from tests.builders import portfolio, project, team, user
+from tests.helpers import CONNECTINGEN, FAMILIES, PROTI, SIF_019, api_headers, sign_in
 
 
-async def test_no_token_gives_401(demo, client):
+async def test_no_token_gives_401(client):
     response = await client.get("/api/v1/projects")
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
@@ -38,7 +40,10 @@ async def test_list_gives_the_fields_with_money_as_decimal_strings(demo, client)
     }
 
 
-async def test_code_filter_accepts_either_separator_style(demo, client):
+async def test_code_filter_accepts_either_separator_style(client):
+    await project(FAMILIES)
+    await project("4.4.1.1./004", total="248 966,63", eligible=None, funding=())  # SIF's
+    await user(Role.ADMIN)
     headers = await api_headers(Role.ADMIN)
     for code in ("4.4.1.1./2/004", "4.4.1.1/2/004"):
         found = (
@@ -91,51 +96,53 @@ async def test_detail_has_funding_partners_and_indicators(demo, client):
     assert detail["total_cost"] is None and detail["ineligible_cost"] is None
 
 
-async def test_unknown_id_gives_404(demo, client):
+async def test_unknown_id_gives_404(client):
+    await user(Role.ADMIN)
     response = await client.get("/api/v1/projects/999999", headers=await api_headers(Role.ADMIN))
     assert response.status_code == 404
     assert response.json()["detail"] == "Projekts ar ID 999999 nav atrasts."
 
 
-async def test_messages_follow_accept_language(demo, client):
+async def test_messages_follow_accept_language(client):
+    await user(Role.ADMIN)
     headers = await api_headers(Role.ADMIN) | {"Accept-Language": "en-GB,en;q=0.8"}
     response = await client.get("/api/v1/projects/999999", headers=headers)
     assert response.json()["detail"] == "No project with id 999999."
 
 
-async def test_members_see_their_projects_only_and_get_403_elsewhere(demo, client):
+async def test_members_see_their_projects_only_and_get_403_elsewhere(client):
+    await portfolio()
+    await team(FAMILIES, PROTI, CONNECTINGEN)
     headers = await api_headers(Role.COORDINATOR)
     codes = [p["code"] for p in (await client.get("/api/v1/projects", headers=headers)).json()]
     assert codes == ["4.2.3.4/1/24/I/001", "4.4.1.1./2/004", "LL-00241"]
     admin = await api_headers(Role.ADMIN)
-    [sif] = (
-        await client.get("/api/v1/projects", params={"code": "4.4.1.1./002"}, headers=admin)
-    ).json()
+    [sif] = (await client.get("/api/v1/projects", params={"code": SIF_019}, headers=admin)).json()
     assert (await client.get(f"/api/v1/projects/{sif['id']}", headers=headers)).status_code == 403
 
 
-async def test_auditor_reads_everything(demo, client):
+async def test_auditor_reads_everything(client):
+    await portfolio()
+    await user(Role.AUDITOR)  # a member of none
     headers = await api_headers(Role.AUDITOR)
-    assert len((await client.get("/api/v1/projects", headers=headers)).json()) == 16
+    assert len((await client.get("/api/v1/projects", headers=headers)).json()) == 6
 
 
-async def test_revoked_token_is_refused(demo, client):
-    from grants.tables.accounts import ApiToken
-
+async def test_revoked_token_is_refused(client):
+    await user(Role.ADMIN)
     headers = await api_headers(Role.ADMIN)
     assert (await client.get("/api/v1/projects", headers=headers)).status_code == 200
     await ApiToken.update({ApiToken.revoked_at: ApiToken.created_at}, force=True)
     assert (await client.get("/api/v1/projects", headers=headers)).status_code == 401
 
 
-async def test_api_ignores_the_browser_session(demo, client):
-    from tests.helpers import sign_in
-
+async def test_api_ignores_the_browser_session(client):
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     assert (await client.get("/api/v1/projects")).status_code == 401
 
 
-async def test_openapi_schema_describes_the_api(demo, client):
+async def test_openapi_schema_describes_the_api(client):
     schema = (await client.get("/schema/openapi.json")).json()
     assert {"/api/v1/projects", "/api/v1/projects/{project_id}"} <= set(schema["paths"])
     assert "/login" not in schema["paths"]

@@ -3,15 +3,22 @@
 import re
 
 from grants.core.vocabulary import Role
+from grants.tables.funding import FundingLine
 from grants.tables.projects import Project
-from tests.helpers import csrf_token, project_id, sign_in
-
-NBSP = "\u00a0"
-
-
-def eur(text: str) -> str:
-    """A Latvian amount as Babel writes it: no-break spaces in groups and before €."""
-    return text.replace(" ", NBSP) + NBSP + "€"
+from tests.builders import measure, portfolio, team, user
+from tests.helpers import (
+    CONNECTINGEN,
+    FAMILIES,
+    NBSP,
+    PILOT,
+    PROTI,
+    SIF_014,
+    SIF_019,
+    csrf_token,
+    eur,
+    project_id,
+    sign_in,
+)
 
 
 def rows(html: str) -> list[str]:
@@ -19,20 +26,22 @@ def rows(html: str) -> list[str]:
     return re.findall(r'<td class="code"><a href="/projects/\d+">([^<]+)</a>', body)
 
 
-async def test_pages_need_sign_in(demo, client):
+async def test_pages_need_sign_in(client):
     response = await client.get("/")
     assert response.status_code == 302
     assert response.headers["location"] == "/login?next=/"
 
 
-async def test_wrong_password_is_refused_with_a_message_and_no_session(demo, client):
+async def test_wrong_password_is_refused_with_a_message_and_no_session(client):
+    await user(Role.ADMIN)
     response = await sign_in(client, Role.ADMIN, password="not-the-password")
     assert response.status_code == 401
     assert "Nepareizs e-pasts vai parole." in response.text
     assert (await client.get("/")).status_code == 302
 
 
-async def test_sign_in_form_without_csrf_token_is_refused(demo, client):
+async def test_sign_in_form_without_csrf_token_is_refused(client):
+    await user(Role.ADMIN)
     await csrf_token(client)
     response = await client.post(
         "/login", data={"email": "admin@tukums.demo", "password": "demo-admin-2026"}
@@ -53,24 +62,30 @@ async def test_portfolio_lists_every_project_with_computed_totals(demo, client):
     assert "16 projekti" in footer
 
 
-async def test_portfolio_filters_by_measure_and_status(demo, client):
+async def test_portfolio_filters_by_measure_and_status(client):
+    await portfolio()
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     html = (await client.get("/", params={"measure": "4.4.1.1"})).text
-    assert len(rows(html)) == 13
-    assert eur("3 248 725,40") in html.split("<tfoot>", 1)[1]
+    assert rows(html) == [SIF_014, SIF_019, FAMILIES]
+    # 83 742,00 + 299 990,00 + 369 214,43
+    assert eur("752 946,43") in html.split("<tfoot>", 1)[1]
     html = (await client.get("/", params={"status": "in_progress"})).text
-    assert rows(html) == ["4.2.3.4/1/24/I/001", "4.4.1.1./2/004", "LL-00241"]
+    assert rows(html) == [PROTI, FAMILIES, CONNECTINGEN]
     html = (await client.get("/", params={"programme": "LV-LT-2021-2027"})).text
-    assert rows(html) == ["LL-00241"]
+    assert rows(html) == [CONNECTINGEN]
 
 
-async def test_portfolio_sorts_by_column_with_unknown_figures_last(demo, client):
+async def test_portfolio_sorts_by_column_with_unknown_figures_last(client):
+    await portfolio()
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     desc = rows((await client.get("/", params={"sort": "total", "dir": "desc"})).text)
-    assert desc[:2] == ["4.4.1.1./2/004", "4.4.1.1./019"]
-    assert set(desc[-3:]) == {"4.2.3.4/1/24/I/001", "LL-00241", "IB-2020"}
+    assert desc[:3] == [FAMILIES, SIF_019, SIF_014]
+    assert set(desc[-3:]) == {PROTI, CONNECTINGEN, PILOT}
     asc = rows((await client.get("/", params={"sort": "total", "dir": "asc"})).text)
-    assert asc[0] == "4.4.1.1./014"  # 83 742,00, the smallest approval
+    assert asc[:3] == [SIF_014, SIF_019, FAMILIES]  # 83 742,00, the smallest approval, first
+    assert set(asc[-3:]) == {PROTI, CONNECTINGEN, PILOT}
 
 
 async def test_project_page_shows_the_funding_plan_and_its_checks(demo, client):
@@ -84,16 +99,14 @@ async def test_project_page_shows_the_funding_plan_and_its_checks(demo, client):
     assert "Ģimenes, kas saņēmušas pilnu 3–6 mēnešu pakalpojuma ciklu" in html
 
 
-async def test_project_page_shows_a_difference_when_lines_do_not_add_up(demo, client):
-    from grants.tables.funding import FundingLine
-
-    pid = await project_id("4.4.1.1./2/004")
-    # no residual line any more, and 14 % instead of 15 %: 252 091,67 + 41 520,98 falls short
+async def test_project_page_shows_a_difference_when_lines_do_not_add_up(families, client):
+    # no residual line any more, and 14 % instead of 15 % of 296 578,43: 252 091,67 + 41 520,98
+    # = 293 612,65 falls 2 965,78 short
     await FundingLine.update({FundingLine.residual: False, FundingLine.rate_bp: 1400}).where(
-        (FundingLine.project == pid) & (FundingLine.source == "Valsts budžets")
+        (FundingLine.project == families) & (FundingLine.source == "Valsts budžets")
     )
     await sign_in(client, Role.ADMIN)
-    html = (await client.get(f"/projects/{pid}")).text
+    html = (await client.get(f"/projects/{families}")).text
     assert html.count("✗ starpība " + eur("-2 965,78")) == 2  # its base, and the total
     assert html.count("✓ sakrīt") == 1  # the municipality's line still covers ineligible
 
@@ -111,43 +124,44 @@ async def test_partners_and_their_budgets(demo, client):
     assert html.count("nav zināms") == 3
 
 
-async def test_unknown_project_gives_a_404_page(demo, client):
+async def test_unknown_project_gives_a_404_page(client):
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     response = await client.get("/projects/999999")
     assert response.status_code == 404
     assert "Nav atrasts" in response.text
 
 
-async def test_english_switch_is_remembered(demo, client):
+async def test_english_switch_is_remembered(client):
+    await portfolio()
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     response = await client.get("/lang/en", params={"next": "/projects/1"})
     assert response.status_code == 302 and response.headers["location"] == "/projects/1"
     html = (await client.get("/")).text
-    assert "Portfolio" in html and "€3,248,725.40" in html and "16 projects" in html
-    html = (await client.get(f"/projects/{await project_id('4.4.1.1./2/004')}")).text
+    assert "Portfolio" in html and "€752,946.43" in html and "6 projects" in html
+    html = (await client.get(f"/projects/{await project_id(FAMILIES)}")).text
     assert "Intensive social work with families with children" in html
 
 
-async def test_language_switch_only_redirects_within_the_site(demo, client):
+async def test_language_switch_only_redirects_within_the_site(client):
     response = await client.get("/lang/en", params={"next": "https://evil.example/"})
     assert response.headers["location"] == "/"
 
 
-async def test_viewer_sees_only_member_projects_and_gets_403_elsewhere(demo, client):
+async def test_viewer_sees_only_member_projects_and_gets_403_elsewhere(client):
+    await portfolio()
+    await team(FAMILIES, PROTI, CONNECTINGEN)
     await sign_in(client, Role.VIEWER)
-    assert rows((await client.get("/")).text) == [
-        "4.2.3.4/1/24/I/001",
-        "4.4.1.1./2/004",
-        "LL-00241",
-    ]
-    response = await client.get(f"/projects/{await project_id('4.4.1.1./002')}")
+    assert rows((await client.get("/")).text) == [PROTI, FAMILIES, CONNECTINGEN]
+    response = await client.get(f"/projects/{await project_id(SIF_019)}")
     assert response.status_code == 403
     assert "Nav piekļuves" in response.text
 
 
-async def test_user_text_is_escaped(demo, client):
+async def test_user_text_is_escaped(families, client):
     await Project.update({Project.title_lv: "<script>alert(1)</script> & co"}).where(
-        Project.code == "4.4.1.1./2/004"
+        Project.id == families
     )
     await sign_in(client, Role.ADMIN)
     html = (await client.get("/")).text
@@ -155,7 +169,8 @@ async def test_user_text_is_escaped(demo, client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
 
 
-async def test_sign_out_ends_the_session(demo, client):
+async def test_sign_out_ends_the_session(client):
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     token = client.cookies["grants_csrf"]
     response = await client.post("/logout", data={"_csrf_token": token})
@@ -163,13 +178,16 @@ async def test_sign_out_ends_the_session(demo, client):
     assert (await client.get("/")).status_code == 302
 
 
-async def test_pages_are_latvian_whatever_the_browser_says_until_switched(demo, client):
+async def test_pages_are_latvian_whatever_the_browser_says_until_switched(client):
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     html = (await client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})).text
     assert "Portfelis" in html and '<html lang="lv">' in html
 
 
-async def test_sign_in_is_refused_for_a_while_after_five_failures(demo, client):
+async def test_sign_in_is_refused_for_a_while_after_five_failures(client):
+    await user(Role.FINANCE)
+    await user(Role.ADMIN)
     for _ in range(5):
         assert (await sign_in(client, Role.FINANCE, password="wrong-password")).status_code == 401
     response = await sign_in(client, Role.FINANCE)  # even the right password now waits
@@ -178,7 +196,9 @@ async def test_sign_in_is_refused_for_a_while_after_five_failures(demo, client):
     assert (await sign_in(client, Role.ADMIN)).status_code == 303  # other users are not locked
 
 
-async def test_project_form_creates_a_project_and_keeps_typed_values_when_refused(demo, client):
+async def test_project_form_creates_a_project_and_keeps_typed_values_when_refused(client):
+    await measure("4.4.1.1")
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     token = client.cookies["grants_csrf"]
     form = {
@@ -215,8 +235,8 @@ async def test_project_form_creates_a_project_and_keeps_typed_values_when_refuse
     assert eur("2 345,66") in page  # ineligible: 12 345,67 − 10 000,01
 
 
-async def test_edit_form_is_prefilled_and_saves_to_the_history(demo, client):
-    pid = await project_id("4.4.1.1./2/004")
+async def test_edit_form_is_prefilled_and_saves_to_the_history(families, client):
+    pid = families
     await sign_in(client, Role.FINANCE)
     form_page = (await client.get(f"/projects/{pid}/edit")).text
     assert f'value="369{NBSP}214,43"' in form_page and 'value="85,00"' in form_page
@@ -240,8 +260,7 @@ async def test_edit_form_is_prefilled_and_saves_to_the_history(demo, client):
     assert "Intensive social work with families with children" in history  # the old value
 
 
-async def test_coordinator_cannot_open_the_edit_form(demo, client):
+async def test_coordinator_cannot_open_the_edit_form(families, client):
     await sign_in(client, Role.COORDINATOR)
-    pid = await project_id("4.4.1.1./2/004")
-    assert (await client.get(f"/projects/{pid}/edit")).status_code == 403
+    assert (await client.get(f"/projects/{families}/edit")).status_code == 403
     assert (await client.get("/projects/new")).status_code == 403

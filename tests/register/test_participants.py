@@ -9,25 +9,15 @@ import pytest
 from grants.core.access import AccessDenied
 from grants.core.errors import NotFound, Refused
 from grants.core.vocabulary import Role
-from grants.register.participants import (
-    ParticipantInput,
+from grants.register.participants import ParticipantInput, add_participant, age_group, export_participants, get_participant, import_participants, list_participants, looks_identifying, retention_date, stayed_months, update_participant
+from grants.register.services import (
     ReceiptInput,
     ServiceInput,
-    add_participant,
     add_receipt,
     add_service,
-    age_group,
-    export_participants,
-    get_participant,
-    import_participants,
     import_receipts,
-    list_participants,
     list_receipts,
     list_services,
-    looks_identifying,
-    retention_date,
-    stayed_months,
-    update_participant,
 )
 from grants.tables.audit import AuditEvent
 from grants.tables.participants import Participant, Service, ServiceReceipt

@@ -7,14 +7,9 @@ import pytest
 
 from grants.core.access import AccessDenied
 from grants.core.vocabulary import Role
-from grants.register.participants import (
-    ReceiptInput,
-    ServiceInput,
-    add_participant,
-    add_service,
-    import_receipts,
-)
+from grants.register.participants import add_participant
 from grants.register.service_tables import service_table
+from grants.register.services import ReceiptInput, ServiceInput, add_service, import_receipts
 from tests.helpers import principal, project_id
 from tests.projects.test_periods import count_queries
 from tests.register.test_participants import SIF_PROJECT, d, empty_register, person

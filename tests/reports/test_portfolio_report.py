@@ -15,7 +15,7 @@ from grants.finance.expenditures import ExpenditureInput, record_expenditure
 from grants.projects.periods import next_deadlines
 from grants.projects.portfolio import build_portfolio
 from grants.projects.reading import list_projects
-from grants.results.indicators import indicator_progress
+from grants.results.progress import indicator_progress
 from reports.frames import records
 from reports.portfolio_report import achievement, build_portfolio_report
 from reports.render_portfolio import (

@@ -21,13 +21,9 @@ from grants.finance.cofinancing import cofinancing
 from grants.finance.expenditures import ExpenditureInput, record_expenditure
 from grants.projects.periods import generate_periods, list_periods
 from grants.register.service_tables import service_table
-from grants.results.indicators import (
-    EntryInput,
-    IndicatorInput,
-    create_indicator,
-    indicator_progress,
-    log_entry,
-)
+from grants.results.entries import EntryInput, log_entry
+from grants.results.indicators import IndicatorInput, create_indicator
+from grants.results.progress import indicator_progress
 from reports.charts import indicator_chart, source_chart, spending_chart
 from reports.frames import in_locale, records
 from reports.project_report import (

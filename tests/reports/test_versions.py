@@ -16,16 +16,10 @@ from grants.core.access import AccessDenied
 from grants.core.errors import Refused
 from grants.core.vocabulary import Role
 from grants.projects.periods import approve, reopen
+from grants.projects.reports import FORMATS, list_versions, narrative, save_narrative
 from grants.tables.expenditures import Expenditure
 from grants.tables.projects import Project
-from reports.versions import (
-    FORMATS,
-    list_versions,
-    narrative,
-    report_file,
-    save_narrative,
-    submit_and_freeze,
-)
+from reports.versions import report_file, submit_and_freeze
 from tests.finance.test_expenditures import FAMILIES
 from tests.helpers import api_headers, csrf_token, principal, sign_in
 from tests.reports.test_project_report import record_families

@@ -12,18 +12,15 @@ from grants.core.errors import NotFound, Refused
 from grants.core.vocabulary import RecordState, Role
 from grants.projects.periods import list_periods, submit
 from grants.register.participants import add_participant, update_participant
+from grants.results.entries import EntryInput, entry_history, log_entry
 from grants.results.indicators import (
-    BreakdownTotal,
-    EntryInput,
     IndicatorInput,
     MilestoneRow,
     create_indicator,
-    entry_history,
     get_indicator,
-    indicator_progress,
-    log_entry,
     update_indicator,
 )
+from grants.results.progress import BreakdownTotal, indicator_progress
 from grants.tables.audit import AuditEvent
 from grants.tables.indicators import Indicator, IndicatorEntry, Milestone
 from tests.helpers import principal, project_id

@@ -1,0 +1,404 @@
+"""The services a project offers (its catalogue) and the receipts of them by participants.
+
+A receipt is one service given to one participant on one day, within their stay. The rules for
+one receipt are written once (`_check_receipt`) and serve single adds and file imports alike; an
+import writes all of its rows or none.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from grants.core import audit
+from grants.core.access import Action, Principal
+from grants.core.dates import day_str
+from grants.core.errors import NotFound, Problems
+from grants.core.money import AmountError, cents_to_str, from_cents, parse_quantity, to_cents
+from grants.core.translatable import N_
+from grants.db import insert_many, write_transaction
+from grants.register.participants import CODE_REQUIRED, check_within_project, checked_text, code_key, in_rows, is_blank, project_dates, refuse_all, register_codes
+from grants.tables.participants import Participant, Service, ServiceReceipt
+from grants.tables.projects import Project
+
+SERVICE = "service"
+RECEIPT = "service_receipt"
+_SERVICE_NAME_REQUIRED = N_("Enter the service name.")
+_DUPLICATE_SERVICE = N_("This project's catalogue already has the service “%(name)s”.")
+_PARTICIPANT_UNKNOWN = N_("There is no participant with code %(code)s in this project's register.")
+_SERVICE_REQUIRED = N_("Choose a service.")
+_SERVICE_UNKNOWN = N_("There is no service “%(service)s” in this project's catalogue.")
+_RECEIPT_DATE_REQUIRED = N_("Enter the date of the service.")
+_BEFORE_ENTRY = N_("%(date)s is before the participant's entry on %(entry)s.")
+_AFTER_EXIT = N_("%(date)s is after the participant's exit on %(exit)s.")
+_AMOUNT_REQUIRED = N_("Enter the amount: the service has no unit price.")
+
+
+# Services ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceInput:
+    """A catalogue service as typed; the unit price is an amount ("35,00"), optional."""
+
+    name: str  # Latvian
+    name_en: str = ""
+    unit: str = ""  # Latvian, e.g. "nodarbība"
+    unit_en: str = ""
+    unit_price: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    id: int
+    project_id: int
+    name_lv: str
+    name_en: str
+    unit_lv: str
+    unit_en: str
+    unit_price: int | None  # cents
+    position: int
+
+
+def service_key(name: str) -> str:
+    """A service name as the catalogue compares it for duplicates."""
+    return " ".join(name.split()).casefold()
+
+
+def _service_row(row: dict) -> ServiceRow:
+    return ServiceRow(
+        id=row["id"],
+        project_id=row["project"],
+        name_lv=row["name_lv"],
+        name_en=row["name_en"],
+        unit_lv=row["unit_lv"],
+        unit_en=row["unit_en"],
+        unit_price=row["unit_price"],
+        position=row["position"],
+    )
+
+
+async def service_catalogue(project_id: int) -> list[ServiceRow]:
+    """The project's services in catalogue order. No access check: for other domain modules."""
+    rows = await (
+        Service.select()
+        .where(Service.project == project_id)
+        .order_by(Service.position)
+        .order_by(Service.id)
+    )
+    return [_service_row(row) for row in rows]
+
+
+async def list_services(principal: Principal, project_id: int) -> list[ServiceRow]:
+    """The project's service catalogue in its order."""
+    principal.require(Action.READ_REGISTER, project_id)
+    return await service_catalogue(project_id)
+
+
+async def add_service(principal: Principal, project_id: int, data: ServiceInput) -> ServiceRow:
+    """Add a service at the end of the catalogue; a name already there is a conflict."""
+    principal.require(Action.EDIT_REGISTER, project_id)
+    async with write_transaction():
+        if not await Project.exists().where(Project.id == project_id):
+            raise NotFound()
+        catalogue = await service_catalogue(project_id)
+        problems, conflicts = Problems(), Problems()
+        name = " ".join((data.name or "").split())
+        if not name:
+            problems.add(_SERVICE_NAME_REQUIRED, "name")
+        elif service_key(name) in {service_key(s.name_lv) for s in catalogue}:
+            conflicts.add(_DUPLICATE_SERVICE, "name", name=name)
+        values = {
+            "name_lv": name,
+            "name_en": " ".join((data.name_en or "").split()),
+            "unit_lv": checked_text(problems, data.unit, "unit"),
+            "unit_en": checked_text(problems, data.unit_en, "unit_en"),
+            "unit_price": problems.cents(data.unit_price, "unit_price", required=False),
+            "position": max((s.position for s in catalogue), default=-1) + 1,
+        }
+        refuse_all(problems, conflicts)
+        new_id = (await Service.insert(Service(project=project_id, **values)))[0]["id"]
+        row = ServiceRow(id=new_id, project_id=project_id, **values)
+        await audit.record(
+            "create",
+            SERVICE,
+            new_id,
+            actor=principal,
+            project_id=project_id,
+            after={**values, "unit_price": _money(row.unit_price)},
+        )
+    return row
+
+
+def _money(cents: int | None) -> str | None:
+    return None if cents is None else cents_to_str(cents)
+
+
+# Service receipts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReceiptInput:
+    """A service a participant received, as typed. `service` is the catalogue id or the exact
+    Latvian name; without an amount, it is units × the service's unit price."""
+
+    participant: str  # the participant's code
+    service: str | int
+    date: str
+    units: str = "1"
+    amount: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiptRow:
+    id: int
+    project_id: int
+    participant_id: int
+    participant_code: str
+    service_id: int
+    service: str  # Latvian name
+    service_en: str
+    received_on: date
+    units_hundredths: int
+    amount: int  # cents
+    note: str
+
+
+@dataclass(frozen=True)
+class _Stay:
+    id: int
+    code: str
+    entry: date
+    exit: date | None
+
+
+@dataclass(frozen=True)
+class _Receipts:
+    """What the receipt checks need to know about a project, read once per write or import."""
+
+    project_id: int
+    start: date | None
+    end: date | None
+    participants: dict[str, _Stay]  # code_key → stay
+    services: dict[int, ServiceRow]
+    by_name: dict[str, ServiceRow]
+
+
+async def _receipts_context(project_id: int) -> _Receipts:
+    start, end = await project_dates(project_id)
+    rows = await Participant.select(
+        Participant.id, Participant.code, Participant.entry_date, Participant.exit_date
+    ).where(Participant.project == project_id)
+    catalogue = await service_catalogue(project_id)
+    return _Receipts(
+        project_id,
+        start,
+        end,
+        participants={
+            code_key(r["code"]): _Stay(r["id"], r["code"], r["entry_date"], r["exit_date"])
+            for r in rows
+        },
+        services={s.id: s for s in catalogue},
+        by_name={s.name_lv: s for s in catalogue},
+    )
+
+
+def _check_receipt(context: _Receipts, data: ReceiptInput, problems: Problems) -> dict:
+    """Column values for one receipt, adding every problem found, in the order of the form."""
+    stay = _receipt_participant(context, data.participant, problems)
+    service = _receipt_service(context, data.service, problems)
+    day = _receipt_date(context, data.date, stay, problems)
+    units = _units(problems, data.units)
+    return {
+        "participant": stay.id if stay else None,
+        "service": service.id if service else None,
+        "received_on": day,
+        "units_hundredths": units,
+        "amount": _amount(problems, data.amount, units, service),
+        "note": (data.note or "").strip(),
+    }
+
+
+def _receipt_participant(context: _Receipts, code: str | None, problems: Problems) -> _Stay | None:
+    code = (code or "").strip()
+    if not code:
+        problems.add(CODE_REQUIRED, "participant")
+        return None
+    stay = context.participants.get(code_key(code))
+    if stay is None:
+        problems.add(_PARTICIPANT_UNKNOWN, "participant", code=code)
+    return stay
+
+
+def _receipt_service(
+    context: _Receipts, service: str | int | None, problems: Problems
+) -> ServiceRow | None:
+    """By id, or by the exact Latvian name (spaces around it do not matter)."""
+    typed = "" if service is None else str(service).strip()
+    if not typed:
+        problems.add(_SERVICE_REQUIRED, "service")
+        return None
+    found = context.services.get(int(typed)) if typed.isdigit() else None
+    found = found or context.by_name.get(" ".join(typed.split()))
+    if found is None:
+        problems.add(_SERVICE_UNKNOWN, "service", service=typed)
+    return found
+
+
+def _receipt_date(
+    context: _Receipts, text: str | None, stay: _Stay | None, problems: Problems
+) -> date | None:
+    """Within the project and within the participant's stay."""
+    if is_blank(text):
+        problems.add(_RECEIPT_DATE_REQUIRED, "date")
+        return None
+    day = problems.date(text, "date")
+    if day is None:
+        return None
+    if stay is not None and day < stay.entry:
+        problems.add(_BEFORE_ENTRY, "date", date=day_str(day), entry=day_str(stay.entry))
+    elif stay is not None and stay.exit is not None and day > stay.exit:
+        problems.add(_AFTER_EXIT, "date", date=day_str(day), exit=day_str(stay.exit))
+    else:
+        check_within_project(problems, day, context.start, context.end, "date")
+    return day
+
+
+def _units(problems: Problems, text: str | None) -> int | None:
+    """Hundredths of a unit; empty means one."""
+    try:
+        return parse_quantity("1" if is_blank(text) else str(text))
+    except AmountError as error:
+        problems.add(error.message, "units", **error.params)
+        return None
+
+
+def _amount(
+    problems: Problems, text: str | None, units: int | None, service: ServiceRow | None
+) -> int | None:
+    """The typed amount, else units × unit price, half-up to the cent."""
+    if not is_blank(text):
+        return problems.cents(text, "amount")
+    if service is None or units is None:
+        return None
+    if service.unit_price is None:
+        problems.add(_AMOUNT_REQUIRED, "amount")
+        return None
+    return to_cents(from_cents(service.unit_price) * Decimal(units).scaleb(-2))
+
+
+def _receipt_audit(values: dict, context: _Receipts) -> dict:
+    stay = next(s for s in context.participants.values() if s.id == values["participant"])
+    return {
+        "participant": stay.code,
+        "service": values["service"],
+        "date": values["received_on"].isoformat(),
+        "units_hundredths": values["units_hundredths"],
+        "amount": cents_to_str(values["amount"]),
+        "note": values["note"],
+    }
+
+
+async def add_receipt(principal: Principal, project_id: int, data: ReceiptInput) -> ReceiptRow:
+    """Record that a participant received a service."""
+    principal.require(Action.EDIT_REGISTER, project_id)
+    async with write_transaction():
+        context = await _receipts_context(project_id)
+        problems = Problems()
+        values = _check_receipt(context, data, problems)
+        problems.raise_if_any()
+        new_id = (
+            await ServiceReceipt.insert(
+                ServiceReceipt(project=project_id, created_by=principal.user_id, **values)
+            )
+        )[0]["id"]
+        await audit.record(
+            "create",
+            RECEIPT,
+            new_id,
+            actor=principal,
+            project_id=project_id,
+            after=_receipt_audit(values, context),
+        )
+    [row] = await _receipt_rows(ServiceReceipt.id == new_id)
+    return row
+
+
+async def import_receipts(principal: Principal, project_id: int, rows: list[ReceiptInput]) -> int:
+    """Add every row, or none: refusals name "<row>.<field>", the row counted from 1 in `rows`."""
+    principal.require(Action.EDIT_REGISTER, project_id)
+    async with write_transaction():
+        context = await _receipts_context(project_id)
+        problems, checked = Problems(), []
+        for number, data in enumerate(rows, start=1):
+            row_problems = Problems()
+            values = _check_receipt(context, data, row_problems)
+            problems.extend(in_rows(row_problems.items, number))
+            checked.append({**values, "project": project_id, "created_by": principal.user_id})
+        problems.raise_if_any()
+        if not checked:
+            return 0
+        await insert_many(ServiceReceipt, checked)
+        await audit.record(
+            "import",
+            RECEIPT,
+            None,
+            actor=principal,
+            project_id=project_id,
+            after={"rows": len(checked)},
+        )
+    return len(checked)
+
+
+_RECEIPT_COLUMNS = (
+    ServiceReceipt.id,
+    ServiceReceipt.project,
+    ServiceReceipt.participant,
+    ServiceReceipt.participant.code.as_alias("participant_code"),
+    ServiceReceipt.service,
+    ServiceReceipt.service.name_lv.as_alias("service_name"),
+    ServiceReceipt.service.name_en.as_alias("service_en"),
+    ServiceReceipt.received_on,
+    ServiceReceipt.units_hundredths,
+    ServiceReceipt.amount,
+    ServiceReceipt.note,
+)
+
+
+async def _receipt_rows(where) -> list[ReceiptRow]:
+    rows = await (
+        ServiceReceipt.select(*_RECEIPT_COLUMNS)
+        .where(where)
+        .order_by(ServiceReceipt.received_on)
+        .order_by(ServiceReceipt.id)
+    )
+    return [
+        ReceiptRow(
+            id=r["id"],
+            project_id=r["project"],
+            participant_id=r["participant"],
+            participant_code=r["participant_code"],
+            service_id=r["service"],
+            service=r["service_name"],
+            service_en=r["service_en"],
+            received_on=r["received_on"],
+            units_hundredths=r["units_hundredths"],
+            amount=r["amount"],
+            note=r["note"],
+        )
+        for r in rows
+    ]
+
+
+async def list_receipts(
+    principal: Principal, project_id: int, participant_code: str | None = None
+) -> list[ReceiptRow]:
+    """The project's service receipts by date, optionally one participant's."""
+    principal.require(Action.READ_REGISTER, project_id)
+    where = ServiceReceipt.project == project_id
+    if participant_code:
+        participant_id = (await register_codes(project_id)).get(code_key(participant_code))
+        if participant_id is None:
+            return []
+        where = where & (ServiceReceipt.participant == participant_id)
+    return await _receipt_rows(where)

@@ -1,0 +1,325 @@
+"""Values logged against an indicator per reporting period, with their breakdowns.
+
+A period has at most one current entry per indicator: logging again supersedes it and keeps the
+old row as history.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from grants.core import audit
+from grants.core.access import Action, Principal
+from grants.core.dates import day_str
+from grants.core.errors import NotFound, Problems, Refused
+from grants.core.messages import ATTACHMENT_UNKNOWN, LOCKED_PERIOD
+from grants.core.money import percentage
+from grants.core.translatable import N_
+from grants.core.vocabulary import (
+    BREAKDOWN_KEYS,
+    LOCKED_PERIOD_STATUSES,
+    Aggregation,
+    RecordState,
+)
+from grants.db import INTEGRITY_ERRORS, write_transaction
+from grants.projects.periods import for_update
+from grants.results.indicators import (
+    LOGGED_AGGREGATIONS,
+    breakdown_dimensions,
+    checked_text,
+    parse_figure,
+)
+from grants.tables.attachments import Attachment
+from grants.tables.indicators import Indicator, IndicatorEntry
+from grants.tables.periods import ReportingPeriod
+
+_FROM_REGISTER = N_("This indicator is counted from the participant register.")
+_PERIOD_UNKNOWN = N_("Choose a reporting period of this project.")
+_DENOMINATOR_ZERO = N_("The denominator cannot be 0.")
+_NUMERATOR_ABOVE = N_("The numerator cannot be more than the denominator.")
+_NO_SUCH_BREAKDOWN = N_("This indicator has no breakdown by %(dimension)s.")
+_NO_SUCH_CATEGORY = N_("“%(category)s” is not a category of the %(dimension)s breakdown.")
+_CONCURRENT = N_("Someone else changed this indicator at the same time; please try again.")
+
+
+# Logging values -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    """A value for one period as typed. Percentage indicators take a numerator and a
+    denominator (the value is computed from them); the others take a value. A breakdown maps a
+    dimension to {category: figure}; categories left empty are not stored."""
+
+    period_id: int
+    value: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    breakdown: dict[str, dict[str, str]] = field(default_factory=dict)
+    comment: str = ""
+    evidence_ref: str = ""
+    attachment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    indicator_id: int
+    period_id: int
+    state: RecordState
+    value_hundredths: int | None
+    numerator_hundredths: int | None
+    denominator_hundredths: int | None
+    breakdown: dict[str, dict[str, int]]
+    breakdown_complete: bool
+    breakdown_differences: dict[str, int]  # per dimension: total − Σ categories, when not 0
+    comment: str
+    evidence_ref: str
+    attachment_id: int | None
+    created_by: int | None
+    created_by_email: str | None
+    created_at: datetime
+
+
+_ENTRY_COLUMNS = (
+    IndicatorEntry.id,
+    IndicatorEntry.indicator,
+    IndicatorEntry.period,
+    IndicatorEntry.state,
+    IndicatorEntry.value_hundredths,
+    IndicatorEntry.numerator_hundredths,
+    IndicatorEntry.denominator_hundredths,
+    IndicatorEntry.breakdown,
+    IndicatorEntry.comment,
+    IndicatorEntry.evidence_ref,
+    IndicatorEntry.attachment,
+    IndicatorEntry.created_by,
+    IndicatorEntry.created_by.email.as_alias("created_by_email"),
+    IndicatorEntry.created_at,
+)
+
+
+async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -> EntryRow:
+    """Record the indicator's value for a period, superseding the period's current entry.
+
+    A breakdown that does not add up to the value is stored and flagged, not refused: partial
+    breakdowns are common while data is being collected.
+    """
+    try:
+        async with write_transaction():
+            indicator = await _entry_target(indicator_id)
+            principal.require(Action.EDIT_INDICATORS, indicator["project"])
+            period = await for_update(
+                ReportingPeriod.select().where(ReportingPeriod.id == data.period_id),
+                strength="SHARE",
+            ).first()
+            values = await _check_entry(indicator, period, data)
+            old = await entry_rows(
+                (IndicatorEntry.indicator == indicator_id)
+                & (IndicatorEntry.period == data.period_id)
+                & (IndicatorEntry.state == RecordState.CURRENT)
+            )
+            if old:
+                await IndicatorEntry.update(state=RecordState.SUPERSEDED).where(
+                    IndicatorEntry.id == old[0]["id"]
+                )
+            new_id = (
+                await IndicatorEntry.insert(
+                    IndicatorEntry(
+                        indicator=indicator_id,
+                        period=data.period_id,
+                        created_by=principal.user_id,
+                        **values,
+                    )
+                )
+            )[0]["id"]
+            [new] = await entry_rows(IndicatorEntry.id == new_id)
+            await audit.record(
+                "update" if old else "create",
+                "indicator_entry",
+                new_id,
+                actor=principal,
+                project_id=indicator["project"],
+                before=_entry_audit(old[0]) if old else None,
+                after=_entry_audit(new),
+            )
+    except INTEGRITY_ERRORS:
+        raise Refused.one(_CONCURRENT, conflict=True) from None
+    return entry_row(new, indicator)
+
+
+async def _entry_target(indicator_id: int) -> dict:
+    """What logging or reading an indicator's entries needs to know about the indicator."""
+    indicator = await (
+        Indicator.select(
+            Indicator.id, Indicator.project, Indicator.aggregation, Indicator.breakdowns
+        )
+        .where(Indicator.id == indicator_id)
+        .first()
+    )
+    if indicator is None:
+        raise NotFound()
+    return indicator
+
+
+async def entry_history(principal: Principal, indicator_id: int, period_id: int) -> list[EntryRow]:
+    """Every entry of the indicator in the period, newest first: the current one and those it
+    superseded."""
+    indicator = await _entry_target(indicator_id)
+    principal.require(Action.READ, indicator["project"])
+    rows = await entry_rows(
+        (IndicatorEntry.indicator == indicator_id) & (IndicatorEntry.period == period_id),
+        newest_first=True,
+    )
+    return [entry_row(row, indicator) for row in rows]
+
+
+async def _check_entry(indicator: dict, period: dict | None, data: EntryInput) -> dict:
+    """Column values for the entry, or Refused with every problem (409 for a locked period)."""
+    problems = Problems()
+    if indicator["aggregation"] not in LOGGED_AGGREGATIONS:
+        raise Refused.one(_FROM_REGISTER)
+    locked = period is not None and period["status"] in LOCKED_PERIOD_STATUSES
+    if period is None or period["project"] != indicator["project"]:
+        problems.add(_PERIOD_UNKNOWN, "period_id")
+        locked = False
+    elif locked:
+        problems.add(
+            LOCKED_PERIOD[period["status"]],
+            "period_id",
+            start=day_str(period["start_date"]),
+            end=day_str(period["end_date"]),
+        )
+    if indicator["aggregation"] == Aggregation.PERCENTAGE:
+        numerator, denominator, value = _check_fraction(problems, data)
+    else:
+        numerator = denominator = None
+        value = parse_figure(problems, data.value, "value", required=True)
+    breakdown = _check_breakdown(
+        problems, data.breakdown, breakdown_dimensions(indicator["breakdowns"])
+    )
+    evidence_ref = checked_text(problems, data.evidence_ref, "evidence_ref")
+    if data.attachment_id is not None and not await Attachment.exists().where(
+        (Attachment.id == data.attachment_id) & (Attachment.project == indicator["project"])
+    ):
+        problems.add(ATTACHMENT_UNKNOWN, "attachment_id")
+    problems.raise_if_any(conflict=locked)
+    return {
+        "value_hundredths": value,
+        "numerator_hundredths": numerator,
+        "denominator_hundredths": denominator,
+        "breakdown": json.dumps(breakdown) if breakdown else None,
+        "comment": data.comment.strip(),
+        "evidence_ref": evidence_ref,
+        "attachment": data.attachment_id,
+    }
+
+
+def _check_fraction(
+    problems: Problems, data: EntryInput
+) -> tuple[int | None, int | None, int | None]:
+    """Numerator, denominator and the percentage they make, in hundredths."""
+    numerator = parse_figure(problems, data.numerator, "numerator", required=True)
+    denominator = parse_figure(problems, data.denominator, "denominator", required=True)
+    if denominator == 0:
+        problems.add(_DENOMINATOR_ZERO, "denominator")
+    elif numerator is not None and denominator is not None and numerator > denominator:
+        problems.add(_NUMERATOR_ABOVE, "numerator")
+    elif numerator is not None and denominator is not None:
+        return numerator, denominator, percent_hundredths(numerator, denominator)
+    return None, None, None
+
+
+def percent_hundredths(numerator: int, denominator: int) -> int:
+    """numerator / denominator as a percentage in hundredths, half-up: 109/300 -> 3633."""
+    return int(percentage(numerator, denominator, places=2).scaleb(2))
+
+
+def _check_breakdown(
+    problems: Problems, breakdown: dict[str, dict[str, str]], dimensions: tuple[str, ...]
+) -> dict[str, dict[str, int]]:
+    """Known dimensions and categories with figures that parse; empty categories are left out."""
+    checked: dict[str, dict[str, int]] = {}
+    for dimension, categories in (breakdown or {}).items():
+        if dimension not in dimensions:
+            problems.add(_NO_SUCH_BREAKDOWN, f"breakdown.{dimension}", dimension=dimension)
+            continue
+        for category, text in categories.items():
+            where = f"breakdown.{dimension}.{category}"
+            if category not in BREAKDOWN_KEYS[dimension]:
+                problems.add(_NO_SUCH_CATEGORY, where, category=category, dimension=dimension)
+                continue
+            figure = parse_figure(problems, text, where)
+            if figure is not None:
+                checked.setdefault(dimension, {})[category] = figure
+    return checked
+
+
+async def entry_rows(where, *, newest_first: bool = False) -> list[dict]:
+    query = IndicatorEntry.select(*_ENTRY_COLUMNS).where(where)
+    if newest_first:
+        query = query.order_by(IndicatorEntry.id, ascending=False)
+    return [row | {"breakdown": _loaded(row["breakdown"])} for row in await query]
+
+
+def _loaded(breakdown: object) -> dict[str, dict[str, int]]:
+    """The stored breakdown; drivers return JSON as text."""
+    if isinstance(breakdown, str):
+        return json.loads(breakdown)
+    return breakdown or {}
+
+
+def entry_row(row: dict, indicator: dict) -> EntryRow:
+    total = _breakdown_total(indicator["aggregation"], row)
+    differences = _differences(
+        row["breakdown"], breakdown_dimensions(indicator["breakdowns"]), total
+    )
+    return EntryRow(
+        id=row["id"],
+        indicator_id=row["indicator"],
+        period_id=row["period"],
+        state=RecordState(row["state"]),
+        value_hundredths=row["value_hundredths"],
+        numerator_hundredths=row["numerator_hundredths"],
+        denominator_hundredths=row["denominator_hundredths"],
+        breakdown=row["breakdown"],
+        breakdown_complete=not differences,
+        breakdown_differences=differences,
+        comment=row["comment"],
+        evidence_ref=row["evidence_ref"],
+        attachment_id=row["attachment"],
+        created_by=row["created_by"],
+        created_by_email=row["created_by_email"],
+        created_at=row["created_at"],
+    )
+
+
+def _breakdown_total(aggregation: str, figures: dict) -> int | None:
+    """What a breakdown must add up to: the persons counted, i.e. the numerator of a
+    percentage, otherwise the value."""
+    if aggregation == Aggregation.PERCENTAGE:
+        return figures["numerator_hundredths"]
+    return figures["value_hundredths"]
+
+
+def _differences(
+    breakdown: dict[str, dict[str, int]], dimensions: tuple[str, ...], total: int | None
+) -> dict[str, int]:
+    """Per dimension that does not add up: total − Σ categories (a missing dimension counts)."""
+    if total is None:
+        return {}
+    sums = {dimension: sum(breakdown.get(dimension, {}).values()) for dimension in dimensions}
+    return {dimension: total - given for dimension, given in sums.items() if given != total}
+
+
+def _entry_audit(row: dict) -> dict:
+    return {
+        "period": row["period"],
+        "value_hundredths": row["value_hundredths"],
+        "numerator_hundredths": row["numerator_hundredths"],
+        "denominator_hundredths": row["denominator_hundredths"],
+        "breakdown": row["breakdown"],
+        "comment": row["comment"],
+        "evidence_ref": row["evidence_ref"],
+        "attachment": row["attachment"],
+    }
