@@ -50,6 +50,7 @@ from piccolo.table import Table
 from grants import db
 from grants.accounts import users
 from grants.accounts.users import principal_for_user
+from grants.core.money import to_hundredths
 from grants.tables.accounts import User
 from grants.tables.expenditures import Expenditure
 from grants.tables.funding import FundingLine
@@ -65,6 +66,17 @@ APPROVED = 13  # the first 13 periods approved; the report is of the 14th
 LOGGED_INDICATORS = 10  # × 20 periods = 200 values per project
 REPORT_PERIOD = 14
 MAX_PARAMETERS = 30_000  # under SQLite's and asyncpg's limits on bound values
+TABLES = (  # the tables the synthetic portfolio fills, parents before children
+    Project,
+    FundingLine,
+    ReportingPeriod,
+    Indicator,
+    IndicatorEntry,
+    Expenditure,
+    Participant,
+    Service,
+    ServiceReceipt,
+)
 
 
 class Counter:
@@ -158,20 +170,7 @@ async def add_projects(
     project n is the same whichever other projects exist."""
     now = datetime(2026, 7, 1, tzinfo=UTC)
     spans = quarters()
-    tables: dict[type[Table], list[dict]] = {
-        t: []
-        for t in (
-            Project,
-            FundingLine,
-            ReportingPeriod,
-            Indicator,
-            IndicatorEntry,
-            Expenditure,
-            Participant,
-            Service,
-            ServiceReceipt,
-        )
-    }
+    tables: dict[type[Table], list[dict]] = {t: [] for t in TABLES}
     for number in range(first, first + count):
         rng = Random(number)
         (pid,) = loader.ids(Project, 1)
@@ -237,7 +236,7 @@ async def add_projects(
                     "name_en": f"Indicator {position + 1}",
                     "unit_lv": "personas",
                     "unit_en": "persons",
-                    "target_hundredths": rng.randrange(50, 150) * 100,
+                    "target_hundredths": to_hundredths(rng.randrange(50, 150)),
                     "target_rule": "at_least",
                     "aggregation": "participants" if register else "sum",
                     "position": position,
@@ -252,7 +251,7 @@ async def add_projects(
                         "indicator": indicator_id,
                         "period": period_id,
                         "state": "current",
-                        "value_hundredths": rng.randrange(0, 10) * 100,
+                        "value_hundredths": to_hundredths(rng.randrange(0, 10)),
                         "created_at": now,
                     }
                 )
@@ -444,17 +443,7 @@ async def run(url: str | None, small: bool) -> None:
             await load_demo()
             measure = await Measure.select(Measure.id).where(Measure.code == "4.4.1.1").first()
             loader = Loader(engine)
-            await loader.start(
-                Project,
-                FundingLine,
-                ReportingPeriod,
-                Indicator,
-                IndicatorEntry,
-                Expenditure,
-                Participant,
-                Service,
-                ServiceReceipt,
-            )
+            await loader.start(*TABLES)
             batch = max(1, 25 // scale)
             for at in range(0, early, batch):
                 await add_projects(loader, at, min(batch, early - at), measure["id"], size)

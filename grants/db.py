@@ -1,9 +1,12 @@
-"""Database engines: one URL picks SQLite or PostgreSQL; migrations and readiness checks."""
+"""Database engines: one URL picks SQLite or PostgreSQL; migrations and readiness checks; and
+the few row helpers every domain module uses (one row or NotFound, insert one, row to record)."""
 
+import dataclasses
 import importlib
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -12,13 +15,39 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query import Select
+from piccolo.table import Table
+
+from grants.core.errors import NotFound
 
 # The drivers' "a unique index said no" errors; Piccolo passes them through unwrapped.
 INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
 
+T = TypeVar("T")
+
 
 class DatabaseError(Exception):
     """A database problem the user can fix; the message says how."""
+
+
+async def first_or_not_found(query: Select) -> dict:
+    """The query's first row; NotFound when there is none (an unknown id)."""
+    row = await query.first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def insert_one(table: type[Table], **values: object) -> int:
+    """Insert one row; its new id."""
+    return (await table.insert(table(**values)))[0]["id"]
+
+
+def from_row(kind: type[T], row: dict, **values: object) -> T:
+    """A dataclass `kind` from a row: each field from the column of the same name, unless
+    `values` gives it (a renamed column, a converted value, a computed field)."""
+    names = {field.name for field in dataclasses.fields(kind)}
+    return kind(**{name: value for name, value in row.items() if name in names} | values)
 
 
 def engine_from_url(url: str) -> Engine:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from grants.core.access import Principal
 from grants.core.i18n import label, localised, negotiate
-from grants.core.money import percentage
+from grants.core.money import percentage, quotient
 from grants.core.vocabulary import TargetRule
 from grants.finance.expenditures import declared_totals
 from grants.projects.periods import PeriodRow, next_deadlines
@@ -141,8 +141,7 @@ def achievement(progress: list[IndicatorProgress]) -> tuple[int, int, Decimal | 
         if (share == HUNDRED if p.target_rule == TargetRule.EXACTLY else share >= HUNDRED)
     )
     capped = sum((min(HUNDRED, share) for share in shares), Decimal(0))
-    # the mean as numerator / denominator × 100: percentage(Σ, n × 100) = Σ / n, half-up
-    mean = percentage(capped, len(shares) * 100) if shares else None
+    mean = quotient(capped, len(shares)) if shares else None
     return len(targeted), reached, mean
 
 

@@ -16,7 +16,6 @@ from typing import Any
 import pandas as pd
 
 from grants.core.access import Action, Principal
-from grants.core.errors import NotFound
 from grants.core.i18n import category_names, gettext, label, localised, negotiate
 from grants.core.money import percentage
 from grants.core.translatable import N_
@@ -138,8 +137,6 @@ async def _collect(principal: Principal, period_id: int) -> _Data:
     period = await get_period(principal, period_id)
     project_id = period.project_id
     project = await get_project(principal, project_id)
-    if project is None:
-        raise NotFound()
     readable = principal.can(Action.READ_REGISTER, project_id)
     return _Data(
         project=project,

@@ -28,7 +28,7 @@ from io import StringIO
 from typing import Any
 
 from grants.core.i18n import gettext
-from grants.core.money import cents_to_str
+from grants.core.money import cents_to_str, quantity_str
 from reports.frames import in_locale, records
 from reports.project_report import ProjectReport, category_totals, source_totals
 
@@ -57,7 +57,7 @@ def csv_rows(report: ProjectReport) -> Iterator[Row]:
         return "" if cents is None else _decimal_mark(cents_to_str(cents), comma)
 
     def figure(hundredths: int | None) -> str:
-        return "" if hundredths is None else _decimal_mark(_plain(Decimal(hundredths) / 100), comma)
+        return "" if hundredths is None else _decimal_mark(quantity_str(hundredths), comma)
 
     def percent(value: Decimal | None) -> str:
         return "" if value is None else _decimal_mark(f"{value:f}", comma)
@@ -95,12 +95,6 @@ def _totals(section: str, totals: dict[str, Any], money: Format, percent: Format
     for measure in _MONEY_MEASURES:
         yield (section, "total", label, measure, money(totals[measure]), "EUR")
     yield (section, "total", label, "absorption", percent(totals["absorption"]), "%")
-
-
-def _plain(value: Decimal) -> str:
-    """A figure without needless trailing zeros and never in exponent form: 12.00 -> "12"."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _decimal_mark(text: str, comma: bool) -> str:

@@ -4,13 +4,8 @@ formats (money as the exact Decimal), a frozen header row, and a totals row of c
 (values, not formulas, so every reader sees the same figures). Both are deterministic: the
 report date is the documents' date."""
 
-from datetime import datetime
-from io import BytesIO
 from typing import Any
-from zipfile import ZIP_DEFLATED, ZipFile
 
-from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 from weasyprint import HTML
 
 from grants.core.i18n import gettext
@@ -18,7 +13,7 @@ from grants.core.translatable import N_
 from reports.frames import in_locale, records
 from reports.portfolio_report import PortfolioReport
 from reports.render_html import environment
-from reports.render_xlsx import Column, _restamped, _sheet
+from reports.render_xlsx import Column, _sheet, new_workbook, workbook_bytes
 
 DOCUMENT = "reports/portfolio.html"
 
@@ -60,20 +55,10 @@ def render_portfolio_xlsx(report: PortfolioReport) -> bytes:
 
 
 def _workbook_bytes(report: PortfolioReport) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    moment = datetime.combine(report.report_date, datetime.min.time())
-    workbook.properties.creator = "grants"
-    workbook.properties.title = report_title(report)
-    workbook.properties.created = moment
-    workbook.properties.modified = moment
-    workbook.properties.lastModifiedBy = "grants"
+    workbook = new_workbook(report_title(report), report.report_date)
     rows = records(report.projects)
     _sheet(workbook, gettext("Portfolio"), PORTFOLIO_COLUMNS, rows, dict(report.totals))
-    buffer = BytesIO()
-    with ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).write_data()  # save_workbook would stamp now()
-    return _restamped(buffer.getvalue(), report.report_date)
+    return workbook_bytes(workbook, report.report_date)
 
 
 # HTML and PDF ---------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from grants.core.i18n import current_locale, gettext
-from grants.core.money import from_cents
+from grants.core.money import from_cents, from_hundredths, rate_fraction
 from grants.core.translatable import N_
 from reports.frames import in_locale, records
 from reports.project_report import (
@@ -56,11 +56,11 @@ def percent_cell(value: Decimal | None) -> Decimal | None:
 
 
 def rate_cell(rate_bp: int | None) -> Decimal | None:
-    return None if rate_bp is None else Decimal(rate_bp).scaleb(-4)
+    return None if rate_bp is None else rate_fraction(rate_bp)
 
 
 def figure_cell(hundredths: int | None) -> Decimal | None:
-    return None if hundredths is None else Decimal(hundredths).scaleb(-2)
+    return None if hundredths is None else from_hundredths(hundredths)
 
 
 @dataclass(frozen=True)
@@ -97,20 +97,32 @@ def render_xlsx(report: ProjectReport) -> bytes:
 
 
 def _workbook_bytes(report: ProjectReport) -> bytes:
+    title = f"{gettext('Progress report')} {report.header['code']}"
+    workbook = new_workbook(title, report.report_date)
+    for name, columns, rows, totals in _sheets(report):
+        _sheet(workbook, name, columns, rows, totals)
+    return workbook_bytes(workbook, report.report_date)
+
+
+def new_workbook(title: str, day: date) -> Workbook:
+    """An empty workbook whose document dates are `day`, not the clock's."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    moment = datetime.combine(report.report_date, datetime.min.time())
+    moment = datetime.combine(day, datetime.min.time())
     workbook.properties.creator = "grants"
-    workbook.properties.title = f"{gettext('Progress report')} {report.header['code']}"
+    workbook.properties.title = title
     workbook.properties.created = moment
     workbook.properties.modified = moment
     workbook.properties.lastModifiedBy = "grants"
-    for name, columns, rows, totals in _sheets(report):
-        _sheet(workbook, name, columns, rows, totals)
+    return workbook
+
+
+def workbook_bytes(workbook: Workbook, day: date) -> bytes:
+    """The workbook as XLSX with every file in the zip dated `day`."""
     buffer = BytesIO()
     with ZipFile(buffer, "w", ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).write_data()  # save_workbook would stamp now()
-    return _restamped(buffer.getvalue(), report.report_date)
+    return _restamped(buffer.getvalue(), day)
 
 
 def _restamped(data: bytes, day: date) -> bytes:

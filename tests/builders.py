@@ -8,11 +8,13 @@ out by hand in the README hold for it. Users are by default the demo user of the
 same email and password), so `tests.helpers.sign_in`, `api_headers` and `principal` find them.
 """
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from grants.accounts.users import add_user, principal_for_user
+from grants import db
+from grants.accounts.users import add_user, list_users, principal_for_user, update_user
 from grants.core.access import Principal
 from grants.core.vocabulary import (
     FundingBase,
@@ -21,6 +23,7 @@ from grants.core.vocabulary import (
     ProjectStatus,
     Role,
 )
+from grants.finance.budget import BudgetLineInput, set_budget
 from grants.finance.expenditures import ExpenditureInput, ExpenditureRow, record_expenditure
 from grants.projects.editing import (
     FundingLineInput,
@@ -45,9 +48,20 @@ from grants.tables.expenditures import Expenditure
 from grants.tables.organisations import Organisation
 from grants.tables.programmes import Measure, Programme
 from grants.tables.projects import Partner
-from tests.helpers import CONNECTINGEN, FAMILIES, PILOT, PROTI, SIF_014, SIF_019, demo_user
+from tests.helpers import (
+    CONNECTINGEN,
+    FAMILIES,
+    PILOT,
+    PROTI,
+    SIF_002,
+    SIF_014,
+    SIF_019,
+    demo_user,
+    period_at,
+    principal,
+)
 
-# The builders act as an administrator of no one's making: what they write is audited as theirs.
+# The builders write as an administrator who is no user: their audit events say "builder".
 BUILDER = Principal(user_id=None, email="builder", role=Role.ADMIN, project_ids=frozenset())
 
 MUNICIPALITY = "Tukuma novada pašvaldība"
@@ -99,7 +113,7 @@ async def measure(code: str = "4.4.1.1", **changes) -> int:
 
 
 async def organisation(name: str, *, is_own: bool = False, country: str = "LV") -> int:
-    """An organisation, made once by name; `is_own`: the municipality this installation serves."""
+    """An organisation, made once by name; `is_own`: one of the installation's own."""
     return await _get_or_create(
         Organisation,
         Organisation.name == name,
@@ -148,11 +162,6 @@ async def project(
     )
 
 
-async def projects(*codes: str) -> list[int]:
-    """A project like FAMILIES under each code, for tests where only the codes matter."""
-    return [await project(code) for code in codes]
-
-
 async def portfolio() -> None:
     """Six projects, one of each kind the demo has: FAMILIES (4.4.1.1, in progress, 369 214,43
     of which ESF+ 252 091,67), SIF's approvals 4.4.1.1./019 (299 990,00) and 4.4.1.1./014
@@ -193,12 +202,7 @@ async def partner(
     )[0]["id"]
 
 
-async def partner_project(
-    code: str = CONNECTINGEN,
-    *,
-    budget: int = 4_835_500,
-    eu_rate: str = "80",
-) -> int:
+async def partner_project(code: str = CONNECTINGEN) -> int:
     """A project funded on our own partner's budget only, like ConnectinGen (LL-00241): Interreg
     priority III (half-yearly, flat rates truncated), 01.04.2025–31.03.2027, the planning region
     as a partner without a budget, and Tukums' social service with 48 355,00 split ERAF 80 %
@@ -213,11 +217,11 @@ async def partner_project(
         **_NO_COSTS,
     )
     await partner(pid, PLANNING_REGION)
-    own = await partner(pid, SOCIAL_SERVICE, budget=budget, is_own=True)
+    own = await partner(pid, SOCIAL_SERVICE, budget=4_835_500, is_own=True)
     on_budget = {"base": FundingBase.PARTNER_BUDGET, "partner_id": own}
     plan = [
-        FundingLineInput("ERAF", rate=eu_rate, **on_budget),
-        FundingLineInput(MUNICIPALITY, rate=str(100 - int(eu_rate)), residual=True, **on_budget),
+        FundingLineInput("ERAF", rate="80", **on_budget),
+        FundingLineInput(MUNICIPALITY, rate="20", residual=True, **on_budget),
     ]
     await update_project(BUILDER, pid, ProjectInput(funding=plan))
     return pid
@@ -259,13 +263,36 @@ async def team(*projects: str) -> dict[Role, User]:
     }
 
 
+async def join(project_id: int, *roles: Role) -> None:
+    """Make the demo users of `roles` (by default finance, coordinator and viewer, the demo's
+    members) members of one more project, through `update_user`."""
+    roles = roles or tuple(u.role for u in DEMO_USERS if u.member_of_tukums_projects)
+    emails = {demo_user(role).email for role in roles}
+    for row in await list_users(BUILDER):
+        if row.email in emails:
+            await update_user(
+                BUILDER,
+                row.id,
+                role=row.role,
+                active=row.active,
+                project_ids={*row.project_ids, project_id},
+                full_name=row.full_name,
+            )
+
+
+async def outsider(role: Role = Role.FINANCE) -> User:
+    """A user of `role` who works on another project only: a member of SIF_002 (made here)."""
+    await project(SIF_002, start=None, end=None, **_NO_COSTS)
+    return await user(role, [SIF_002], email=f"{role}@sif.demo", password=f"sif-{role}-2026")
+
+
 # Money
 
 
-def invoice(**changes) -> ExpenditureInput:
-    """A valid invoice for a project like FAMILIES, typed as people type it; tests change what
-    they are about."""
-    typed = {
+def invoice_form(**changes) -> dict:
+    """An invoice as the register's form and the API take it, typed as people type it: Latvian
+    amounts, 1 000,00 of 1 234,50 eligible; tests change what they are about."""
+    return {
         "date": "15.03.2026",
         "amount": "1 234,50",
         "eligible_amount": "1 000,00",
@@ -273,11 +300,14 @@ def invoice(**changes) -> ExpenditureInput:
         "category": "external_services",
         "supplier": 'SIA "Birojs"',
         "invoice_number": "BR-001",
-        "payment_date": "2026-03-20",
-        "description": "Office supplies",
-        "evidence_ref": "Rīkojums Nr. 12",
-    }
-    return ExpenditureInput(**(typed | changes))
+    } | changes
+
+
+def invoice(**changes) -> ExpenditureInput:
+    """`invoice_form` as the domain takes it, paid, described and with its evidence."""
+    paid = {"payment_date": "2026-03-20", "description": "Office supplies"}
+    evidence = {"evidence_ref": "Rīkojums Nr. 12"}
+    return ExpenditureInput(**invoice_form(**(paid | evidence | changes)))
 
 
 async def expenditure(project_id: int, **changes) -> ExpenditureRow:
@@ -296,8 +326,8 @@ async def declare(
     partner: int | None = None,
     vat: int = 0,
 ) -> None:
-    """`count` current expenditures of `amount` cents written straight to the table, for the
-    reports' sums (the register would refuse nothing here and take far longer)."""
+    """`count` current expenditures of `amount` cents written straight to the table, for sums
+    over many invoices (the register would take far longer; it checks nothing these need)."""
     last = await (
         Expenditure.select(Expenditure.entry_no)
         .where(Expenditure.project == project)
@@ -340,16 +370,77 @@ async def indicator(
     )
 
 
+async def result_indicators(project_id: int) -> list[IndicatorDetail]:
+    """The demo's two result indicators of 4.4.1.1./2/004, counted from the register: R1, 12
+    families through a full 3–6 month cycle (households, 3 months), and R2, the 48 persons in
+    them (completed, 3 months, by gender and age)."""
+    counted = {"target_rule": "exactly", "kind": "result", "min_stay_months": "3"}
+    return [
+        await indicator(
+            project_id,
+            "R1",
+            target="12",
+            name="Ģimenes, kas saņēmušas pilnu 3–6 mēnešu pakalpojuma ciklu",
+            unit="ģimenes",
+            aggregation="households",
+            **counted,
+        ),
+        await indicator(
+            project_id,
+            "R2",
+            target="48",
+            name="Personas ģimenēs, kas saņēmušas pilnu pakalpojuma ciklu",
+            unit="personas",
+            aggregation="completed",
+            breakdowns=["gender", "age"],
+            **counted,
+        ),
+    ]
+
+
 async def entry(indicator_id: int, period_id: int, value: str, **changes) -> EntryRow:
     """A period's value of an indicator through `log_entry`."""
     return await log_entry(BUILDER, indicator_id, EntryInput(period_id, value=value, **changes))
 
 
+async def two_quarters(project_id: int) -> int:
+    """Two quarters of work on a project like FAMILIES, invoices and budget by the team's
+    finance, indicator values by its coordinator (make `team` first): invoices of 1 234,50
+    (1 000,00 eligible, VAT 214,26) and 101,01 in Q1 and 2 000,03 (1 999,99 eligible, staff) in
+    Q2; a 2026 budget (staff 10 000,00, external services 5 000,00, office 15 % of staff);
+    indicator EECO01 (48 persons, by gender) with 10 in Q1 (6 women, 4 men) and 5,5 in Q2 (no
+    breakdown). The id of Q2, whose report it is."""
+    finance, coordinator = await principal(Role.FINANCE), await principal(Role.COORDINATOR)
+    for day, amount, eligible, vat, number, category in (
+        ("15.02.2026", "1 234,50", "1 000,00", "214,26", "BR-001", "external_services"),
+        ("20.03.2026", "101,01", "101,01", None, "BR-002", "external_services"),
+        ("10.05.2026", "2 000,03", "1 999,99", None, "BR-003", "staff"),
+    ):
+        data = ExpenditureInput(day, amount, eligible, vat, category, 'SIA "Birojs"', number)
+        await record_expenditure(finance, project_id, data)
+    await set_budget(
+        finance,
+        project_id,
+        [
+            BudgetLineInput("staff", "2026", amount="10 000,00"),
+            BudgetLineInput("external_services", "2026", amount="5 000,00"),
+            BudgetLineInput("office_admin", "2026", flat_rate="15", flat_rate_base="staff"),
+        ],
+    )
+    eeco = await indicator(
+        project_id, name_en="Participants in total", unit_en="persons", breakdowns=["gender"]
+    )
+    q1, q2 = [await period_at(project_id, date(2026, month, 1)) for month in (2, 5)]
+    gender = {"gender": {"women": "6", "men": "4"}}
+    await log_entry(coordinator, eeco.id, EntryInput(q1, value="10", breakdown=gender))
+    await log_entry(coordinator, eeco.id, EntryInput(q2, value="5,5", comment="Jauni"))
+    return q2
+
+
 # The register
 
 
-async def participant(
-    project_id: int,
+def person(
     code: str,
     gender: str = "female",
     birth_year: str = "1990",
@@ -359,12 +450,16 @@ async def participant(
     household: str = "",
     target_group: str = "",
     flags: Sequence[str] = (),
-) -> ParticipantRow:
-    """A pseudonymous participant through `add_participant`."""
-    data = ParticipantInput(
+) -> ParticipantInput:
+    """A participant as typed: by default a woman born in 1990 who entered on 01.02.2026."""
+    return ParticipantInput(
         code, gender, birth_year, entry, exit, household, target_group, list(flags)
     )
-    return await add_participant(BUILDER, project_id, data)
+
+
+async def participant(project_id: int, code: str, *args, **kwargs) -> ParticipantRow:
+    """A pseudonymous participant through `add_participant` (`person`'s arguments)."""
+    return await add_participant(BUILDER, project_id, person(code, *args, **kwargs))
 
 
 async def service(project_id: int, name: str, unit_price: str | None = None) -> ServiceRow:
@@ -379,3 +474,17 @@ async def receipt(
     return await add_receipt(
         BUILDER, project_id, ReceiptInput(code, service_id, day, units=units, amount=amount)
     )
+
+
+# The command line
+
+
+def build_at(url: str, make: Callable[[], Awaitable[object]]) -> None:
+    """Run `make`, some builders, on the database at `url`: for the command line, from a test
+    that is not async (the command runs an event loop of its own)."""
+
+    async def run() -> None:
+        db.use_engine(db.engine_from_url(url))
+        await make()
+
+    asyncio.run(run())

@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from argon2 import PasswordHasher
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -24,13 +25,14 @@ from grants.accounts import users
 from grants.app import create_app
 from grants.seed.demo import load_demo
 from grants.settings import Settings
-from tests.helpers import FAMILIES
+from tests import builders
+from tests.helpers import CONNECTINGEN, FAMILIES, PROTI, grants
 
 POSTGRES_URL = os.environ.get("GRANTS_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 
-# Demo users are created in every test; a cheap hash keeps the suite fast. Production keeps
-# argon2's defaults.
+# Most tests create users (the builders, or the demo); a cheap hash keeps the suite fast.
+# Production keeps argon2's defaults.
 users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
@@ -94,8 +96,9 @@ async def database(engine: Engine) -> Engine:
     if isinstance(engine, PostgresEngine):
         await engine.run_ddl(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     else:
-        for table in tables:
-            await engine.run_ddl(f"DELETE FROM {table}")
+        async with engine.transaction():  # one commit, not one a table
+            for table in tables:
+                await engine.run_ddl(f"DELETE FROM {table}")
     return engine
 
 
@@ -109,16 +112,58 @@ async def demo(database: Engine) -> Engine:
 async def families(database: Engine) -> int:
     """A project like the demo's 4.4.1.1./2/004 (`builders.project`) and the five demo users
     (`builders.team`): finance, coordinator and viewer are its members. The project's id."""
-    from tests import builders  # imported here: a broken domain import fails only its users
-
     pid = await builders.project()
     await builders.team(FAMILIES)
     return pid
 
 
 @pytest.fixture
-async def client(database: Engine) -> AsyncIterator[AsyncTestClient]:
-    app = create_app(Settings(secret_key="test"), engine=database)
+async def connectingen(families: int) -> int:
+    """Besides `families`, a project on our partner budget like ConnectinGen
+    (`builders.partner_project`) with the same members. Its id."""
+    pid = await builders.partner_project()
+    await builders.join(pid)
+    return pid
+
+
+@pytest.fixture
+async def small_portfolio(database: Engine) -> None:
+    """Six projects, one of each kind the demo has (`builders.portfolio`), and the five demo
+    users: finance, coordinator and viewer are members of Tukums' three running projects."""
+    await builders.portfolio()
+    await builders.team(FAMILIES, PROTI, CONNECTINGEN)
+
+
+@pytest.fixture
+async def reported(families: int) -> dict[str, int]:
+    """`families` with two quarters of work recorded (`builders.two_quarters`), for a report of
+    the second: {"project": its id, "period": Q2's id}."""
+    return {"project": families, "period": await builders.two_quarters(families)}
+
+
+@pytest.fixture
+async def fresh_url(databases: TestDatabase, engine: Engine) -> str:
+    """A new, empty database (not migrated) on the backend under test, for the command line."""
+    return await databases.create()
+
+
+@pytest.fixture
+def upgraded_url(fresh_url: str) -> str:
+    """`fresh_url` after `grants db upgrade`."""
+    result = grants(fresh_url, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    return fresh_url
+
+
+@pytest.fixture(scope="session")
+def app(engine: Engine) -> Litestar:
+    """The web app on the backend's engine, made once: making it, and compiling its templates
+    anew, is most of what a page test would otherwise spend."""
+    return create_app(Settings(secret_key="test"), engine=engine)
+
+
+@pytest.fixture
+async def client(database: Engine, app: Litestar) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(app) as client:
         client.follow_redirects = False  # tests look at the redirects themselves
         yield client

@@ -1,11 +1,16 @@
-"""Small helpers the tests share: project codes, signing in through the real form, API headers,
-the domain's view of a user, and a few lookups. The data makers are in `tests.builders`."""
+"""Small helpers the tests share: project codes, amounts as pages show them, signing in through
+the real form, API headers, the domain's view of a user, a few lookups, refusals, counting
+queries and running the command line. The data makers are in `tests.builders`."""
 
+from collections.abc import Awaitable
 from datetime import date
 
+import pytest
+from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 
 from grants.accounts.users import create_token
+from grants.core.errors import Refused
 from grants.core.vocabulary import PeriodStatus, Role
 from grants.seed.demo import DEMO_USERS
 from grants.tables.periods import ReportingPeriod
@@ -95,6 +100,13 @@ async def period_at(project: int, day: date, status: PeriodStatus | None = None)
     return period["id"]
 
 
+async def refusal(work: Awaitable) -> Refused:
+    """The refusal `work` must end in."""
+    with pytest.raises(Refused) as excinfo:
+        await work
+    return excinfo.value
+
+
 def count_queries(monkeypatch) -> list:
     """Every query the engine runs from now on, to show there is none per row."""
     engine_class = type(ReportingPeriod._meta.db)
@@ -107,3 +119,10 @@ def count_queries(monkeypatch) -> list:
 
     monkeypatch.setattr(engine_class, "run_querystring", counting)
     return queries
+
+
+def grants(url: str, *args: str):
+    """Run the `grants` command on the database at `url`; the click result."""
+    from grants.cli import main
+
+    return CliRunner().invoke(main, list(args), env={"GRANTS_DATABASE_URL": url})

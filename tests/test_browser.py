@@ -81,7 +81,7 @@ async def test_coordinator_logs_an_indicator_value_with_a_breakdown(page):
 
 
 async def record_invoice(page: Page, date: str, amount: str, number: str, eligible: str = ""):
-    form = page.locator("#register form")
+    form = page.locator("#expenditures form")
     await form.get_by_label("Rēķina datums").fill(date)
     await form.locator("input[name=amount]").fill(amount)
     await form.get_by_label("Attiecināmā daļa").fill(eligible)
@@ -100,12 +100,12 @@ async def test_finance_records_an_invoice_in_latvian_format_and_sees_the_split(p
     await expect(split).to_contain_text("850,00 €")
     await expect(split).to_contain_text("150,00 €")
     await expect(split).to_contain_text("234,50 €")
-    await expect(page.locator("table.register")).to_contain_text("MA-17")
+    await expect(page.locator("table.expenditures")).to_contain_text("MA-17")
     await record_invoice(page, "16.11.2026", "6 492.5.00", "MA-18")  # mangled: refused
     await expect(page.get_by_role("alert")).to_contain_text("vairāk nekā vienu decimālatdalītāju")
-    amount = page.locator("#register form input[name=amount]")
+    amount = page.locator("#expenditures form input[name=amount]")
     await expect(amount).to_have_value("6 492.5.00")
-    await expect(page.locator("table.register")).not_to_contain_text("MA-18")
+    await expect(page.locator("table.expenditures")).not_to_contain_text("MA-18")
 
 
 async def test_approved_period_refuses_later_edits(page):

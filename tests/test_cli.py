@@ -2,21 +2,15 @@
 
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from grants.cli import main
 from grants.piccolo_app import APP_CONFIG
+from tests.builders import build_at, partner_project, project
+from tests.helpers import CONNECTINGEN, FAMILIES, grants
 
 
-@pytest.fixture
-async def fresh_url(databases, engine) -> str:
-    """A new, empty database (not migrated) on the backend under test."""
-    return await databases.create()
-
-
-def grants(url: str, *args: str):
-    return CliRunner().invoke(main, list(args), env={"GRANTS_DATABASE_URL": url})
+async def families_and_connectingen() -> None:
+    """Two projects for memberships: FAMILIES and CONNECTINGEN."""
+    await project(FAMILIES)
+    await partner_project()
 
 
 def test_upgrade_is_safe_to_run_twice(fresh_url):
@@ -46,46 +40,45 @@ def test_demo_loads_once_and_prints_the_demo_users(fresh_url):
     assert "(already there)" in second.output
 
 
-def test_user_add_and_token_create(fresh_url):
-    grants(fresh_url, "db", "upgrade")
-    grants(fresh_url, "demo")
+def test_user_add_and_token_create(upgraded_url):
+    build_at(upgraded_url, families_and_connectingen)
     added = grants(
-        fresh_url,
+        upgraded_url,
         "user", "add", "Inga@Tukums.lv", "--password", "a-long-password",
-        "--role", "coordinator", "--project", "4.4.1.1/2/004", "--project", "LL-00241",
+        "--role", "coordinator", "--project", "4.4.1.1/2/004", "--project", CONNECTINGEN,
     )  # fmt: skip
     assert added.exit_code == 0, added.output
     assert "User inga@tukums.lv added" in added.output
-    token = grants(fresh_url, "token", "create", "inga@tukums.lv")
+    token = grants(upgraded_url, "token", "create", "inga@tukums.lv")
     assert token.exit_code == 0
     assert token.output.strip().splitlines()[-1].startswith("grt_")
 
 
-def test_user_add_refuses_unknown_project_and_writes_nothing(fresh_url):
-    grants(fresh_url, "db", "upgrade")
+def test_user_add_refuses_unknown_project_and_writes_nothing(upgraded_url):
     result = grants(
-        fresh_url, "user", "add", "x@tukums.lv", "--password", "a-long-password",
+        upgraded_url, "user", "add", "x@tukums.lv", "--password", "a-long-password",
         "--role", "viewer", "--project", "9.9.9/NOPE",
     )  # fmt: skip
     assert result.exit_code == 1
     assert "There is no project “9.9.9/NOPE”" in result.output
-    token = grants(fresh_url, "token", "create", "x@tukums.lv")
+    token = grants(upgraded_url, "token", "create", "x@tukums.lv")
     assert "There is no user “x@tukums.lv”" in token.output
 
 
-def test_user_add_refuses_bad_input(fresh_url):
-    grants(fresh_url, "db", "upgrade")
+def test_user_add_refuses_bad_input(upgraded_url):
     short = grants(
-        fresh_url, "user", "add", "x@tukums.lv", "--password", "short", "--role", "viewer"
+        upgraded_url, "user", "add", "x@tukums.lv", "--password", "short", "--role", "viewer"
     )
     assert short.exit_code == 1 and "at least 10 characters" in short.output
     role = grants(
-        fresh_url, "user", "add", "x@tukums.lv", "--password", "long-enough", "--role", "boss"
+        upgraded_url, "user", "add", "x@tukums.lv", "--password", "long-enough", "--role", "boss"
     )
     assert role.exit_code == 2 and "'boss' is not one of" in role.output
-    grants(fresh_url, "user", "add", "x@tukums.lv", "--password", "long-enough", "--role", "viewer")
+    grants(
+        upgraded_url, "user", "add", "x@tukums.lv", "--password", "long-enough", "--role", "viewer"
+    )
     twice = grants(
-        fresh_url, "user", "add", "X@tukums.lv", "--password", "long-enough", "--role", "viewer"
+        upgraded_url, "user", "add", "X@tukums.lv", "--password", "long-enough", "--role", "viewer"
     )
     assert twice.exit_code == 1 and "already exists" in twice.output
 

@@ -1,51 +1,33 @@
 """The daily-work pages: expenditure register, co-financing, periods and indicator entry."""
 
+from datetime import date
+
 from grants.core.vocabulary import Role
 from grants.tables.expenditures import Expenditure
-from grants.tables.indicators import Indicator
-from tests.helpers import csrf_token, project_id, sign_in
+from tests.builders import indicator, invoice_form, project, user
+from tests.helpers import CONNECTINGEN, PROTI, csrf_token, eur, post, sign_in
 
-NBSP = "\u00a0"
-FAMILIES = "4.4.1.1./2/004"
-
-
-def eur(text: str) -> str:
-    return text.replace(" ", NBSP) + NBSP + "€"
+INVOICE = invoice_form(
+    date="10.02.2026", vat="214,25", supplier="SIA <Mācības>", invoice_number="MA-17"
+)
 
 
-async def post(client, url: str, data: dict, **kwargs):
-    return await client.post(
-        url, data={"_csrf_token": client.cookies["grants_csrf"], **data}, **kwargs
-    )
-
-
-INVOICE = {
-    "date": "10.02.2026",
-    "amount": "1 234,50",
-    "eligible_amount": "1 000,00",
-    "vat": "214,25",
-    "category": "external_services",
-    "supplier": "SIA <Mācības>",
-    "invoice_number": "MA-17",
-}
-
-
-async def test_finance_records_an_invoice_inline_and_sees_the_split(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_finance_records_an_invoice_inline_and_sees_the_split(families, client):
+    pid = families
     await sign_in(client, Role.FINANCE)
     response = await post(
         client, f"/projects/{pid}/expenditures", INVOICE, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     assert response.text.lstrip().startswith(
-        '<div id="register">'
+        '<div id="expenditures">'
     )  # a fragment, not the whole page
     assert eur("850,00") in response.text and eur("150,00") in response.text
     assert "SIA &lt;Mācības&gt;" in response.text
 
 
-async def test_refused_invoice_keeps_what_was_typed(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_refused_invoice_keeps_what_was_typed(families, client):
+    pid = families
     await sign_in(client, Role.FINANCE)
     bad = INVOICE | {"amount": "6 492.5.00"}
     response = await post(
@@ -59,8 +41,8 @@ async def test_refused_invoice_keeps_what_was_typed(demo, client):
     assert plain.status_code == 400 and "<html" in plain.text
 
 
-async def test_correcting_an_invoice_keeps_the_old_version(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_correcting_an_invoice_keeps_the_old_version(families, client):
+    pid = families
     await sign_in(client, Role.FINANCE)
     await post(client, f"/projects/{pid}/expenditures", INVOICE)
     row = await Expenditure.select(Expenditure.id).first()
@@ -79,8 +61,8 @@ async def test_correcting_an_invoice_keeps_the_old_version(demo, client):
     assert eur("1 234,50") in page and eur("1 300,00") in page and "typo" in page
 
 
-async def test_cofinancing_page_shows_sources_and_flags(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_cofinancing_page_shows_sources_and_flags(families, client):
+    pid = families
     await sign_in(client, Role.FINANCE)
     await post(client, f"/projects/{pid}/expenditures", INVOICE)
     page = (await client.get(f"/projects/{pid}/cofinancing")).text
@@ -88,36 +70,36 @@ async def test_cofinancing_page_shows_sources_and_flags(demo, client):
     assert "Līdzfinansējuma pārbaude" in page
 
 
-async def test_coordinator_logs_an_indicator_value_inline(demo, client):
-    pid = await project_id("LL-00241")
-    indicator = (
-        await Indicator.select(Indicator.id)
-        .where((Indicator.project == pid) & (Indicator.code == "RCO116"))
-        .first()
-    )
+async def test_coordinator_logs_an_indicator_value_inline(families, client):
+    pid = families
+    solutions = await indicator(pid, "RCO116", target="1", name="Kopīgi izstrādāti risinājumi")
     await sign_in(client, Role.COORDINATOR)
     page = (await client.get(f"/projects/{pid}")).text
     period_id = page.split('name="period_id" value="', 1)[1].split('"', 1)[0]
     response = await post(
         client,
-        f"/projects/{pid}/indicators/{indicator['id']}/entries",
+        f"/projects/{pid}/indicators/{solutions.id}/entries",
         {"period_id": period_id, "value": "1", "comment": "metode izstrādāta"},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert response.text.lstrip().startswith(f'<tbody id="indicator-{indicator["id"]}"')
+    assert response.text.lstrip().startswith(f'<tbody id="indicator-{solutions.id}"')
     assert "100,0" in response.text  # 1 of 1 jointly developed solution
     refused = await post(
         client,
-        f"/projects/{pid}/indicators/{indicator['id']}/entries",
+        f"/projects/{pid}/indicators/{solutions.id}/entries",
         {"period_id": period_id, "value": "-1"},
         headers={"HX-Request": "true"},
     )
     assert refused.status_code == 422 and 'value="-1"' in refused.text
 
 
-async def test_viewer_sees_no_entry_forms(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_viewer_sees_no_entry_forms(families, client):
+    pid = families
+    await indicator(pid)  # a typed one: its editors get an entry form
+    await sign_in(client, Role.COORDINATOR)
+    assert "entry-form" in (await client.get(f"/projects/{pid}")).text
+    client.cookies.clear()
     await sign_in(client, Role.VIEWER)
     page = (await client.get(f"/projects/{pid}")).text
     assert "entry-form" not in page
@@ -126,10 +108,12 @@ async def test_viewer_sees_no_entry_forms(demo, client):
     assert "Reģistrēt rēķinu" not in register
 
 
-async def test_period_workflow_from_the_page(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_period_workflow_from_the_page(families, client):
+    pid = families
+    await indicator(pid)  # a typed one: its entry form goes with the approval
     await sign_in(client, Role.ADMIN)
     page = (await client.get(f"/projects/{pid}")).text
+    assert "entry-form" in page
     period_id = page.split('action="/periods/', 1)[1].split("/", 1)[0]
     assert (await post(client, f"/periods/{period_id}/submit", {})).status_code == 303
     assert (await post(client, f"/periods/{period_id}/approve", {})).status_code == 303
@@ -140,15 +124,17 @@ async def test_period_workflow_from_the_page(demo, client):
     assert (await post(client, f"/periods/{period_id}/explode", {})).status_code == 404
 
 
-async def test_portfolio_highlights_overdue_reports(demo, client):
+async def test_portfolio_highlights_overdue_reports(client):
+    await project(PROTI, start=date(2024, 6, 12))
+    await user(Role.ADMIN)
     await sign_in(client, Role.ADMIN)
     page = (await client.get("/")).text
     # PROTI's first quarter ended on 11.09.2024 and was never submitted
     assert "nokavēts" in page
 
 
-async def test_evidence_file_is_kept_and_only_project_readers_fetch_it(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_evidence_file_is_kept_and_only_project_readers_fetch_it(families, client):
+    pid = families
     await sign_in(client, Role.FINANCE)
     response = await client.post(
         f"/projects/{pid}/expenditures",
@@ -161,9 +147,8 @@ async def test_evidence_file_is_kept_and_only_project_readers_fetch_it(demo, cli
     assert download.status_code == 200 and download.content == b"%PDF-1.4 evidence"
     assert "UTF-8''r%C4%93%C4%B7ins.pdf" in download.headers["content-disposition"]
     await client.post("/logout", data={"_csrf_token": client.cookies["grants_csrf"]})
-    from grants.accounts.users import add_user
-
-    await add_user("other@tukums.lv", "long-enough-1", "viewer", ["LL-00241"])
+    await project(CONNECTINGEN)
+    await user(Role.VIEWER, [CONNECTINGEN], email="other@tukums.lv", password="long-enough-1")
     token = await csrf_token(client)
     await client.post(
         "/login",
@@ -172,8 +157,8 @@ async def test_evidence_file_is_kept_and_only_project_readers_fetch_it(demo, cli
     assert (await client.get(f"/attachments/{row['attachment']}")).status_code == 403
 
 
-async def test_coordinator_adds_an_indicator_on_the_project_page(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_coordinator_adds_an_indicator_on_the_project_page(families, client):
+    pid = families
     await sign_in(client, Role.COORDINATOR)
     form = {"code": "EECO01", "name": "Dalībnieki", "unit": "personas", "target": "48",
             "target_rule": "at_least", "aggregation": "sum", "kind": "output",

@@ -12,9 +12,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from grants.core import audit
 from grants.core.access import Action, Principal, member_project_ids
 from grants.core.errors import NotFound, Refused
+from grants.core.messages import NOT_ONE_OF
 from grants.core.translatable import N_
 from grants.core.vocabulary import Role
-from grants.db import write_transaction
+from grants.db import first_or_not_found, insert_one, write_transaction
 from grants.projects.reading import normalise_code
 from grants.tables.accounts import ApiToken, LoginAttempt, Membership, User
 from grants.tables.projects import Project
@@ -39,6 +40,11 @@ def _check_password(password: str) -> None:
             field="password",
             min=MIN_PASSWORD_LENGTH,
         )
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.__members__.values():
+        raise AccountError.one(NOT_ONE_OF, field="role", value=role, allowed=", ".join(Role))
 
 
 def hash_password(password: str) -> str:
@@ -71,13 +77,7 @@ async def add_user(
         raise AccountError.one(
             N_("“%(email)s” is not an email address."), field="email", email=email
         )
-    if role not in Role.__members__.values():
-        raise AccountError.one(
-            N_("“%(value)s” is not one of: %(allowed)s."),
-            field="role",
-            value=role,
-            allowed=", ".join(Role),
-        )
+    _check_role(role)
     _check_password(password)
     if await User.exists().where(User.email == email):
         raise AccountError.one(
@@ -86,16 +86,13 @@ async def add_user(
     project_ids = [await _project_id(code) for code in project_codes]
 
     async with write_transaction():
-        user_id = (
-            await User.insert(
-                User(
-                    email=email,
-                    full_name=full_name,
-                    password_hash=hash_password(password),
-                    role=role,
-                )
-            )
-        )[0]["id"]
+        user_id = await insert_one(
+            User,
+            email=email,
+            full_name=full_name,
+            password_hash=hash_password(password),
+            role=role,
+        )
         for project_id in project_ids:
             await Membership.insert(Membership(user=user_id, project=project_id))
         await audit.record(
@@ -122,11 +119,9 @@ async def create_token(email: str, *, name: str = "", actor: Principal | None = 
         raise AccountError.one(N_("There is no user “%(email)s”."), field="email", email=email)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     async with write_transaction():
-        token_id = (
-            await ApiToken.insert(
-                ApiToken(user=user["id"], name=name, token_hash=_token_hash(token))
-            )
-        )[0]["id"]
+        token_id = await insert_one(
+            ApiToken, user=user["id"], name=name, token_hash=_token_hash(token)
+        )
         await audit.record("create", "api_token", token_id, actor=actor, after={"user": email})
     return token
 
@@ -218,13 +213,7 @@ async def update_user(
     """Change a user's role, whether they may sign in, and their projects (admin only).
     Deactivating a user also revokes their API tokens."""
     principal.require(Action.MANAGE_USERS)
-    if role not in Role.__members__.values():
-        raise Refused.one(
-            N_("“%(value)s” is not one of: %(allowed)s."),
-            field="role",
-            value=role,
-            allowed=", ".join(Role),
-        )
+    _check_role(role)
     if user_id == principal.user_id and (role != Role.ADMIN or not active):
         raise Refused.one(N_("You cannot take away your own administrator access."), field="role")
     async with write_transaction():
@@ -272,9 +261,7 @@ async def set_password(
         principal.require(Action.MANAGE_USERS)
     _check_password(password)
     async with write_transaction():
-        user = await User.select(User.password_hash).where(User.id == user_id).first()
-        if user is None:
-            raise NotFound()
+        user = await first_or_not_found(User.select(User.password_hash).where(User.id == user_id))
         if current is not None and not verify_password(user["password_hash"], current):
             raise Refused.one(N_("The current password is wrong."), field="current_password")
         await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
@@ -310,9 +297,9 @@ async def list_tokens(principal: Principal) -> list[TokenRow]:
 async def revoke_token(principal: Principal, token_id: int) -> None:
     """Revoke one of your own tokens (an admin may revoke anyone's); it stops working at once."""
     async with write_transaction():
-        token = await ApiToken.select(ApiToken.user).where(ApiToken.id == token_id).first()
-        if token is None:
-            raise NotFound()
+        token = await first_or_not_found(
+            ApiToken.select(ApiToken.user).where(ApiToken.id == token_id)
+        )
         if token["user"] != principal.user_id:
             principal.require(Action.MANAGE_USERS)
         await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(

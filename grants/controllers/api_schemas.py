@@ -1,21 +1,20 @@
 """JSON shapes of the API. Money is a decimal string with two decimals ("252091.67")."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from msgspec import Struct
+from msgspec import Struct, structs
 
 from grants.core.audit import AuditRow
-from grants.core.money import cents_to_str, rate_to_str
+from grants.core.money import money_str, quantity_str, rate_str
 from grants.projects.editing import FundingLineInput, ProjectInput
 from grants.projects.funding_plan import Check, PlanLine
-from grants.projects.reading import IndicatorRow, PartnerRow, ProjectDetail, ProjectSummary
+from grants.projects.reading import IndicatorRow, ProjectDetail, ProjectSummary
 
-
-def money_str(cents: int | None) -> str | None:
-    """Money in the API: a decimal string with two decimals, or null when unknown."""
-    return None if cents is None else cents_to_str(cents)
+T = TypeVar("T")
+S = TypeVar("S", bound=Struct)
 
 
 def decimal_str(value: Decimal | None) -> str | None:
@@ -23,11 +22,30 @@ def decimal_str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def quantity_str(hundredths: int | None) -> str | None:
-    """Indicator figures without needless decimals: 1200 → "12", 250 → "2.5"."""
-    if hundredths is None:
-        return None
-    return format(Decimal(hundredths).scaleb(-2).normalize(), "f")
+def to_input(
+    body: Struct, into: Callable[..., T], *, leave_out: tuple[str, ...] = (), **values: Any
+) -> T:
+    """The domain's input from an API body, field by field of the same name, without
+    `leave_out`; `values` add fields or replace them."""
+    fields = {f: getattr(body, f) for f in body.__struct_fields__ if f not in leave_out}
+    return into(**(fields | values))
+
+
+def money_fields(record: object, *names: str) -> dict[str, str | None]:
+    """The named amounts of a record, as the API writes money."""
+    return {name: money_str(getattr(record, name)) for name in names}
+
+
+def quantity_fields(record: object, *names: str) -> dict[str, str | None]:
+    """The named figures (hundredths) of a record, as the API writes them."""
+    return {name: quantity_str(getattr(record, name)) for name in names}
+
+
+def to_output(record: object, into: type[S], **values: Any) -> S:
+    """An API shape from a domain record: each field from the attribute of the same name,
+    unless `values` gives it (a renamed or converted one)."""
+    fields = {f: getattr(record, f) for f in into.__struct_fields__ if f not in values}
+    return into(**(fields | values))
 
 
 class ProjectOut(Struct):
@@ -142,102 +160,61 @@ class ProjectIn(Struct):
 
 
 def project_input(body: ProjectIn) -> ProjectInput:
-    fields = {f: getattr(body, f) for f in body.__struct_fields__ if f != "funding"}
-    funding = None
-    if body.funding is not None:
-        funding = [
-            FundingLineInput(**{f: getattr(ln, f) for f in ln.__struct_fields__})
-            for ln in body.funding
-        ]
-    return ProjectInput(**fields, funding=funding)
+    funding = body.funding
+    if funding is not None:
+        funding = [to_input(line, FundingLineInput) for line in funding]
+    return to_input(body, ProjectInput, funding=funding)
 
 
 def project_out(p: ProjectSummary) -> ProjectOut:
-    return ProjectOut(**_summary_fields(p))
-
-
-def _summary_fields(p: ProjectSummary) -> dict:
-    return {
-        "id": p.id,
-        "code": p.code,
-        "title": p.title_lv,
-        "title_en": p.title_en,
-        "programme": p.programme_code,
-        "measure": p.measure_code,
-        "fund": p.fund,
-        "our_role": p.our_role.value,
-        "status": p.status.value,
-        "amount_kind": p.amount_kind.value,
-        "start_date": p.start_date,
-        "end_date": p.end_date,
-        "total_cost": money_str(p.total_cost),
-        "eligible_cost": money_str(p.eligible_cost),
-        "ineligible_cost": money_str(p.ineligible_cost),
-        "eu_share": money_str(p.eu_share),
-    }
+    return to_output(
+        p,
+        ProjectOut,
+        title=p.title_lv,
+        programme=p.programme_code,
+        measure=p.measure_code,
+        **money_fields(p, "total_cost", "eligible_cost", "ineligible_cost", "eu_share"),
+    )
 
 
 def _line_out(line: PlanLine) -> FundingLineOut:
-    return FundingLineOut(
-        source=line.source,
-        kind=line.kind.value,
-        base=line.base.value,
-        rate=None if line.rate_bp is None else rate_to_str(line.rate_bp),
-        fixed_amount=money_str(line.fixed_amount),
-        residual=line.residual,
-        partner_id=line.partner_id,
-        base_amount=money_str(line.base_amount),
-        amount=money_str(line.amount),
+    return to_output(
+        line,
+        FundingLineOut,
+        rate=rate_str(line.rate_bp),
+        **money_fields(line, "fixed_amount", "base_amount", "amount"),
     )
 
 
 def _check_out(check: Check) -> CheckOut:
-    return CheckOut(
-        name=check.name,
+    return to_output(
+        check,
+        CheckOut,
         base=check.base.value if check.base else None,
-        partner_id=check.partner_id,
-        expected=cents_to_str(check.expected),
-        actual=cents_to_str(check.actual),
-        difference=cents_to_str(check.difference),
-        passed=check.passed,
+        **money_fields(check, "expected", "actual", "difference"),
     )
 
 
-def _partner_out(p: PartnerRow) -> PartnerOut:
-    return PartnerOut(p.id, p.organisation, p.country, p.role, money_str(p.budget), p.is_own)
-
-
-def _indicator_out(i: IndicatorRow) -> IndicatorOut:
-    return IndicatorOut(
-        id=i.id,
-        code=i.code,
-        name=i.name_lv,
-        name_en=i.name_en,
-        kind=i.kind,
-        vocabulary=i.vocabulary,
-        unit=i.unit_lv,
-        unit_en=i.unit_en,
-        baseline=quantity_str(i.baseline_hundredths),
-        target=quantity_str(i.target_hundredths),
-        target_rule=i.target_rule,
-        aggregation=i.aggregation,
-        measured_after_end=i.measured_after_end,
-    )
+def indicator_fields(i: IndicatorRow) -> dict[str, str | None]:
+    """What every API shape of an indicator names or writes otherwise than the domain."""
+    return {
+        "name": i.name_lv,
+        "unit": i.unit_lv,
+        "target": quantity_str(i.target_hundredths),
+        "baseline": quantity_str(i.baseline_hundredths),
+    }
 
 
 def project_detail_out(d: ProjectDetail) -> ProjectDetailOut:
-    return ProjectDetailOut(
-        **_summary_fields(d.summary),
-        holder=d.holder,
-        intermediate_body=d.intermediate_body,
-        reporting=d.reporting,
+    return to_output(
+        d,
+        ProjectDetailOut,
+        **structs.asdict(project_out(d.summary)),
         eu_ceiling=money_str(d.eu_ceiling),
-        decision_date=d.decision_date,
-        contract_ref=d.contract_ref,
         funding=[_line_out(ln) for ln in d.plan.lines],
         checks=[_check_out(c) for c in d.plan.checks],
-        partners=[_partner_out(p) for p in d.partners],
-        indicators=[_indicator_out(i) for i in d.indicators],
+        partners=[to_output(p, PartnerOut, budget=money_str(p.budget)) for p in d.partners],
+        indicators=[to_output(i, IndicatorOut, **indicator_fields(i)) for i in d.indicators],
     )
 
 
@@ -254,7 +231,4 @@ class AuditOut(Struct):
 
 
 def audit_out(row: AuditRow) -> AuditOut:
-    return AuditOut(
-        row.id, row.at, row.actor, row.action, row.entity, row.entity_id, row.before, row.after,
-        row.note,
-    )  # fmt: skip
+    return to_output(row, AuditOut)

@@ -6,8 +6,8 @@ from litestar import Controller, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct
 
-from grants.controllers.api_schemas import decimal_str, money_str
-from grants.core.money import cents_to_str, rate_to_str
+from grants.controllers.api_schemas import decimal_str, money_fields, to_input, to_output
+from grants.core.money import rate_str
 from grants.finance.budget import BudgetLineInput, CategoryReport, category_report, set_budget
 from grants.finance.cofinancing import Cofinancing, DeclaredTotals, cofinancing
 from grants.finance.expenditures import (
@@ -123,74 +123,43 @@ class CategoryOut(Struct):
 
 
 def _input(body: ExpenditureIn) -> ExpenditureInput:
-    fields = {f: getattr(body, f) for f in body.__struct_fields__ if f != "note"}
-    return ExpenditureInput(**fields)
+    return to_input(body, ExpenditureInput, leave_out=("note",))
 
 
 def _budget_line(line: BudgetLineIn) -> BudgetLineInput:
     base = line.flat_rate_base
-    return BudgetLineInput(
-        category=line.category,
+    return to_input(
+        line,
+        BudgetLineInput,
         year=str(line.year),
-        amount=line.amount,
-        flat_rate=line.flat_rate,
         flat_rate_base=base if isinstance(base, str) else ",".join(base),
     )
 
 
 def expenditure_out(row: ExpenditureRow) -> ExpenditureOut:
-    return ExpenditureOut(
-        id=row.id,
-        entry_no=row.entry_no,
-        version=row.version,
-        state=row.state,
+    return to_output(
+        row,
+        ExpenditureOut,
         date=row.spent_on,
-        amount=cents_to_str(row.amount),
-        eligible_amount=cents_to_str(row.eligible_amount),
-        ineligible_amount=cents_to_str(row.ineligible_amount),
-        vat=cents_to_str(row.vat),
-        category=row.category,
-        supplier=row.supplier,
-        invoice_number=row.invoice_number,
-        payment_date=row.payment_date,
-        description=row.description,
-        evidence_ref=row.evidence_ref,
-        partner_id=row.partner_id,
-        attachment_id=row.attachment_id,
-        change_note=row.change_note,
-        created_by=row.created_by,
-        created_at=row.created_at,
+        **money_fields(row, "amount", "eligible_amount", "ineligible_amount", "vat"),
     )
 
 
-def _totals(t: DeclaredTotals) -> TotalsOut:
-    return TotalsOut(
-        cents_to_str(t.amount),
-        cents_to_str(t.eligible),
-        cents_to_str(t.ineligible),
-        cents_to_str(t.vat),
-    )
+_AGAINST_PLAN = ("planned", "this_period", "to_date", "remaining")  # sources and categories
 
 
 def cofinancing_out(c: Cofinancing) -> CofinancingOut:
     return CofinancingOut(
         period_id=c.period.id if c.period else None,
         sources=[
-            SourceOut(
-                source=s.source,
-                kind=s.kind,
-                base=s.base,
-                rate=None if s.rate_bp is None else rate_to_str(s.rate_bp),
-                residual=s.residual,
-                planned=money_str(s.planned),
+            to_output(
+                s,
+                SourceOut,
+                rate=rate_str(s.rate_bp),
                 planned_share=decimal_str(s.planned_share),
-                this_period=cents_to_str(s.this_period),
-                to_date=cents_to_str(s.to_date),
                 actual_share=decimal_str(s.actual_share),
-                remaining=money_str(s.remaining),
                 absorption=decimal_str(s.absorption),
-                over_plan=s.over_plan,
-                drift=s.drift,
+                **money_fields(s, *_AGAINST_PLAN),
             )
             for s in c.sources
         ],
@@ -199,16 +168,18 @@ def cofinancing_out(c: Cofinancing) -> CofinancingOut:
     )
 
 
+def _totals(t: DeclaredTotals) -> TotalsOut:
+    return TotalsOut(**money_fields(t, "amount", "eligible", "ineligible", "vat"))
+
+
 def categories_out(report: CategoryReport) -> list[CategoryOut]:
     return [
-        CategoryOut(
-            category=line.category,
-            flat_rate=None if line.flat_rate_bp is None else rate_to_str(line.flat_rate_bp),
-            planned=cents_to_str(line.planned),
-            this_period=cents_to_str(line.this_period),
-            to_date=cents_to_str(line.to_date),
-            remaining=cents_to_str(line.remaining),
+        to_output(
+            line,
+            CategoryOut,
+            flat_rate=rate_str(line.flat_rate_bp),
             absorption=decimal_str(line.absorption),
+            **money_fields(line, *_AGAINST_PLAN),
         )
         for line in report.lines
     ]

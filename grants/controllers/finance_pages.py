@@ -9,8 +9,7 @@ from litestar.response import Redirect, Template
 
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
-from grants.core.i18n import category_names, typed_money
-from grants.core.money import rate_to_str
+from grants.core.i18n import category_names, typed_money, typed_rate
 from grants.finance.budget import (
     BudgetLineInput,
     PlannedLine,
@@ -32,7 +31,7 @@ from grants.finance.expenditures import (
 from grants.projects.attachments import store_attachment
 from grants.projects.periods import default_period, list_periods
 from grants.projects.reading import get_project
-from grants.web import CurrentPrincipal, form_errors, is_htmx
+from grants.web import CurrentPrincipal, form_errors, is_htmx, refusal_status
 
 _FIELDS = (
     "date",
@@ -68,7 +67,7 @@ def _input(values: dict, attachment_id: int | None) -> ExpenditureInput:
     return ExpenditureInput(**fields, attachment_id=attachment_id)
 
 
-async def _register(
+async def _expenditures_page(
     principal: Principal,
     project_id: int,
     *,
@@ -79,8 +78,6 @@ async def _register(
     status_code: int = 200,
 ) -> Template:
     project = await get_project(principal, project_id)
-    if project is None:
-        raise NotFoundException()
     categories = await cost_categories(project_id)
     return Template(
         "finance/expenditure_list.html" if fragment else "finance/expenditures.html",
@@ -103,8 +100,10 @@ class FinancePages(Controller):
     include_in_schema = False
 
     @get("/projects/{project_id:int}/expenditures")
-    async def register(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
-        return await _register(principal, project_id)
+    async def expenditures(
+        self, principal: CurrentPrincipal, project_id: FromPath[int]
+    ) -> Template:
+        return await _expenditures_page(principal, project_id)
 
     @post("/projects/{project_id:int}/expenditures")
     async def record(
@@ -116,7 +115,7 @@ class FinancePages(Controller):
             values, attachment_id = await _read(principal, project_id, request)
             await record_expenditure(principal, project_id, _input(values, attachment_id))
         except Refused as refused:
-            return await _register(
+            return await _expenditures_page(
                 principal,
                 project_id,
                 values=values,
@@ -125,7 +124,7 @@ class FinancePages(Controller):
                 status_code=422 if htmx else 400,
             )
         if htmx:
-            return await _register(principal, project_id, saved=True, fragment=True)
+            return await _expenditures_page(principal, project_id, saved=True, fragment=True)
         return Redirect(f"/projects/{project_id}/expenditures", status_code=303)
 
     @get("/projects/{project_id:int}/expenditures/{expenditure_id:int}")
@@ -183,7 +182,7 @@ class FinancePages(Controller):
                 "values": values,
                 "errors": form_errors(refused) if refused else {},
             },
-            status_code=200 if refused is None else 409 if refused.conflict else 400,
+            status_code=200 if refused is None else refusal_status(refused),
         )
 
     @get("/projects/{project_id:int}/cofinancing")
@@ -194,8 +193,6 @@ class FinancePages(Controller):
         period: FromQuery[int | None] = None,
     ) -> Template:
         project = await get_project(principal, project_id)
-        if project is None:
-            raise NotFoundException()
         periods = await list_periods(principal, project_id)
         chosen = next((p for p in periods if p.id == period), None) or default_period(periods)
         chosen_id = chosen.id if chosen else None
@@ -235,12 +232,11 @@ _LINE_FIELDS = ("category", "year", "amount", "flat_rate", "flat_rate_base")
 
 def _typed(line: PlannedLine) -> dict[str, str]:
     """A stored line as a person would type it back into the form."""
-    rate = line.flat_rate_bp
     return {
         "category": line.category,
         "year": str(line.year),
         "amount": typed_money(line.amount),
-        "flat_rate": "" if rate is None else rate_to_str(rate).replace(".", ","),
+        "flat_rate": typed_rate(line.flat_rate_bp),
         "flat_rate_base": ", ".join(base_parts(line.flat_rate_base)),
     }
 
@@ -264,8 +260,6 @@ async def _page(
     status_code: int = 200,
 ) -> Template:
     project = await get_project(principal, project_id)
-    if project is None:
-        raise NotFoundException()
     budget = await project_budget(principal, project_id)
     names = category_names(await cost_categories(project_id))
     if lines is None:

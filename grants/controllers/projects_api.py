@@ -17,9 +17,11 @@ from grants.controllers.api_schemas import (
     project_detail_out,
     project_input,
     project_out,
+    to_output,
 )
 from grants.core.access import Principal
 from grants.core.audit import project_audit
+from grants.core.errors import NotFound
 from grants.core.i18n import gettext
 from grants.projects.editing import create_project, update_project
 from grants.projects.periods import PeriodRow, approve, list_periods, reopen, return_period
@@ -45,9 +47,7 @@ class ReasonIn(Struct):
 
 
 def period_out(p: PeriodRow) -> PeriodOut:
-    return PeriodOut(
-        p.id, p.number, p.start, p.end, p.deadline, p.status, p.status_note, p.overdue, p.locked
-    )
+    return to_output(p, PeriodOut)
 
 
 class ProjectsApi(Controller):
@@ -98,9 +98,10 @@ class ProjectsApi(Controller):
 
 
 async def _detail(principal: Principal, project_id: int) -> ProjectDetailOut:
-    project = await get_project(principal, project_id)
-    if project is None:
-        raise NotFoundException(gettext("No project with id %(id)s.", id=project_id))
+    try:
+        project = await get_project(principal, project_id)
+    except NotFound:
+        raise NotFoundException(gettext("No project with id %(id)s.", id=project_id)) from None
     return project_detail_out(project)
 
 

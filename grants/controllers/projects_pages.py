@@ -10,9 +10,8 @@ from litestar.response import Redirect, Template
 
 from grants.core.access import Action, Principal
 from grants.core.audit import project_audit
-from grants.core.errors import NotFound, Refused
-from grants.core.i18n import label, typed_date, typed_money
-from grants.core.money import rate_to_str
+from grants.core.errors import Refused
+from grants.core.i18n import label, typed_date, typed_money, typed_rate
 from grants.core.vocabulary import (
     AmountKind,
     FundingBase,
@@ -24,6 +23,7 @@ from grants.core.vocabulary import (
 from grants.projects.attachments import fetch_attachment
 from grants.projects.editing import FundingLineInput, ProjectInput, create_project, update_project
 from grants.projects.periods import (
+    PeriodRow,
     approve,
     default_period,
     get_period,
@@ -38,7 +38,7 @@ from grants.projects.reports import report_panel
 from grants.register.participants import retention_date
 from grants.results.progress import indicator_progress
 from grants.results.sparklines import sparkline
-from grants.web import CurrentPrincipal, form_errors, refused_body
+from grants.web import CurrentPrincipal, form_errors, refusal_status, refused_body
 from reports.versions import submit_and_freeze
 
 
@@ -56,8 +56,6 @@ async def render_project(
 ) -> Template:
     """The project page for a period: plan and checks, periods and their workflow, indicators."""
     project = await get_project(principal, project_id)
-    if project is None:
-        raise NotFoundException()
     periods = await list_periods(principal, project_id)
     chosen = next((p for p in periods if p.id == period_id), None) or default_period(periods)
     progress = await indicator_progress(principal, project_id, chosen.id if chosen else None)
@@ -82,6 +80,15 @@ async def render_project(
             "report": report,
         },
         status_code=status_code,
+    )
+
+
+async def refused_in_period(
+    principal: Principal, period: PeriodRow, refused: Refused, **shown: dict | str
+) -> Template:
+    """The project page at the period again, showing why an action on it was refused."""
+    return await render_project(
+        principal, period.project_id, period.id, status_code=refusal_status(refused), **shown
     )
 
 
@@ -140,8 +147,6 @@ class ProjectsPages(Controller):
         id: FromQuery[int | None] = None,
     ) -> Template:
         project = await get_project(principal, project_id)
-        if project is None:
-            raise NotFoundException()
         events = await project_audit(principal, project_id, entity=entity or None, entity_id=id)
         return Template(
             "projects/history.html",
@@ -171,7 +176,7 @@ class ProjectsPages(Controller):
     @get("/projects/{project_id:int}/edit")
     async def edit(self, principal: CurrentPrincipal, project_id: FromPath[int]) -> Template:
         principal.require(Action.EDIT_PROJECT, project_id)
-        project = await _project(principal, project_id)
+        project = await get_project(principal, project_id)
         values, lines = _values_of(project)
         return await _form(principal, values, lines, project=project)
 
@@ -179,7 +184,7 @@ class ProjectsPages(Controller):
     async def update(
         self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
     ) -> Template | Redirect:
-        project = await _project(principal, project_id)
+        project = await get_project(principal, project_id)
         values, lines = _read_form(await request.form())
         try:
             await update_project(principal, project_id, _input(values, lines))
@@ -210,13 +215,8 @@ class ProjectsPages(Controller):
             elif action == "reopen":
                 await reopen(principal, period_id, reason)
         except Refused as refused:
-            return await render_project(
-                principal,
-                period.project_id,
-                period_id,
-                period_error=refused_body(refused)["detail"],
-                status_code=409 if refused.conflict else 400,
-            )
+            error = refused_body(refused)["detail"]
+            return await refused_in_period(principal, period, refused, period_error=error)
         return Redirect(
             f"/projects/{period.project_id}?period={period_id}#periods", status_code=303
         )
@@ -327,17 +327,10 @@ def _values_of(project: ProjectDetail) -> tuple[dict, list[dict]]:
             "kind": ln.kind,
             "base": ln.base,
             "residual": ln.residual,
-            "rate": "" if ln.rate_bp is None else rate_to_str(ln.rate_bp).replace(".", ","),
+            "rate": typed_rate(ln.rate_bp),
             "amount": typed_money(ln.fixed_amount),
             "partner_id": ln.partner_id or "",
         }
         for ln in project.plan.lines
     ]
     return values, lines
-
-
-async def _project(principal: Principal, project_id: int) -> ProjectDetail:
-    project = await get_project(principal, project_id)
-    if project is None:
-        raise NotFound()
-    return project

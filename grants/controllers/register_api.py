@@ -7,10 +7,15 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from msgspec import Struct
 
-from grants.controllers.api_schemas import decimal_str, money_str
-from grants.core.money import cents_to_str
+from grants.controllers.api_schemas import decimal_str, money_fields, to_input, to_output
+from grants.core.money import money_str
 from grants.register.files import import_file
-from grants.register.participants import ParticipantInput, ParticipantRow, add_participant, export_participants
+from grants.register.participants import (
+    ParticipantInput,
+    ParticipantRow,
+    add_participant,
+    export_participants,
+)
 from grants.register.service_tables import ServiceTable, service_table
 from grants.register.services import (
     ReceiptInput,
@@ -97,36 +102,25 @@ class ImportOut(Struct):
 
 
 def participant_out(p: ParticipantRow) -> ParticipantOut:
-    return ParticipantOut(
-        p.id,
-        p.code,
-        p.target_group,
-        p.gender,
-        p.birth_year,
-        p.entry_date,
-        p.exit_date,
-        p.household,
-        list(p.flags),
-        p.age_group,
-    )
+    return to_output(p, ParticipantOut, flags=list(p.flags))
 
 
 def service_out(s: ServiceRow) -> ServiceOut:
-    return ServiceOut(s.id, s.name_lv, s.name_en, s.unit_lv, money_str(s.unit_price))
+    return to_output(
+        s, ServiceOut, name=s.name_lv, unit=s.unit_lv, unit_price=money_str(s.unit_price)
+    )
 
 
 def services_out(table: ServiceTable) -> ServicesOut:
-    return ServicesOut(
+    return to_output(
+        table,
+        ServicesOut,
         services=[
-            ServiceLineOut(
-                line.service, line.name_en, line.persons, line.receipts, cents_to_str(line.amount)
-            )
+            to_output(line, ServiceLineOut, service_en=line.name_en, amount=money_str(line.amount))
             for line in table.lines
         ],
-        unique_persons=table.unique_persons,
-        total_amount=cents_to_str(table.total_amount),
-        eur_per_person_month=money_str(table.eur_per_person_month),
         average_months=decimal_str(table.average_months),
+        **money_fields(table, "total_amount", "eur_per_person_month"),
     )
 
 
@@ -151,10 +145,8 @@ class RegisterApi(Controller):
     async def add(
         self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ParticipantIn]
     ) -> ParticipantOut:
-        fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        return participant_out(
-            await add_participant(principal, project_id, ParticipantInput(**fields))
-        )
+        added = await add_participant(principal, project_id, to_input(data, ParticipantInput))
+        return participant_out(added)
 
     @post("/participants/import")
     async def import_participants(
@@ -191,16 +183,13 @@ class RegisterApi(Controller):
     async def add_service(
         self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ServiceIn]
     ) -> ServiceOut:
-        fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        s = await add_service(principal, project_id, ServiceInput(**fields))
-        return service_out(s)
+        return service_out(await add_service(principal, project_id, to_input(data, ServiceInput)))
 
     @post("/service-receipts")
     async def add_receipt(
         self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ReceiptIn]
     ) -> ImportOut:
-        fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        await add_receipt(principal, project_id, ReceiptInput(**fields))
+        await add_receipt(principal, project_id, to_input(data, ReceiptInput))
         return ImportOut(1)
 
     @post("/service-receipts/import")

@@ -14,7 +14,12 @@ from grants.core.translatable import N_
 from grants.core.vocabulary import Gender, ParticipantFlag
 from grants.projects.reading import get_project
 from grants.register.files import import_file
-from grants.register.participants import ParticipantInput, add_participant, list_participants, retention_date
+from grants.register.participants import (
+    ParticipantInput,
+    add_participant,
+    list_participants,
+    retention_date,
+)
 from grants.register.service_tables import service_table
 from grants.register.services import (
     ReceiptInput,
@@ -23,7 +28,7 @@ from grants.register.services import (
     add_service,
     list_services,
 )
-from grants.web import CurrentPrincipal, form_errors
+from grants.web import CurrentPrincipal, form_errors, refusal_status
 
 FORMS = ("participant", "service", "receipt", "import")
 
@@ -41,8 +46,6 @@ async def _page(
 ) -> Template:
     principal.require(Action.READ_REGISTER, project_id)
     project = await get_project(principal, project_id)
-    if project is None:
-        raise NotFoundException()
     participants = await list_participants(principal, project_id)
     services = await list_services(principal, project_id)
     table = await service_table(principal, project_id, target_group=group or None)
@@ -128,7 +131,7 @@ class RegisterPages(Controller):
                 form=form_name,
                 values=values,
                 errors=form_errors(refused),
-                status_code=409 if refused.conflict else 400,
+                status_code=refusal_status(refused),
             )
         return Redirect(f"/projects/{project_id}/register#{form_name}", status_code=303)
 

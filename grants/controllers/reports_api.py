@@ -8,6 +8,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery
 from msgspec import Struct
 
+from grants.controllers.api_schemas import to_output
 from grants.core.access import Principal
 from grants.core.i18n import LOCALES, current_locale, gettext
 from grants.projects.reports import VersionRow, list_versions
@@ -25,9 +26,7 @@ class ReportVersionOut(Struct):
 
 
 def version_out(v: VersionRow) -> ReportVersionOut:
-    return ReportVersionOut(
-        v.version, v.created_at, v.created_by, v.report_date, v.locale, v.data_hash
-    )
+    return to_output(v, ReportVersionOut)
 
 
 def download(data: bytes, media_type: str, name: str) -> Response[bytes]:

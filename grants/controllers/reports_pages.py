@@ -4,7 +4,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from grants.controllers.projects_pages import render_project
+from grants.controllers.projects_pages import refused_in_period
 from grants.controllers.reports_api import download
 from grants.core.errors import Refused
 from grants.core.i18n import current_locale
@@ -42,11 +42,6 @@ class ReportsPages(Controller):
         try:
             await save_narrative(principal, period_id, texts)
         except Refused as refused:
-            return await render_project(
-                principal,
-                period.project_id,
-                period_id,
-                narrative_form={"values": texts, "errors": form_errors(refused)},
-                status_code=409 if refused.conflict else 400,
-            )
+            narrative = {"values": texts, "errors": form_errors(refused)}
+            return await refused_in_period(principal, period, refused, narrative_form=narrative)
         return Redirect(f"/projects/{period.project_id}?period={period_id}#report", status_code=303)

@@ -6,7 +6,14 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct
 
-from grants.controllers.api_schemas import quantity_str
+from grants.controllers.api_schemas import (
+    decimal_str,
+    indicator_fields,
+    quantity_fields,
+    to_input,
+    to_output,
+)
+from grants.core.money import quantity_str
 from grants.results.entries import EntryInput, EntryRow, entry_history, log_entry
 from grants.results.indicators import IndicatorDetail, IndicatorInput, create_indicator
 from grants.results.progress import IndicatorProgress, indicator_progress
@@ -108,67 +115,51 @@ class ProgressOut(Struct):
 
 
 def indicator_out(i: IndicatorDetail) -> IndicatorDefinitionOut:
-    return IndicatorDefinitionOut(
-        id=i.id,
-        code=i.code,
-        name=i.name_lv,
-        name_en=i.name_en,
-        unit=i.unit_lv,
-        target=quantity_str(i.target_hundredths),
-        baseline=quantity_str(i.baseline_hundredths),
-        target_rule=i.target_rule,
-        aggregation=i.aggregation,
+    return to_output(
+        i,
+        IndicatorDefinitionOut,
+        **indicator_fields(i),
         breakdowns=list(i.breakdowns),
         milestones=[
             {"date": m.due_date.isoformat(), "value": quantity_str(m.value_hundredths)}
             for m in i.milestones
         ],
-        min_stay_months=i.min_stay_months,
-        target_group=i.target_group,
     )
 
 
+def _quantities(figures: dict[str, int]) -> dict[str, str | None]:
+    return {name: quantity_str(figure) for name, figure in figures.items()}
+
+
 def entry_out(e: EntryRow) -> EntryOut:
-    return EntryOut(
-        id=e.id,
-        indicator_id=e.indicator_id,
-        period_id=e.period_id,
-        state=e.state,
+    return to_output(
+        e,
+        EntryOut,
         value=quantity_str(e.value_hundredths),
         numerator=quantity_str(e.numerator_hundredths),
         denominator=quantity_str(e.denominator_hundredths),
-        breakdown={
-            d: {c: quantity_str(v) for c, v in cats.items()} for d, cats in e.breakdown.items()
-        },
-        breakdown_complete=e.breakdown_complete,
-        comment=e.comment,
-        evidence_ref=e.evidence_ref,
+        breakdown={dimension: _quantities(figures) for dimension, figures in e.breakdown.items()},
         created_by=e.created_by_email,
-        created_at=e.created_at,
     )
 
 
 def progress_out(p: IndicatorProgress) -> ProgressOut:
-    return ProgressOut(
+    return to_output(
+        p,
+        ProgressOut,
         id=p.indicator_id,
-        code=p.code,
         name=p.name_lv,
         unit=p.unit_lv,
-        aggregation=p.aggregation,
         target=quantity_str(p.target_hundredths),
-        target_rule=p.target_rule,
-        previously=quantity_str(p.previously),
-        this_period=quantity_str(p.this_period),
-        to_date=quantity_str(p.to_date),
         actual=quantity_str(p.to_date),
-        percent_of_target=None if p.percent_of_target is None else str(p.percent_of_target),
+        **quantity_fields(p, "previously", "this_period", "to_date"),
+        percent_of_target=decimal_str(p.percent_of_target),
         breakdown=[
-            BreakdownOut(
-                dimension=b.dimension,
-                categories={c: quantity_str(v) for c, v in b.categories.items()},
-                total=quantity_str(b.total),
-                difference=quantity_str(b.difference),
-                complete=b.complete,
+            to_output(
+                b,
+                BreakdownOut,
+                categories=_quantities(b.categories),
+                **quantity_fields(b, "total", "difference"),
             )
             for b in p.breakdown
         ],
@@ -194,16 +185,14 @@ class ResultsApi(Controller):
     async def create_indicator(
         self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[IndicatorIn]
     ) -> IndicatorDefinitionOut:
-        fields = {
-            f: getattr(data, f) for f in data.__struct_fields__ if f not in ("milestones", "source")
-        }
-        if data.source:
-            fields["aggregation"] = data.source
-        milestones = [(m.get("date", ""), m.get("value", "")) for m in data.milestones]
-        created = await create_indicator(
-            principal, project_id, IndicatorInput(**fields, milestones=milestones)
+        indicator = to_input(
+            data,
+            IndicatorInput,
+            leave_out=("source",),
+            aggregation=data.source or data.aggregation,
+            milestones=[(m.get("date", ""), m.get("value", "")) for m in data.milestones],
         )
-        return indicator_out(created)
+        return indicator_out(await create_indicator(principal, project_id, indicator))
 
     @post("/indicators/{indicator_id:int}/entries")
     async def log_entry(
@@ -211,8 +200,7 @@ class ResultsApi(Controller):
     ) -> EntryOut:
         """Log the value for a period; logging again for the period supersedes, keeping history.
         A breakdown that does not add up is kept and flagged (`breakdown_complete`)."""
-        fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        return entry_out(await log_entry(principal, indicator_id, EntryInput(**fields)))
+        return entry_out(await log_entry(principal, indicator_id, to_input(data, EntryInput)))
 
     @get("/indicators/{indicator_id:int}/entries")
     async def entries(

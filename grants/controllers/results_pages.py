@@ -6,13 +6,13 @@ from litestar.response import Redirect, Template
 
 from grants.controllers.projects_pages import render_project
 from grants.core.errors import Refused
-from grants.core.translatable import N_
+from grants.core.messages import PERIOD_UNKNOWN
 from grants.projects.periods import get_period
 from grants.results.entries import EntryInput, log_entry
 from grants.results.indicators import IndicatorInput, create_indicator, get_indicator
 from grants.results.progress import indicator_progress
 from grants.results.sparklines import sparkline
-from grants.web import CurrentPrincipal, form_errors, is_htmx
+from grants.web import CurrentPrincipal, form_errors, is_htmx, refusal_status
 
 _INDICATOR_FIELDS = (
     "code",
@@ -65,9 +65,7 @@ class ResultsPages(Controller):
         errors: dict = {}
         try:
             if indicator.project_id != project_id:
-                raise Refused.one(
-                    N_("Choose a reporting period of this project."), field="period_id"
-                )
+                raise Refused.one(PERIOD_UNKNOWN, field="period_id")
             await log_entry(principal, indicator_id, entry)
         except Refused as refused:
             errors = form_errors(refused)
@@ -117,6 +115,6 @@ class ResultsPages(Controller):
                 principal,
                 project_id,
                 indicator_form={"values": values, "errors": form_errors(refused)},
-                status_code=409 if refused.conflict else 400,
+                status_code=refusal_status(refused),
             )
         return Redirect(f"/projects/{project_id}#indicators", status_code=303)

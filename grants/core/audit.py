@@ -5,7 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from piccolo.table import Table
+
 from grants.core.access import Action, Principal
+from grants.db import from_row, insert_many, insert_one
 from grants.tables.audit import AuditEvent
 
 SYSTEM = "system"
@@ -37,6 +40,26 @@ async def record(
             note=note,
         )
     )
+
+
+async def insert_recorded(
+    table: type[Table], entity: str, actor: Principal, project_id: int, after: Any, **values: Any
+) -> int:
+    """Insert one row of a project and record its creation as `after`; its new id."""
+    new_id = await insert_one(table, project=project_id, **values)
+    await record("create", entity, new_id, actor=actor, project_id=project_id, after=after)
+    return new_id
+
+
+async def import_recorded(
+    table: type[Table], entity: str, actor: Principal, project_id: int, rows: list[dict]
+) -> int:
+    """Insert a project's imported rows in bulk and record the import; how many there were."""
+    if rows:
+        await insert_many(table, rows)
+        after = {"rows": len(rows)}
+        await record("import", entity, None, actor=actor, project_id=project_id, after=after)
+    return len(rows)
 
 
 def _json(value: Any) -> str | None:
@@ -84,18 +107,4 @@ async def project_audit(
     if entity_id is not None:
         query = query.where(AuditEvent.entity_id == entity_id)
     rows = await query.order_by(AuditEvent.id, ascending=False).limit(limit).output(load_json=True)
-    return [
-        AuditRow(
-            id=r["id"],
-            at=r["at"],
-            actor=r["actor"],
-            action=r["action"],
-            entity=r["entity"],
-            entity_id=r["entity_id"],
-            project_id=r["project"],
-            before=r["before"],
-            after=r["after"],
-            note=r["note"],
-        )
-        for r in rows
-    ]
+    return [from_row(AuditRow, r, project_id=r["project"]) for r in rows]

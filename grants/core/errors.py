@@ -5,8 +5,12 @@ error or a JSON body with status 400 (409 for conflicts such as duplicates or lo
 """
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from grants.core.messages import NOT_ONE_OF, OUTSIDE_PROJECT, TOO_LONG
+from grants.core.money import AmountError, parse_amount, parse_quantity, parse_rate, to_cents
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,17 @@ class NotFound(Exception):
     """The record does not exist (or the caller may not know it exists)."""
 
 
+def blank(text: object) -> bool:
+    """Nothing typed: None, or only spaces."""
+    return text is None or not str(text).strip()
+
+
 class Problems:
-    """Collects every problem in one piece of input, so the user sees them all at once."""
+    """Collects every problem in one piece of input, so the user sees them all at once.
+
+    Its readers (`text`, `choice`, `cents`, `hundredths`, `rate`, `date`) each take what a
+    person typed and return the value, or None after adding what is wrong with it.
+    """
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
@@ -52,23 +65,87 @@ class Problems:
     def extend(self, problems: list[Problem]) -> None:
         self.items.extend(problems)
 
-    def cents(self, text: str | None, field: str, *, required: bool = True) -> int | None:
-        """An amount typed by a person, in cents; None (and a problem) when it does not parse.
-        Empty input is a problem only when `required`."""
-        from grants.core.money import AmountError, parse_amount, to_cents
+    def text(
+        self,
+        value: object,
+        field: str,
+        *,
+        limit: int | None = None,
+        required: str | None = None,
+        key: Callable[[str], str] | None = None,
+    ) -> str:
+        """The text without surrounding spaces. `required` is the message for empty input;
+        `limit` holds for the text and for its stored `key` (casefolding can lengthen it)."""
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            self.add(required, field)
+        if limit is not None and max(len(text), len(key(text)) if key else 0) > limit:
+            self.add(TOO_LONG, field, max=limit)
+        return text
 
-        if not required and (text is None or not str(text).strip()):
+    def choice(self, value: str | None, allowed: Iterable[str], field: str) -> str | None:
+        """`value` when it is one of `allowed` (which the problem lists in the order given);
+        None, without a problem, when nothing was given."""
+        if value is None:
             return None
+        options = [str(option) for option in allowed]
+        if value not in options:
+            self.add(NOT_ONE_OF, field, value=value, allowed=", ".join(options))
+            return None
+        return value
+
+    def cents(
+        self, text: object, field: str, *, required: bool = True, empty: int | None = None
+    ) -> int | None:
+        """An amount in cents; None (and a problem) when it does not parse. Empty input is a
+        problem when `required`, otherwise it gives `empty`."""
+        if not required and blank(text):
+            return empty
+        return self._parsed(lambda typed: to_cents(parse_amount(typed)), text, field)
+
+    def hundredths(
+        self, text: object, field: str, *, required: bool = True, empty: int | None = None
+    ) -> int | None:
+        """A figure (persons, sessions, a percentage) in hundredths: "12,5" -> 1250; None (and
+        a problem) when it does not parse. Empty input as in `cents`."""
+        if not required and blank(text):
+            return empty
+        return self._parsed(parse_quantity, text, field)
+
+    def rate(self, text: object, field: str) -> int | None:
+        """A percentage in basis points ("85,5" -> 8550); None (and a problem) when wrong."""
+        return self._parsed(parse_rate, text, field)
+
+    def _parsed(self, parse: Callable[[str], int], text: object, field: str) -> int | None:
         try:
-            return to_cents(parse_amount(str(text or "")))
+            return parse("" if text is None else str(text))
         except AmountError as error:
             self.add(error.message, field, **error.params)
             return None
 
-    def date(self, text: "str | date | None", field: str) -> "date | None":
-        """A date typed by a person (15.03.2026 or 2026-03-15); None when empty or wrong."""
+    def within_project(self, day: date, start: date | None, end: date | None, field: str) -> None:
+        """A problem when `day` falls outside the project's period (either end may be open)."""
+        from grants.core.dates import day_str
+
+        if (start and day < start) or (end and day > end):
+            self.add(
+                OUTSIDE_PROJECT,
+                field,
+                date=day_str(day),
+                start=day_str(start) if start else "…",
+                end=day_str(end) if end else "…",
+            )
+
+    def date(
+        self, text: "str | date | None", field: str, *, required: str | None = None
+    ) -> "date | None":
+        """A date (15.03.2026 or 2026-03-15); None when empty or wrong. `required` is the
+        message for empty input."""
         from grants.core.dates import parse_date
 
+        if required and blank(text):
+            self.add(required, field)
+            return None
         parsed = parse_date(text, field)
         if isinstance(parsed, Problem):
             self.items.append(parsed)

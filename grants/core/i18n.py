@@ -94,8 +94,7 @@ def format_hundredths(value: int | None) -> str:
     """An indicator figure kept in hundredths, without needless decimals: 1200 → "12"."""
     if value is None:
         return "—"
-    number = Decimal(value) / 100
-    return format_decimal(number, format="#,##0.##", locale=current_locale())
+    return format_decimal(money.from_hundredths(value), format="#,##0.##", locale=current_locale())
 
 
 def format_percent(value: Decimal | None) -> str:
@@ -116,12 +115,17 @@ def quantity_input(value: int | None) -> str:
     """A figure in hundredths as a person would type it back into a form: 1250 → "12,5"."""
     if value is None:
         return ""
-    return format_decimal(Decimal(value) / 100, format="0.##", locale=current_locale())
+    return format_decimal(money.from_hundredths(value), format="0.##", locale=current_locale())
 
 
 def typed_money(cents: int | None) -> str:
     """An amount as a person would type it back into a form."""
     return "" if cents is None else money.format_amount(cents, current_locale(), currency=False)
+
+
+def typed_rate(rate_bp: int | None) -> str:
+    """A rate as a person would type it back into a form: 8500 → "85,00"."""
+    return "" if rate_bp is None else money.rate_to_str(rate_bp).replace(".", ",")
 
 
 def typed_date(day: date | None) -> str:

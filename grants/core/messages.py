@@ -9,6 +9,10 @@ LOCKED_PERIOD = {
     PeriodStatus.APPROVED: N_("The period %(start)s–%(end)s is approved and locked."),
 }
 TOO_LONG = N_("Write at most %(max)s characters.")
+NOT_ONE_OF = N_("“%(value)s” is not one of: %(allowed)s.")
+YEAR_REQUIRED = N_("Enter the year.")
+YEAR_MALFORMED = N_("“%(text)s” is not a year: write four digits, e.g. 2026.")
+PERIOD_UNKNOWN = N_("Choose a reporting period of this project.")
 ATTACHMENT_UNKNOWN = N_("The attached file does not exist.")
 CATEGORY_REQUIRED = N_("Choose a cost category.")
 CATEGORY_UNKNOWN = N_("“%(category)s” is not a cost category of this project.")

@@ -75,6 +75,40 @@ def rate_to_str(rate_bp: int) -> str:
     return cents_to_str(rate_bp)  # basis points are hundredths of a percent, like cents
 
 
+def rate_fraction(rate_bp: int) -> Decimal:
+    """A rate as the exact fraction it is: 8500 -> 0.85."""
+    return Decimal(_exact(rate_bp)).scaleb(-4)
+
+
+def money_str(cents: int | None) -> str | None:
+    """An amount in the API and the audit trail: as cents_to_str, or None when unknown."""
+    return None if cents is None else cents_to_str(cents)
+
+
+def rate_str(rate_bp: int | None) -> str | None:
+    """A rate in the API and the audit trail: as rate_to_str, or None for a line without one."""
+    return None if rate_bp is None else rate_to_str(rate_bp)
+
+
+def to_hundredths(value: Decimal | int) -> int:
+    """A figure (persons, units, a percentage) to integer hundredths, half-up as amounts to cents:
+    12 -> 1200, Decimal("36.33") -> 3633."""
+    return to_cents(value)
+
+
+def from_hundredths(hundredths: int) -> Decimal:
+    """Integer hundredths to an exact Decimal with two places: 1250 -> 12.50."""
+    return from_cents(hundredths)
+
+
+def quantity_str(hundredths: int | None) -> str | None:
+    """A figure in the API without needless decimals: 1200 -> "12", 250 -> "2.5"; None when
+    unknown."""
+    if hundredths is None:
+        return None
+    return format(from_hundredths(hundredths).normalize(), "f")
+
+
 def share_of(
     base_cents: int, rate_bp: int, *, rounding: Literal["half_up", "down"] = "half_up"
 ) -> int:
@@ -127,17 +161,24 @@ def allocate(base_cents: int, shares: Sequence[Share]) -> list[int]:
     return [rest if amount is None else amount for amount in amounts]
 
 
-def percentage(
+def quotient(
     numerator: Decimal | int, denominator: Decimal | int, places: int = 1
 ) -> Decimal | None:
-    """numerator / denominator × 100, half-up to `places`; None (not 0) when nothing to divide by.
+    """numerator / denominator, half-up to `places`; None (not 0) when nothing to divide by.
 
     Computed as an exact fraction, so no intermediate rounding can move a half.
     """
     if _exact(denominator) == 0:
         return None
-    ratio = Fraction(_exact(numerator)) * 100 * 10**places / Fraction(denominator)
+    ratio = Fraction(_exact(numerator)) * 10**places / Fraction(denominator)
     return Decimal(_div_round(ratio.numerator, ratio.denominator)).scaleb(-places)
+
+
+def percentage(
+    numerator: Decimal | int, denominator: Decimal | int, places: int = 1
+) -> Decimal | None:
+    """numerator / denominator × 100, half-up to `places`; None when nothing to divide by."""
+    return quotient(_exact(numerator) * 100, denominator, places)
 
 
 # Messages of AmountError: English gettext msgids; the web layer translates them.
@@ -266,7 +307,7 @@ def parse_quantity(text: str, *, allow_negative: bool = False) -> int:
     except AmountError as error:
         message = _QUANTITY_WORDING.get(error.message, error.message)
         raise AmountError(message, **error.params) from None
-    return int(value.scaleb(2))
+    return to_hundredths(value)
 
 
 def parse_rate(text: str) -> int:
@@ -297,4 +338,4 @@ def format_amount(cents: int, locale: str = "lv", *, currency: bool = True) -> s
 def format_rate(rate_bp: int, locale: str = "lv") -> str:
     """Rate for display with two decimals in the locale's percent style: lv "85,00%"."""
     pattern = Locale.parse(locale).percent_formats[None].pattern.replace("0", "0.00", 1)
-    return format_percent(Decimal(_exact(rate_bp)).scaleb(-4), format=pattern, locale=locale)
+    return format_percent(rate_fraction(rate_bp), format=pattern, locale=locale)

@@ -13,30 +13,25 @@ flat rate with its base; the whole budget is replaced at once, after every rule 
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Protocol
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.errors import NotFound, Problems
+from grants.core.errors import Problems, blank
 from grants.core.messages import (
     CATEGORY_REQUIRED,
     CATEGORY_UNKNOWN,
     RATE_OR_AMOUNT,
     RATE_OR_AMOUNT_NOT_BOTH,
+    YEAR_MALFORMED,
+    YEAR_REQUIRED,
 )
-from grants.core.money import (
-    AmountError,
-    cents_to_str,
-    parse_rate,
-    percentage,
-    rate_to_str,
-    share_of,
-)
+from grants.core.money import money_str, percentage, rate_str, share_of
 from grants.core.translatable import N_
 from grants.core.vocabulary import CostCategory, Rounding
-from grants.db import write_transaction
+from grants.db import first_or_not_found, write_transaction
 from grants.finance.expenditures import (
     ExpenditureRow,
     cost_categories,
@@ -208,12 +203,7 @@ async def category_report(
     not count.
     """
     declared = await declared_expenditures(principal, project_id, period_id)
-    project = await (
-        Project.select(Project.measure.rounding.as_alias("rounding"))
-        .where(Project.id == project_id)
-        .first()
-    )
-    rounding = Rounding(project["rounding"])
+    rounding = await _rounding(project_id)
     lines = await _stored_lines(project_id)
     planned = {c.category: c for c in budget_by_category(lines, rounding=rounding)}
     rates = flat_rates(lines)
@@ -236,6 +226,13 @@ async def category_report(
             )
         )
     return CategoryReport(project_id, declared.period, rounding, report)
+
+
+async def _rounding(project_id: int) -> Rounding:
+    """How the project's measure rounds flat rates; NotFound for an unknown project."""
+    rounding = Project.measure.rounding.as_alias("rounding")
+    project = await first_or_not_found(Project.select(rounding).where(Project.id == project_id))
+    return Rounding(project["rounding"])
 
 
 def _line_order(line: BudgetLineLike) -> tuple[tuple[int, str], int]:
@@ -276,15 +273,8 @@ class ProjectBudget:
 
 async def project_budget(principal: Principal, project_id: int) -> ProjectBudget:
     """The entered budget lines with every amount computed, flat rates included."""
-    project = await (
-        Project.select(Project.measure.rounding.as_alias("rounding"))
-        .where(Project.id == project_id)
-        .first()
-    )
-    if project is None:
-        raise NotFound()
+    rounding = await _rounding(project_id)
     principal.require(Action.READ, project_id)
-    rounding = Rounding(project["rounding"])
     lines = await _stored_lines(project_id)
     categories = budget_by_category(lines, rounding=rounding)
     years = sorted({line.year for line in lines})
@@ -301,8 +291,6 @@ async def project_budget(principal: Principal, project_id: int) -> ProjectBudget
 
 # Writing the budget
 
-_YEAR_REQUIRED = N_("Enter the year.")
-_YEAR_MALFORMED = N_("“%(text)s” is not a year: write four digits, e.g. 2026.")
 _YEAR_OUTSIDE = N_("The year %(year)s is outside the project's years %(start)s–%(end)s.")
 _BASE_REQUIRED = N_(
     "Give the base of the flat rate: the cost categories it is a share of, or “direct”."
@@ -341,10 +329,6 @@ class _Rules:
     rounding: Rounding
 
 
-def _blank(text: str | None) -> bool:
-    return text is None or not str(text).strip()
-
-
 def _canonical_base(parts: Iterable[str]) -> tuple[str, ...]:
     """DIRECT first, then the categories in their order, each once, so that the same base
     typed in another order is the same base."""
@@ -367,9 +351,9 @@ def _parse_line(
     year = None
     year_text = str(data.year or "").strip()
     if not year_text:
-        problems.add(_YEAR_REQUIRED, f"{where}.year")
+        problems.add(YEAR_REQUIRED, f"{where}.year")
     elif not _YEAR_RE.fullmatch(year_text):
-        problems.add(_YEAR_MALFORMED, f"{where}.year", text=year_text)
+        problems.add(YEAR_MALFORMED, f"{where}.year", text=year_text)
     else:
         year = int(year_text)
         if (rules.start_year and year < rules.start_year) or (
@@ -384,7 +368,7 @@ def _parse_line(
             )
 
     amount = rate_bp = None
-    has_amount, has_rate = not _blank(data.amount), not _blank(data.flat_rate)
+    has_amount, has_rate = not blank(data.amount), not blank(data.flat_rate)
     if has_amount and has_rate:
         problems.add(RATE_OR_AMOUNT_NOT_BOTH, f"{where}.flat_rate")
     elif not has_amount and not has_rate:
@@ -392,10 +376,7 @@ def _parse_line(
     elif has_amount:
         amount = problems.cents(data.amount, f"{where}.amount")
     else:
-        try:
-            rate_bp = parse_rate(str(data.flat_rate))
-        except AmountError as error:
-            problems.add(error.message, f"{where}.flat_rate", **error.params)
+        rate_bp = problems.rate(data.flat_rate, f"{where}.flat_rate")
 
     parts = base_parts(data.flat_rate_base or "")
     base: tuple[str, ...] = ()
@@ -483,8 +464,8 @@ def _snapshot(lines: Iterable[PlannedLine]) -> list[dict]:
         {
             "category": line.category,
             "year": line.year,
-            "amount": None if line.amount is None else cents_to_str(line.amount),
-            "flat_rate": None if line.flat_rate_bp is None else rate_to_str(line.flat_rate_bp),
+            "amount": money_str(line.amount),
+            "flat_rate": rate_str(line.flat_rate_bp),
             "flat_rate_base": list(base_parts(line.flat_rate_base)),
         }
         for line in lines
@@ -494,13 +475,13 @@ def _snapshot(lines: Iterable[PlannedLine]) -> list[dict]:
 async def _rules(project_id: int) -> _Rules:
     """Read with the project row locked, so two budgets saved at once replace each other in
     turn instead of both inserting their lines."""
-    project = await for_update(
-        Project.select(
-            Project.start_date, Project.end_date, Project.measure.rounding.as_alias("rounding")
-        ).where(Project.id == project_id)
-    ).first()
-    if project is None:
-        raise NotFound()
+    project = await first_or_not_found(
+        for_update(
+            Project.select(
+                Project.start_date, Project.end_date, Project.measure.rounding.as_alias("rounding")
+            ).where(Project.id == project_id)
+        )
+    )
     start, end = project["start_date"], project["end_date"]
     return _Rules(
         categories=frozenset(await cost_categories(project_id)),
@@ -522,17 +503,7 @@ async def set_budget(principal: Principal, project_id: int, lines: list[BudgetLi
         await BudgetLine.delete().where(BudgetLine.project == project_id)
         if checked:
             await BudgetLine.insert(
-                *(
-                    BudgetLine(
-                        project=project_id,
-                        category=line.category,
-                        year=line.year,
-                        amount=line.amount,
-                        flat_rate_bp=line.flat_rate_bp,
-                        flat_rate_base=line.flat_rate_base,
-                    )
-                    for line in checked
-                )
+                *(BudgetLine(project=project_id, **asdict(line)) for line in checked)
             )
         await audit.record(
             "update",

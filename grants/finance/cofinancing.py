@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from grants.core.access import Principal
-from grants.core.errors import NotFound
 from grants.core.money import Share, allocate, percentage
 from grants.core.vocabulary import FundingBase, FundingKind
 from grants.finance.expenditures import ExpenditureRow, declared_expenditures, in_period
@@ -169,8 +168,6 @@ async def cofinancing(
     periods has nothing to compare.
     """
     project = await get_project(principal, project_id)
-    if project is None:
-        raise NotFound()
     declared = await declared_expenditures(principal, project_id, period_id)
     lines = project.plan.lines
     bases = declared_bases(declared.to_date)

@@ -13,21 +13,24 @@ from piccolo.query.functions.aggregate import Sum
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.dates import day_str
 from grants.core.errors import NotFound, Problem, Problems, Refused
 from grants.core.messages import (
     ATTACHMENT_UNKNOWN,
     CATEGORY_REQUIRED,
     CATEGORY_UNKNOWN,
-    LOCKED_PERIOD,
-    OUTSIDE_PROJECT,
-    TOO_LONG,
 )
 from grants.core.money import cents_to_str
 from grants.core.translatable import N_
 from grants.core.vocabulary import CostCategory, FundingBase, RecordState
-from grants.db import INTEGRITY_ERRORS, write_transaction
-from grants.projects.periods import PeriodRow, list_periods
+from grants.db import (
+    INTEGRITY_ERRORS,
+    first_or_not_found,
+    from_row,
+    insert_one,
+    write_transaction,
+)
+from grants.projects.periods import PeriodRow, list_periods, locked_problem
+from grants.projects.reading import project_dates
 from grants.tables.attachments import Attachment
 from grants.tables.expenditures import Expenditure
 from grants.tables.funding import FundingLine
@@ -44,8 +47,6 @@ _PARTNER_UNKNOWN = N_("This partner does not take part in the project.")
 _NOTE_REQUIRED = N_("Give the reason for the change.")
 _NOT_CURRENT = N_("This expenditure was changed or cancelled meanwhile; open its current version.")
 _CONCURRENT = N_("Someone else changed the expenditures at the same time; please try again.")
-
-_LIMITS = {"supplier": 255, "invoice_number": 100, "evidence_ref": 255}
 
 
 @dataclass(frozen=True)
@@ -130,35 +131,20 @@ _COLUMNS = (
 
 
 def _to_row(r: dict) -> ExpenditureRow:
-    return ExpenditureRow(
-        id=r["id"],
+    return from_row(
+        ExpenditureRow,
+        r,
         project_id=r["project"],
         partner_id=r["partner"],
-        entry_no=r["entry_no"],
-        version=r["version"],
         state=RecordState(r["state"]),
-        spent_on=r["spent_on"],
-        amount=r["amount"],
-        eligible_amount=r["eligible_amount"],
-        vat=r["vat"],
-        category=r["category"],
-        supplier=r["supplier"],
-        invoice_number=r["invoice_number"],
-        payment_date=r["payment_date"],
-        description=r["description"],
-        evidence_ref=r["evidence_ref"],
         attachment_id=r["attachment"],
-        change_note=r["change_note"],
         created_by=r["created_by_email"],
-        created_at=r["created_at"],
     )
 
 
 async def _row(expenditure_id: int) -> ExpenditureRow:
-    found = await Expenditure.select(*_COLUMNS).where(Expenditure.id == expenditure_id).first()
-    if found is None:
-        raise NotFound()
-    return _to_row(found)
+    query = Expenditure.select(*_COLUMNS).where(Expenditure.id == expenditure_id)
+    return _to_row(await first_or_not_found(query))
 
 
 async def current_rows(project_id: int, *, until: date | None = None) -> list[ExpenditureRow]:
@@ -288,13 +274,7 @@ async def cost_categories(project_id: int) -> dict[str, tuple[str, str] | None]:
 
 
 async def _context(principal: Principal, project_id: int) -> _Context:
-    project = await (
-        Project.select(Project.start_date, Project.end_date, Project.measure)
-        .where(Project.id == project_id)
-        .first()
-    )
-    if project is None:
-        raise NotFound()
+    start, end = await project_dates(project_id)
     partners = await (
         Partner.select(Partner.id, Partner.organisation.is_own.as_alias("is_own"))
         .where(Partner.project == project_id)
@@ -308,8 +288,8 @@ async def _context(principal: Principal, project_id: int) -> _Context:
     own = next((p["id"] for p in partners if p["is_own"]), None)
     return _Context(
         project_id=project_id,
-        start_date=project["start_date"],
-        end_date=project["end_date"],
+        start_date=start,
+        end_date=end,
         categories=frozenset(await cost_categories(project_id)),
         partner_ids=frozenset(p["id"] for p in partners),
         # a plan on partner budgets only is split by partner, so the invoice must have one
@@ -318,57 +298,27 @@ async def _context(principal: Principal, project_id: int) -> _Context:
     )
 
 
-def _blank(text: str | None) -> bool:
-    return text is None or not text.strip()
-
-
-def _text(problems: Problems, text: str | None, field: str, required: str | None = None) -> str:
-    value = (text or "").strip()
-    if required and not value:
-        problems.add(required, field)
-    limit = _LIMITS.get(field)
-    if limit and max(len(value), len(invoice_key(value))) > limit:  # casefolding can lengthen
-        problems.add(TOO_LONG, field, max=limit)
-    return value
-
-
 def _locked(periods: list[PeriodRow], day: date) -> Problem | None:
     """A submitted or approved period's report was sent with the invoices dated in it."""
     period = next((p for p in periods if p.locked and in_period(p, day)), None)
     if period is None:
         return None
-    params = {"start": day_str(period.start), "end": day_str(period.end)}
-    return Problem(LOCKED_PERIOD[period.status], "date", params)
+    return locked_problem(period.status, period.start, period.end, "date")
 
 
 def _spent_on(ctx: _Context, text: str | None, problems: Problems) -> date | None:
     """The invoice date, which must fall within the project's period."""
-    if _blank(text):
-        problems.add(_DATE_REQUIRED, "date")
-        return None
-    day = problems.date(text, "date")
-    if day is not None and (
-        (ctx.start_date and day < ctx.start_date) or (ctx.end_date and day > ctx.end_date)
-    ):
-        problems.add(
-            OUTSIDE_PROJECT,
-            "date",
-            date=day_str(day),
-            start=day_str(ctx.start_date) if ctx.start_date else "…",
-            end=day_str(ctx.end_date) if ctx.end_date else "…",
-        )
+    day = problems.date(text, "date", required=_DATE_REQUIRED)
+    if day is not None:
+        problems.within_project(day, ctx.start_date, ctx.end_date, "date")
     return day
 
 
 def _amounts(data: ExpenditureInput, problems: Problems) -> tuple[int | None, ...]:
     """Amount, eligible part and VAT in cents; the parts cannot exceed the amount."""
     amount = problems.cents(data.amount, "amount")
-    eligible = (
-        amount
-        if _blank(data.eligible_amount)
-        else problems.cents(data.eligible_amount, "eligible_amount")
-    )
-    vat = 0 if _blank(data.vat) else problems.cents(data.vat, "vat")
+    eligible = problems.cents(data.eligible_amount, "eligible_amount", required=False, empty=amount)
+    vat = problems.cents(data.vat, "vat", required=False, empty=0)
     if amount is not None and eligible is not None and eligible > amount:
         problems.add(
             _ELIGIBLE_ABOVE,
@@ -390,16 +340,24 @@ def _category(ctx: _Context, text: str | None, problems: Problems) -> str:
     return category
 
 
+def _column_text(
+    data: ExpenditureInput, name: str, problems: Problems, required: str | None = None
+) -> str:
+    """A typed text that fits its column, also casefolded as the duplicate check keeps it."""
+    limit = getattr(Expenditure, name).length
+    return problems.text(getattr(data, name), name, limit=limit, required=required, key=invoice_key)
+
+
 def _parse(ctx: _Context, data: ExpenditureInput, problems: Problems) -> dict:
     """The column values from the input, adding a problem for every field that is wrong, in
     the order of the form."""
     spent_on = _spent_on(ctx, data.date, problems)
     amount, eligible, vat = _amounts(data, problems)
     category = _category(ctx, data.category, problems)
-    supplier = _text(problems, data.supplier, "supplier", _SUPPLIER_REQUIRED)
-    invoice_number = _text(problems, data.invoice_number, "invoice_number", _INVOICE_REQUIRED)
+    supplier = _column_text(data, "supplier", problems, _SUPPLIER_REQUIRED)
+    invoice_number = _column_text(data, "invoice_number", problems, _INVOICE_REQUIRED)
     payment_date = problems.date(data.payment_date, "payment_date")
-    evidence_ref = _text(problems, data.evidence_ref, "evidence_ref")
+    evidence_ref = _column_text(data, "evidence_ref", problems)
     partner_id = data.partner_id if data.partner_id is not None else ctx.default_partner_id
     if partner_id is not None and partner_id not in ctx.partner_ids:
         problems.add(_PARTNER_UNKNOWN, "partner_id")
@@ -476,7 +434,7 @@ async def _duplicate(project_id: int, values: dict, entry_no: int | None) -> int
 async def _insert(values: dict) -> ExpenditureRow:
     """Insert one version; a unique index that fires means another writer got there first."""
     try:
-        new_id = (await Expenditure.insert(Expenditure(**values)))[0]["id"]
+        new_id = await insert_one(Expenditure, **values)
     except INTEGRITY_ERRORS as error:
         raise Refused.one(_CONCURRENT, conflict=True) from error
     return await _row(new_id)

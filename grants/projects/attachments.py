@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.errors import NotFound, Refused
+from grants.core.errors import Refused
 from grants.core.translatable import N_
-from grants.db import write_transaction
+from grants.db import first_or_not_found, write_transaction
 from grants.tables.attachments import Attachment
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -37,43 +37,30 @@ async def store_attachment(
             N_("The file is larger than %(max)s MB."), field="attachment", max=MAX_BYTES // 2**20
         )
     async with write_transaction():
-        attachment_id = (
-            await Attachment.insert(
-                Attachment(
-                    project=project_id,
-                    name=(name or "file").rsplit("/", 1)[-1][:255],
-                    content_type=content_type or "application/octet-stream",
-                    size=len(data),
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    data=data,
-                    created_by=principal.user_id,
-                )
-            )
-        )[0]["id"]
-        await audit.record(
-            "create",
+        return await audit.insert_recorded(
+            Attachment,
             "attachment",
-            attachment_id,
-            actor=principal,
-            project_id=project_id,
-            after={"name": name, "size": len(data)},
+            principal,
+            project_id,
+            {"name": name, "size": len(data)},
+            name=(name or "file").rsplit("/", 1)[-1][:255],
+            content_type=content_type or "application/octet-stream",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            created_by=principal.user_id,
         )
-    return attachment_id
 
 
 async def fetch_attachment(principal: Principal, attachment_id: int) -> StoredFile:
-    row = await (
+    row = await first_or_not_found(
         Attachment.select(
             Attachment.id,
             Attachment.project,
             Attachment.name,
             Attachment.content_type,
             Attachment.data,
-        )
-        .where(Attachment.id == attachment_id)
-        .first()
+        ).where(Attachment.id == attachment_id)
     )
-    if row is None:
-        raise NotFound()
     principal.require(Action.READ, row["project"])
     return StoredFile(row["id"], row["name"], row["content_type"], bytes(row["data"]))

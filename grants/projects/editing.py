@@ -5,15 +5,9 @@ from datetime import UTC, date, datetime
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.errors import NotFound, Problems, Refused
+from grants.core.errors import Problems, Refused
 from grants.core.messages import RATE_OR_AMOUNT, RATE_OR_AMOUNT_NOT_BOTH
-from grants.core.money import (
-    RATE_SCALE,
-    AmountError,
-    cents_to_str,
-    parse_rate,
-    rate_to_str,
-)
+from grants.core.money import RATE_SCALE, cents_to_str, money_str, rate_str, rate_to_str
 from grants.core.translatable import N_
 from grants.core.vocabulary import (
     AmountKind,
@@ -23,13 +17,14 @@ from grants.core.vocabulary import (
     ProjectStatus,
     ReportingRhythm,
 )
-from grants.db import write_transaction
+from grants.db import first_or_not_found, insert_one, write_transaction
 from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
 from grants.tables.funding import FundingLine
 from grants.tables.programmes import Measure
 from grants.tables.projects import Partner, Project
 
+_CODE_TAKEN = N_("A project with code %(code)s already exists.")
 _EU_FUNDS = ("ESF", "ERDF", "ERAF", "EAF", "CF", "KF", "JTF", "TPF", "INTERREG", "RRF", "ANM")
 
 
@@ -82,20 +77,6 @@ class _Checked:
     lines: list[dict] | None = None
 
 
-def _choice(problems: Problems, value: str | None, allowed: type, field_name: str):
-    if value is None:
-        return None
-    if value not in {v.value for v in allowed}:
-        problems.add(
-            N_("“%(value)s” is not one of: %(allowed)s."),
-            field_name,
-            value=value,
-            allowed=", ".join(v.value for v in allowed),
-        )
-        return None
-    return value
-
-
 async def _check(data: ProjectInput, current: dict | None, partner_ids: set[int]) -> _Checked:
     """Validate `data` against the current values (None when creating); collect all problems."""
     problems = Problems()
@@ -137,7 +118,7 @@ async def _check(data: ProjectInput, current: dict | None, partner_ids: set[int]
         ("amount_kind", AmountKind),
         ("reporting", ReportingRhythm),
     ):
-        chosen = _choice(problems, getattr(data, name), allowed, name)
+        chosen = problems.choice(getattr(data, name), allowed, name)
         if chosen is not None:
             values[name] = chosen
     if creating:
@@ -181,17 +162,14 @@ def _check_funding(
         source = (line.source or "").strip()
         if not source:
             problems.add(N_("Name the funding source."), f"{where}.source")
-        base = _choice(problems, line.base, FundingBase, f"{where}.base")
-        kind = _choice(problems, line.kind, FundingKind, f"{where}.kind") if line.kind else None
+        base = problems.choice(line.base, FundingBase, f"{where}.base")
+        kind = problems.choice(line.kind, FundingKind, f"{where}.kind") if line.kind else None
         rate = fixed = None
         has_rate = line.rate is not None and str(line.rate).strip() != ""
         if has_rate and line.amount:
             problems.add(RATE_OR_AMOUNT_NOT_BOTH, f"{where}.rate")
         elif has_rate:
-            try:
-                rate = parse_rate(str(line.rate))
-            except AmountError as error:
-                problems.add(error.message, f"{where}.rate", **error.params)
+            rate = problems.rate(line.rate, f"{where}.rate")
         elif line.amount:
             fixed = problems.cents(line.amount, f"{where}.amount", required=False)
         elif not line.residual:
@@ -247,23 +225,12 @@ async def create_project(principal: Principal, data: ProjectInput) -> int:
     principal.require(Action.CREATE_PROJECT)
     checked = await _check(data, None, set())
     async with write_transaction():
-        if await Project.exists().where(Project.code_key == checked.values["code_key"]):
-            raise Refused.one(
-                N_("A project with code %(code)s already exists."),
-                field="code",
-                conflict=True,
-                code=checked.values["code"],
-            )
-        project_id = (await Project.insert(Project(**checked.values)))[0]["id"]
+        await _refuse_taken_code(checked.values)
+        project_id = await insert_one(Project, **checked.values)
         await _replace_funding(project_id, checked.lines or [])
         await generate_periods(project_id, actor=principal)
-        await audit.record(
-            "create",
-            "project",
-            project_id,
-            actor=principal,
-            project_id=project_id,
-            after=_snapshot(checked.values, checked.lines or []),
+        await _record(
+            "create", principal, project_id, _snapshot(checked.values, checked.lines or [])
         )
     return project_id
 
@@ -271,20 +238,11 @@ async def create_project(principal: Principal, data: ProjectInput) -> int:
 async def update_project(principal: Principal, project_id: int, data: ProjectInput) -> None:
     principal.require(Action.EDIT_PROJECT, project_id)
     async with write_transaction():
-        current = await Project.select().where(Project.id == project_id).first()
-        if current is None:
-            raise NotFound()
+        current = await first_or_not_found(Project.select().where(Project.id == project_id))
         checked = await _check(data, current, await _partner_ids(project_id))
         code_key = checked.values.get("code_key")
         if code_key and code_key != current["code_key"]:
-            taken = await Project.exists().where(Project.code_key == code_key)
-            if taken:
-                raise Refused.one(
-                    N_("A project with code %(code)s already exists."),
-                    field="code",
-                    conflict=True,
-                    code=checked.values["code"],
-                )
+            await _refuse_taken_code(checked.values)
         old_lines = await _funding_rows(project_id)
         changes = {k: v for k, v in checked.values.items() if current.get(k) != v}
         new_lines = checked.lines
@@ -300,15 +258,28 @@ async def update_project(principal: Principal, project_id: int, data: ProjectInp
             await _replace_funding(project_id, new_lines)
         if changes.keys() & {"start_date", "end_date", "reporting"}:
             await generate_periods(project_id, actor=principal)
-        await audit.record(
-            "update",
-            "project",
-            project_id,
-            actor=principal,
-            project_id=project_id,
-            before=_snapshot({k: current[k] for k in changes}, old_lines if new_lines else None),
-            after=_snapshot(changes, new_lines),
-        )
+        before = _snapshot({k: current[k] for k in changes}, old_lines if new_lines else None)
+        await _record("update", principal, project_id, _snapshot(changes, new_lines), before)
+
+
+async def _record(
+    action: str, principal: Principal, project_id: int, after: dict, before: dict | None = None
+) -> None:
+    await audit.record(
+        action,
+        "project",
+        project_id,
+        actor=principal,
+        project_id=project_id,
+        before=before,
+        after=after,
+    )
+
+
+async def _refuse_taken_code(values: dict) -> None:
+    """Another project with the same code (as `normalise_code` compares them) is a conflict."""
+    if await Project.exists().where(Project.code_key == values["code_key"]):
+        raise Refused.one(_CODE_TAKEN, field="code", conflict=True, code=values["code"])
 
 
 async def _funding_rows(project_id: int) -> list[dict]:
@@ -342,9 +313,7 @@ async def _replace_funding(project_id: int, lines: list[dict]) -> None:
 def _snapshot(values: dict, lines: list[dict] | None) -> dict:
     """A JSON-able record of what changed, money as decimal strings."""
     out = {
-        k: cents_to_str(v) if k.endswith("_cost") and v is not None else v
-        for k, v in values.items()
-        if k != "code_key"
+        k: money_str(v) if k.endswith("_cost") else v for k, v in values.items() if k != "code_key"
     }
     if lines is not None:
         out["funding"] = [
@@ -352,8 +321,8 @@ def _snapshot(values: dict, lines: list[dict] | None) -> dict:
                 "source": ln["source"],
                 "kind": ln["kind"],
                 "base": ln["base"],
-                "rate": None if ln["rate_bp"] is None else rate_to_str(ln["rate_bp"]),
-                "amount": None if ln["fixed_amount"] is None else cents_to_str(ln["fixed_amount"]),
+                "rate": rate_str(ln["rate_bp"]),
+                "amount": money_str(ln["fixed_amount"]),
                 "residual": ln["residual"],
                 "partner": ln["partner"],
             }

@@ -4,7 +4,7 @@ Pure functions over plain records, so the project page, the API and reports shar
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from grants.core.money import Share, allocate
 from grants.core.vocabulary import FundingBase, FundingKind
@@ -22,16 +22,10 @@ class LineInput:
     partner_id: int | None = None
 
 
-@dataclass(frozen=True)
-class PlanLine:
-    id: int
-    source: str
-    kind: FundingKind
-    base: FundingBase
-    rate_bp: int | None
-    fixed_amount: int | None
-    residual: bool
-    partner_id: int | None
+@dataclass(frozen=True, kw_only=True)
+class PlanLine(LineInput):
+    """A line with what the plan computes for it."""
+
     base_amount: int | None
     amount: int | None  # None when the base is not known
 
@@ -114,14 +108,7 @@ def compute_plan(
 
     plan_lines = [
         PlanLine(
-            id=ln.id,
-            source=ln.source,
-            kind=FundingKind(ln.kind),
-            base=FundingBase(ln.base),
-            rate_bp=ln.rate_bp,
-            fixed_amount=ln.fixed_amount,
-            residual=ln.residual,
-            partner_id=ln.partner_id,
+            **(asdict(ln) | {"kind": FundingKind(ln.kind), "base": FundingBase(ln.base)}),
             base_amount=amounts[ln.id][0],
             amount=amounts[ln.id][1],
         )

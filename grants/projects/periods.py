@@ -15,10 +15,12 @@ from piccolo.query import Select
 
 from grants.core import audit
 from grants.core.access import Action, Principal
+from grants.core.dates import day_str
 from grants.core.errors import NotFound, Problem, Refused
+from grants.core.messages import LOCKED_PERIOD
 from grants.core.translatable import N_
 from grants.core.vocabulary import LOCKED_PERIOD_STATUSES, PeriodStatus, ReportingRhythm
-from grants.db import write_transaction
+from grants.db import first_or_not_found, from_row, write_transaction
 from grants.tables.audit import AuditEvent
 from grants.tables.indicators import IndicatorEntry
 from grants.tables.periods import ReportingPeriod
@@ -75,19 +77,22 @@ class PeriodRow:
 
 def _row(row: dict, today: date | None = None) -> PeriodRow:
     status = PeriodStatus(row["status"])
-    return PeriodRow(
-        id=row["id"],
+    return from_row(
+        PeriodRow,
+        row,
         project_id=row["project"],
-        number=row["number"],
         start=row["start_date"],
         end=row["end_date"],
-        deadline=row["deadline"],
         status=status,
-        status_note=row["status_note"],
         overdue=row["deadline"] < (today or date.today())
         and status in (PeriodStatus.DRAFT, PeriodStatus.RETURNED),
         locked=status in LOCKED_PERIOD_STATUSES,
     )
+
+
+def locked_problem(status: str, start: date, end: date, field: str) -> Problem:
+    """Why data of a submitted or approved period cannot change: its report was sent."""
+    return Problem(LOCKED_PERIOD[status], field, {"start": day_str(start), "end": day_str(end)})
 
 
 def for_update(query: Select, *, strength: str = "UPDATE") -> Select:
@@ -124,9 +129,7 @@ async def list_periods(
 async def get_period(
     principal: Principal, period_id: int, *, today: date | None = None
 ) -> PeriodRow:
-    row = await ReportingPeriod.select().where(ReportingPeriod.id == period_id).first()
-    if row is None:
-        raise NotFound()
+    row = await first_or_not_found(ReportingPeriod.select().where(ReportingPeriod.id == period_id))
     principal.require(Action.READ, row["project"])
     return _row(row, today)
 
@@ -187,13 +190,17 @@ async def generate_periods(project_id: int, *, actor: Principal | None = None) -
     New periods fill the time around the ones that stay, so periods never overlap.
     """
     async with write_transaction():
-        project = await for_update(
-            Project.select(
-                Project.id, Project.start_date, Project.end_date, Project.reporting, Project.measure
-            ).where(Project.id == project_id)
-        ).first()
-        if project is None:
-            raise NotFound()
+        project = await first_or_not_found(
+            for_update(
+                Project.select(
+                    Project.id,
+                    Project.start_date,
+                    Project.end_date,
+                    Project.reporting,
+                    Project.measure,
+                ).where(Project.id == project_id)
+            )
+        )
         existing = await for_update(
             ReportingPeriod.select().where(ReportingPeriod.project == project_id)
         )
@@ -387,11 +394,9 @@ async def _move(
     """Change the status if the transition allows it; the note is the reason, or cleared."""
     reason = reason.strip()
     async with write_transaction():
-        row = await for_update(
-            ReportingPeriod.select().where(ReportingPeriod.id == period_id)
-        ).first()
-        if row is None:
-            raise NotFound()
+        row = await first_or_not_found(
+            for_update(ReportingPeriod.select().where(ReportingPeriod.id == period_id))
+        )
         principal.require(transition.action, row["project"])
         problems = []
         if row["status"] not in transition.sources:

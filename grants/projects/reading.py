@@ -8,6 +8,7 @@ from datetime import date
 
 from grants.core.access import AccessDenied, Principal
 from grants.core.vocabulary import AmountKind, OurRole, ProjectStatus
+from grants.db import first_or_not_found, from_row
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 from grants.tables.funding import FundingLine
 from grants.tables.indicators import Indicator
@@ -129,9 +130,9 @@ async def list_projects(principal: Principal, *, code: str | None = None) -> lis
     return [_summary(row, plans[row["id"]]) for row in rows]
 
 
-async def get_project(principal: Principal, project_id: int) -> ProjectDetail | None:
-    """One project; None when there is no such id, AccessDenied when it is not the reader's."""
-    row = await (
+async def get_project(principal: Principal, project_id: int) -> ProjectDetail:
+    """One project; NotFound when there is no such id, AccessDenied when it is not the reader's."""
+    row = await first_or_not_found(
         Project.select(
             *_SUMMARY_COLUMNS,
             Project.holder.name.as_alias("holder"),
@@ -142,12 +143,8 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail | 
             Project.contract_ref,
             Project.note_lv,
             Project.note_en,
-        )
-        .where(Project.id == project_id)
-        .first()
+        ).where(Project.id == project_id)
     )
-    if row is None:
-        return None
     if not principal.can_read_project(project_id):
         raise AccessDenied()
     plan = (await _plans([project_id], {project_id: row}))[project_id]
@@ -170,20 +167,23 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail | 
         .order_by(Indicator.position)
         .order_by(Indicator.id)
     )
-    return ProjectDetail(
+    return from_row(
+        ProjectDetail,
+        row,
         summary=_summary(row, plan),
-        holder=row["holder"],
-        intermediate_body=row["intermediate_body"],
-        reporting=row["reporting"],
-        eu_ceiling=row["eu_ceiling"],
-        decision_date=row["decision_date"],
-        contract_ref=row["contract_ref"],
-        note_lv=row["note_lv"],
-        note_en=row["note_en"],
         partners=[PartnerRow(**p) for p in partners],
         plan=plan,
         indicators=[IndicatorRow(**i) for i in indicators],
     )
+
+
+async def project_dates(project_id: int) -> tuple[date | None, date | None]:
+    """The project's start and end, which dated input must fall between; NotFound when there is
+    no such project. No access check: for other domain modules."""
+    row = await first_or_not_found(
+        Project.select(Project.start_date, Project.end_date).where(Project.id == project_id)
+    )
+    return row["start_date"], row["end_date"]
 
 
 async def list_measures() -> list[dict]:
@@ -209,18 +209,7 @@ async def _plans(project_ids: Iterable[int], rows: dict[int, dict]) -> dict[int,
             .order_by(FundingLine.position)
             .order_by(FundingLine.id)
         ):
-            lines[line["project"]].append(
-                LineInput(
-                    id=line["id"],
-                    source=line["source"],
-                    kind=line["kind"],
-                    base=line["base"],
-                    rate_bp=line["rate_bp"],
-                    fixed_amount=line["fixed_amount"],
-                    residual=line["residual"],
-                    partner_id=line["partner"],
-                )
-            )
+            lines[line["project"]].append(from_row(LineInput, line, partner_id=line["partner"]))
         for partner in await Partner.select(Partner.id, Partner.project, Partner.budget).where(
             Partner.project.is_in(ids)
         ):
@@ -237,22 +226,11 @@ async def _plans(project_ids: Iterable[int], rows: dict[int, dict]) -> dict[int,
 
 
 def _summary(row: dict, plan: FundingPlan) -> ProjectSummary:
-    return ProjectSummary(
-        id=row["id"],
-        code=row["code"],
-        title_lv=row["title_lv"],
-        title_en=row["title_en"],
-        programme_code=row["programme_code"],
-        programme_name_lv=row["programme_name_lv"],
-        programme_name_en=row["programme_name_en"],
-        measure_code=row["measure_code"],
-        fund=row["fund"],
+    return from_row(
+        ProjectSummary,
+        row,
         our_role=OurRole(row["our_role"]),
         status=ProjectStatus(row["status"]),
         amount_kind=AmountKind(row["amount_kind"]),
-        start_date=row["start_date"],
-        end_date=row["end_date"],
-        total_cost=row["total_cost"],
-        eligible_cost=row["eligible_cost"],
         eu_share=plan.eu_share,
     )

@@ -18,12 +18,11 @@ from datetime import date, datetime
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.errors import NotFound, Problems, Refused
-from grants.core.messages import LOCKED_PERIOD, TOO_LONG
+from grants.core.errors import Problems, Refused
 from grants.core.translatable import N_
 from grants.core.vocabulary import LOCKED_PERIOD_STATUSES
-from grants.db import write_transaction
-from grants.projects.periods import PeriodRow, for_update, get_period
+from grants.db import first_or_not_found, from_row, write_transaction
+from grants.projects.periods import PeriodRow, for_update, get_period, locked_problem
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
 from grants.tables.reports import PeriodNarrative, ReportVersion
@@ -89,22 +88,16 @@ async def save_narrative(
         if key not in NARRATIVE:
             problems.add(UNKNOWN_SECTION, key, section=key)
             continue
-        cleaned[key] = (text or "").replace("\r\n", "\n").strip()
-        if len(cleaned[key]) > MAX_NARRATIVE:
-            problems.add(TOO_LONG, key, max=MAX_NARRATIVE)
+        cleaned[key] = problems.text((text or "").replace("\r\n", "\n"), key, limit=MAX_NARRATIVE)
     async with write_transaction():
         period = await _locked_period_row(period_id)
         principal.require(Action.EDIT_INDICATORS, period["project"])
         if period["status"] in LOCKED_PERIOD_STATUSES:
-            raise Refused.one(
-                LOCKED_PERIOD[period["status"]],
-                field="period_id",
-                conflict=True,
-                start=period["start_date"].strftime("%d.%m.%Y"),
-                end=period["end_date"].strftime("%d.%m.%Y"),
+            start, end = period["start_date"], period["end_date"]
+            raise Refused(
+                [locked_problem(period["status"], start, end, "period_id")], conflict=True
             )
-        if problems.items:
-            raise Refused(problems.items)
+        problems.raise_if_any()
         before = await _narrative(period_id)
         changed = {k: v for k, v in cleaned.items() if before[k] != v}
         for key, text in changed.items():
@@ -138,12 +131,11 @@ async def save_narrative(
 
 async def _locked_period_row(period_id: int) -> dict:
     """The period's row, locked against a concurrent status change until the transaction ends."""
-    row = await for_update(
-        ReportingPeriod.select().where(ReportingPeriod.id == period_id), strength="SHARE"
-    ).first()
-    if row is None:
-        raise NotFound()
-    return row
+    return await first_or_not_found(
+        for_update(
+            ReportingPeriod.select().where(ReportingPeriod.id == period_id), strength="SHARE"
+        )
+    )
 
 
 # Frozen versions -----------------------------------------------------------------------------
@@ -218,19 +210,7 @@ async def _versions(period_id: int, *, version: int | None = None) -> list[Versi
     if version is not None:
         query = query.where(ReportVersion.version == version)
     rows = await query.order_by(ReportVersion.version)
-    return [
-        VersionRow(
-            id=r["id"],
-            period_id=r["period"],
-            version=r["version"],
-            created_at=r["created_at"],
-            created_by=r["created_by"],
-            report_date=r["report_date"],
-            locale=r["locale"],
-            data_hash=r["data_hash"],
-        )
-        for r in rows
-    ]
+    return [from_row(VersionRow, r, period_id=r["period"]) for r in rows]
 
 
 async def list_versions(principal: Principal, period_id: int) -> list[VersionRow]:

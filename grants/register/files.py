@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from grants.core.errors import Problem, Problems, Refused
 from grants.core.translatable import N_
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from grants.register.participants import ParticipantInput
     from grants.register.services import ReceiptInput
 
+T = TypeVar("T")
 MAX_ROWS = 50_000
 ROW = "_row"  # the key holding a row's data-row number in the file, as text
 
@@ -209,12 +210,12 @@ def _xlsx_grid(data: bytes) -> list[list[object]]:
 
 def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
     problems = Problems()
-    header_at = next((i for i, row in enumerate(grid) if not _blank(row)), None)
+    header_at = next((i for i, row in enumerate(grid) if not _empty_row(row)), None)
     if header_at is None:
         raise Refused.one(NO_ROWS, field="file")
     header = [_cell(value) for value in grid[header_at]]
     body = grid[header_at + 1 :]
-    count = sum(1 for row in body if not _blank(row))
+    count = sum(1 for row in body if not _empty_row(row))
     if count > MAX_ROWS:
         raise Refused.one(TOO_MANY_ROWS, field="file", count=count, max=MAX_ROWS)
     if not count:
@@ -242,17 +243,17 @@ def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
 
     table: list[dict[str, str]] = []
     for number, raw in enumerate(body, start=1):
-        if not _blank(raw):
+        if not _empty_row(raw):
             row = {ROW: str(number)}
             for index, column in columns.items():
                 value = raw[index] if index < len(raw) else ""
-                row[column] = _text(value, f"{number}.{column}", problems)
+                row[column] = _cell_text(value, f"{number}.{column}", problems)
             table.append(row)
     problems.raise_if_any()
     return table
 
 
-def _blank(row: list[object]) -> bool:
+def _empty_row(row: list[object]) -> bool:
     return all(not _cell(value) for value in row)
 
 
@@ -263,7 +264,7 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _text(value: object, field: str, problems: Problems) -> str:
+def _cell_text(value: object, field: str, problems: Problems) -> str:
     """A cell as the text a person typed (or, for a spreadsheet's typed cells, the nearest)."""
     if value is None:
         return ""
@@ -309,23 +310,19 @@ def participant_rows(
     become the stored values; flags are split on commas or semicolons."""
     from grants.register.participants import ParticipantInput
 
-    _check_columns(table, PARTICIPANT_COLUMNS, PARTICIPANT_REQUIRED)
-    rows = []
-    for number, row in enumerate(table, start=1):
-        rows.append(
-            ParticipantInput(
-                code=row["code"],
-                gender=gender_value(row["gender"]),
-                birth_year=row["birth_year"],
-                entry_date=row["entry_date"],
-                exit_date=row.get("exit_date") or None,
-                household=row.get("household", ""),
-                target_group=row.get("target_group", ""),
-                flags=split_flags(row.get("flags", "")),
-            )
+    def participant(row: dict[str, str]) -> ParticipantInput:
+        return ParticipantInput(
+            code=row["code"],
+            gender=gender_value(row["gender"]),
+            birth_year=row["birth_year"],
+            entry_date=row["entry_date"],
+            exit_date=row.get("exit_date") or None,
+            household=row.get("household", ""),
+            target_group=row.get("target_group", ""),
+            flags=split_flags(row.get("flags", "")),
         )
-        _tick(progress, number, len(table))
-    return rows
+
+    return _inputs(table, PARTICIPANT_COLUMNS, PARTICIPANT_REQUIRED, participant, progress)
 
 
 def receipt_rows(
@@ -335,26 +332,34 @@ def receipt_rows(
     count as one; an empty amount is left to the register (the service's unit price)."""
     from grants.register.services import ReceiptInput
 
-    _check_columns(table, RECEIPT_COLUMNS, RECEIPT_REQUIRED)
-    rows = []
-    for number, row in enumerate(table, start=1):
-        rows.append(
-            ReceiptInput(
-                participant=row["participant"],
-                service=row["service"],
-                date=row["date"],
-                units=row.get("units") or "1",
-                amount=row.get("amount") or None,
-            )
+    def receipt(row: dict[str, str]) -> ReceiptInput:
+        return ReceiptInput(
+            participant=row["participant"],
+            service=row["service"],
+            date=row["date"],
+            units=row.get("units") or "1",
+            amount=row.get("amount") or None,
         )
-        _tick(progress, number, len(table))
-    return rows
+
+    return _inputs(table, RECEIPT_COLUMNS, RECEIPT_REQUIRED, receipt, progress)
 
 
-def _tick(progress: Callable[[int], None] | None, done: int, total: int) -> None:
-    """Tell `progress` about every thousand rows, and about the last few."""
-    if progress and (done % 1000 == 0 or done == total):
-        progress(done % 1000 or 1000)
+def _inputs(
+    table: list[dict[str, str]],
+    columns: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    make: Callable[[dict[str, str]], T],
+    progress: Callable[[int], None] | None,
+) -> list[T]:
+    """`make` of each row in the table's order, once the columns are right, telling `progress`
+    about every thousand rows and about the last few."""
+    _check_columns(table, columns, required)
+    inputs = []
+    for done, row in enumerate(table, start=1):
+        inputs.append(make(row))
+        if progress and (done % 1000 == 0 or done == len(table)):
+            progress(done % 1000 or 1000)
+    return inputs
 
 
 def _check_columns(

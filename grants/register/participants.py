@@ -22,25 +22,23 @@ from datetime import UTC, date, datetime, timedelta
 from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.dates import day_str
-from grants.core.errors import NotFound, Problem, Problems, Refused
-from grants.core.messages import OUTSIDE_PROJECT, TOO_LONG
+from grants.core.errors import Problem, Problems, Refused
+from grants.core.messages import NOT_ONE_OF, YEAR_MALFORMED, YEAR_REQUIRED
 from grants.core.translatable import N_
 from grants.core.vocabulary import AGE_GROUPS, SPECIAL_CATEGORY_FLAGS, Gender, ParticipantFlag
-from grants.db import INTEGRITY_ERRORS, insert_many, write_transaction
+from grants.db import (
+    INTEGRITY_ERRORS,
+    first_or_not_found,
+    from_row,
+    write_transaction,
+)
 from grants.projects.periods import add_months
+from grants.projects.reading import project_dates
 from grants.tables.participants import Participant, ServiceReceipt
-from grants.tables.projects import Project
 
 PARTICIPANT = "participant"
 RETENTION_YEARS = 5  # CPR Art. 82
 EARLIEST_BIRTH_YEAR = 1900
-
-_LIMITS = {"code": 50, "household": 50, "target_group": 50, "unit": 50, "unit_en": 50}
-
-# Shared with other modules by their text: the catalogue holds one translation for each.
-_NOT_ONE_OF = N_("“%(value)s” is not one of: %(allowed)s.")
-_YEAR_REQUIRED = N_("Enter the year.")
-_YEAR_MALFORMED = N_("“%(text)s” is not a year: write four digits, e.g. 2026.")
 
 CODE_REQUIRED = N_("Enter the participant's code.")
 _IDENTIFYING = N_(
@@ -115,31 +113,6 @@ def retention_date(project_end: date | None, last_payment: date | None = None) -
     return None if start is None else date(start.year + RETENTION_YEARS, 12, 31)
 
 
-def is_blank(text: object) -> bool:
-    return text is None or not str(text).strip()
-
-
-def checked_text(problems: Problems, text: str | None, field_name: str) -> str:
-    value = (text or "").strip()
-    limit = _LIMITS.get(field_name)
-    if limit and len(value) > limit:
-        problems.add(TOO_LONG, field_name, max=limit)
-    return value
-
-
-def check_within_project(
-    problems: Problems, day: date, start: date | None, end: date | None, name: str
-) -> None:
-    if (start and day < start) or (end and day > end):
-        problems.add(
-            OUTSIDE_PROJECT,
-            name,
-            date=day_str(day),
-            start=day_str(start) if start else "…",
-            end=day_str(end) if end else "…",
-        )
-
-
 def in_rows(problems: Iterable[Problem], row_number: int) -> list[Problem]:
     """A row's problems with fields named "<row>.<field>"."""
     return [Problem(p.message, f"{row_number}.{p.field}", p.params) for p in problems]
@@ -200,16 +173,10 @@ def _flag_list(flags: str) -> list[str]:
 
 def _participant_row(row: dict, *, special: bool) -> ParticipantRow:
     flags = _flag_list(row["flags"])
-    return ParticipantRow(
-        id=row["id"],
+    return from_row(
+        ParticipantRow,
+        row,
         project_id=row["project"],
-        code=row["code"],
-        target_group=row["target_group"],
-        gender=row["gender"],
-        birth_year=row["birth_year"],
-        entry_date=row["entry_date"],
-        exit_date=row["exit_date"],
-        household=row["household"],
         flags=tuple(f for f in flags if special or f not in SPECIAL_CATEGORY_FLAGS),
         age_at_entry=row["entry_date"].year - row["birth_year"],
         age_group=age_group(row["birth_year"], row["entry_date"]),
@@ -242,15 +209,6 @@ class _Register:
     today: date = field(default_factory=date.today)
 
 
-async def project_dates(project_id: int) -> tuple[date | None, date | None]:
-    project = await (
-        Project.select(Project.start_date, Project.end_date).where(Project.id == project_id).first()
-    )
-    if project is None:
-        raise NotFound()
-    return project["start_date"], project["end_date"]
-
-
 async def register_codes(project_id: int) -> dict[str, int]:
     """The project's codes (as `code_key`) and their participants' ids, in one query."""
     rows = await Participant.select(Participant.id, Participant.code).where(
@@ -273,7 +231,7 @@ def _check_participant(
 ) -> dict:
     """Column values for one participant, adding every problem found (a taken code is a
     conflict), in the order of the form."""
-    code = _code(problems, data.code)
+    code = _pseudonym(problems, data.code, "code", CODE_REQUIRED)
     taken = register.codes.get(code_key(code)) if code else None
     if taken is not None and taken != own_id:
         conflicts.add(_DUPLICATE_CODE, "code", code=code)
@@ -288,27 +246,23 @@ def _check_participant(
         "birth_year": birth_year,
         "entry_date": entry,
         "exit_date": exit_,
-        "household": _household(problems, data.household),
-        "target_group": checked_text(problems, data.target_group, "target_group").casefold(),
+        "household": _pseudonym(problems, data.household, "household"),
+        "target_group": problems.text(
+            data.target_group, "target_group", limit=Participant.target_group.length
+        ).casefold(),
         "flags": _flags(problems, data.flags),
     }
 
 
-def _code(problems: Problems, text: str | None) -> str:
-    code = checked_text(problems, text, "code")
-    if not code:
-        problems.add(CODE_REQUIRED, "code")
-    elif looks_identifying(code):
-        problems.add(_IDENTIFYING, "code")
+def _pseudonym(
+    problems: Problems, text: str | None, field_name: str, required: str | None = None
+) -> str:
+    """A participant's or a family's code, which must not name anyone."""
+    limit = getattr(Participant, field_name).length
+    code = problems.text(text, field_name, limit=limit, required=required)
+    if code and looks_identifying(code):
+        problems.add(_IDENTIFYING, field_name)
     return code
-
-
-def _household(problems: Problems, text: str | None) -> str:
-    """A family code; like the participant's, it must not name anyone."""
-    household = checked_text(problems, text, "household")
-    if household and looks_identifying(household):
-        problems.add(_IDENTIFYING, "household")
-    return household
 
 
 def _gender(problems: Problems, text: str | None) -> str | None:
@@ -316,7 +270,7 @@ def _gender(problems: Problems, text: str | None) -> str | None:
     if not value:
         problems.add(_GENDER_REQUIRED, "gender")
     elif value not in tuple(Gender):
-        problems.add(_NOT_ONE_OF, "gender", value=(text or "").strip(), allowed=_GENDERS)
+        problems.add(NOT_ONE_OF, "gender", value=(text or "").strip(), allowed=_GENDERS)
     else:
         return value
     return None
@@ -326,10 +280,10 @@ def _birth_year(problems: Problems, text: object, entry: date | None, today: dat
     """Four digits, from 1900 up to this year (and not after the entry)."""
     typed = "" if text is None else str(text).strip()
     if not typed:
-        problems.add(_YEAR_REQUIRED, "birth_year")
+        problems.add(YEAR_REQUIRED, "birth_year")
         return None
     if not re.fullmatch(r"[0-9]{4}", typed):
-        problems.add(_YEAR_MALFORMED, "birth_year", text=typed)
+        problems.add(YEAR_MALFORMED, "birth_year", text=typed)
         return None
     year, last = int(typed), min(today.year, entry.year if entry else today.year)
     if not EARLIEST_BIRTH_YEAR <= year <= last:
@@ -342,18 +296,14 @@ def _stay(
     register: _Register, data: ParticipantInput, problems: Problems
 ) -> tuple[date | None, date | None]:
     """Entry (required) and exit dates, within the project, the exit not before the entry."""
-    entry = None
-    if is_blank(data.entry_date):
-        problems.add(_ENTRY_REQUIRED, "entry_date")
-    else:
-        entry = problems.date(data.entry_date, "entry_date")
+    entry = problems.date(data.entry_date, "entry_date", required=_ENTRY_REQUIRED)
     if entry is not None:
-        check_within_project(problems, entry, register.start, register.end, "entry_date")
+        problems.within_project(entry, register.start, register.end, "entry_date")
     exit_ = problems.date(data.exit_date, "exit_date")
     if exit_ is not None and entry is not None and exit_ < entry:
         problems.add(_EXIT_BEFORE_ENTRY, "exit_date", exit=day_str(exit_), entry=day_str(entry))
     elif exit_ is not None:
-        check_within_project(problems, exit_, register.start, register.end, "exit_date")
+        problems.within_project(exit_, register.start, register.end, "exit_date")
     return entry, exit_
 
 
@@ -362,7 +312,7 @@ def _flags(problems: Problems, flags: Iterable[str]) -> str:
     chosen = {part.strip().lower() for item in flags or [] for part in item.split(",")} - {""}
     unknown = sorted(chosen - set(ParticipantFlag))
     if unknown:
-        problems.add(_NOT_ONE_OF, "flags", value=", ".join(unknown), allowed=_FLAGS)
+        problems.add(NOT_ONE_OF, "flags", value=", ".join(unknown), allowed=_FLAGS)
     return ",".join(flag for flag in ParticipantFlag if flag in chosen)
 
 
@@ -382,18 +332,15 @@ async def add_participant(
             problems, conflicts = Problems(), Problems()
             values = _check_participant(register, data, problems, conflicts)
             refuse_all(problems, conflicts)
-            new_id = (
-                await Participant.insert(
-                    Participant(project=project_id, created_by=principal.user_id, **values)
-                )
-            )[0]["id"]
-            await audit.record(
-                "create",
+            after = _participant_audit(values)
+            new_id = await audit.insert_recorded(
+                Participant,
                 PARTICIPANT,
-                new_id,
-                actor=principal,
-                project_id=project_id,
-                after=_participant_audit(values),
+                principal,
+                project_id,
+                after,
+                created_by=principal.user_id,
+                **values,
             )
     except INTEGRITY_ERRORS:
         raise _taken(data.code) from None
@@ -466,12 +413,9 @@ async def _check_receipts_within(participant_id: int, values: dict, problems: Pr
 
 
 async def _participant(participant_id: int) -> dict:
-    row = await (
-        Participant.select(*_PARTICIPANT_COLUMNS).where(Participant.id == participant_id).first()
+    return await first_or_not_found(
+        Participant.select(*_PARTICIPANT_COLUMNS).where(Participant.id == participant_id)
     )
-    if row is None:
-        raise NotFound()
-    return row
 
 
 def _visible(principal: Principal, row: dict) -> ParticipantRow:
@@ -537,18 +481,9 @@ async def import_participants(
             checked.append({**values, "project": project_id, "created_by": principal.user_id})
         if found:
             raise Refused(found, conflict=conflict)
-        if not checked:
-            return 0
         try:
-            await insert_many(Participant, checked)
+            return await audit.import_recorded(
+                Participant, PARTICIPANT, principal, project_id, checked
+            )
         except INTEGRITY_ERRORS:
             raise Refused.one(_CONCURRENT, conflict=True) from None
-        await audit.record(
-            "import",
-            PARTICIPANT,
-            None,
-            actor=principal,
-            project_id=project_id,
-            after={"rows": len(checked)},
-        )
-    return len(checked)

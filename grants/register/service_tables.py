@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from grants.core.access import Action, Principal
-from grants.core.money import percentage
+from grants.core.money import quotient
 from grants.register.services import service_catalogue
 from grants.tables.participants import Participant, ServiceReceipt
 
@@ -45,11 +45,6 @@ class ServiceTable:
     def service_persons(self) -> int:
         """Σ persons over the services: service-recipient pairs, not people."""
         return sum(line.persons for line in self.lines)
-
-
-def _quotient(numerator: int, denominator: int, places: int) -> Decimal | None:
-    """numerator / denominator half-up to `places`, by money's one rounding rule."""
-    return percentage(numerator, denominator * 100, places)
 
 
 def _days(entry: date, exit_date: date | None, end: date) -> int:
@@ -116,9 +111,9 @@ def _totals(lines: list[ServiceLine], stays: dict[int, int]) -> ServiceTable:
         receipts=sum(line.receipts for line in lines),
         total_amount=total,
         person_days=days,
-        person_months=_quotient(days * per_month, per_day, 2) or Decimal("0.00"),
+        person_months=quotient(days * per_month, per_day, 2) or Decimal("0.00"),
         eur_per_person_month=_per_month(total, days),
-        average_months=_quotient(days * per_month, per_day * len(stays), 1) if stays else None,
+        average_months=quotient(days * per_month, per_day * len(stays), 1) if stays else None,
     )
 
 
@@ -127,7 +122,7 @@ def _per_month(total_cents: int, days: int) -> int | None:
     if not days:
         return None
     per_month, per_day = _MONTHS_PER_DAY
-    return int(_quotient(total_cents * per_day, days * per_month, 0))
+    return int(quotient(total_cents * per_day, days * per_month, 0))
 
 
 async def _receipts(project_id: int, target_group: str | None, until: date | None) -> list[dict]:

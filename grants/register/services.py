@@ -7,16 +7,29 @@ import writes all of its rows or none.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.dates import day_str
-from grants.core.errors import NotFound, Problems
-from grants.core.money import AmountError, cents_to_str, from_cents, parse_quantity, to_cents
+from grants.core.errors import NotFound, Problems, blank
+from grants.core.money import (
+    cents_to_str,
+    from_cents,
+    from_hundredths,
+    money_str,
+    to_cents,
+    to_hundredths,
+)
 from grants.core.translatable import N_
-from grants.db import insert_many, write_transaction
-from grants.register.participants import CODE_REQUIRED, check_within_project, checked_text, code_key, in_rows, is_blank, project_dates, refuse_all, register_codes
+from grants.db import from_row, write_transaction
+from grants.projects.reading import project_dates
+from grants.register.participants import (
+    CODE_REQUIRED,
+    code_key,
+    in_rows,
+    refuse_all,
+    register_codes,
+)
 from grants.tables.participants import Participant, Service, ServiceReceipt
 from grants.tables.projects import Project
 
@@ -64,19 +77,6 @@ def service_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _service_row(row: dict) -> ServiceRow:
-    return ServiceRow(
-        id=row["id"],
-        project_id=row["project"],
-        name_lv=row["name_lv"],
-        name_en=row["name_en"],
-        unit_lv=row["unit_lv"],
-        unit_en=row["unit_en"],
-        unit_price=row["unit_price"],
-        position=row["position"],
-    )
-
-
 async def service_catalogue(project_id: int) -> list[ServiceRow]:
     """The project's services in catalogue order. No access check: for other domain modules."""
     rows = await (
@@ -85,7 +85,7 @@ async def service_catalogue(project_id: int) -> list[ServiceRow]:
         .order_by(Service.position)
         .order_by(Service.id)
     )
-    return [_service_row(row) for row in rows]
+    return [from_row(ServiceRow, row, project_id=row["project"]) for row in rows]
 
 
 async def list_services(principal: Principal, project_id: int) -> list[ServiceRow]:
@@ -110,27 +110,17 @@ async def add_service(principal: Principal, project_id: int, data: ServiceInput)
         values = {
             "name_lv": name,
             "name_en": " ".join((data.name_en or "").split()),
-            "unit_lv": checked_text(problems, data.unit, "unit"),
-            "unit_en": checked_text(problems, data.unit_en, "unit_en"),
+            "unit_lv": problems.text(data.unit, "unit", limit=Service.unit_lv.length),
+            "unit_en": problems.text(data.unit_en, "unit_en", limit=Service.unit_en.length),
             "unit_price": problems.cents(data.unit_price, "unit_price", required=False),
             "position": max((s.position for s in catalogue), default=-1) + 1,
         }
         refuse_all(problems, conflicts)
-        new_id = (await Service.insert(Service(project=project_id, **values)))[0]["id"]
-        row = ServiceRow(id=new_id, project_id=project_id, **values)
-        await audit.record(
-            "create",
-            SERVICE,
-            new_id,
-            actor=principal,
-            project_id=project_id,
-            after={**values, "unit_price": _money(row.unit_price)},
+        after = {**values, "unit_price": money_str(values["unit_price"])}
+        new_id = await audit.insert_recorded(
+            Service, SERVICE, principal, project_id, after, **values
         )
-    return row
-
-
-def _money(cents: int | None) -> str | None:
-    return None if cents is None else cents_to_str(cents)
+    return ServiceRow(id=new_id, project_id=project_id, **values)
 
 
 # Service receipts -------------------------------------------------------------------------------
@@ -208,7 +198,7 @@ def _check_receipt(context: _Receipts, data: ReceiptInput, problems: Problems) -
     stay = _receipt_participant(context, data.participant, problems)
     service = _receipt_service(context, data.service, problems)
     day = _receipt_date(context, data.date, stay, problems)
-    units = _units(problems, data.units)
+    units = problems.hundredths(data.units, "units", required=False, empty=to_hundredths(1))
     return {
         "participant": stay.id if stay else None,
         "service": service.id if service else None,
@@ -249,10 +239,7 @@ def _receipt_date(
     context: _Receipts, text: str | None, stay: _Stay | None, problems: Problems
 ) -> date | None:
     """Within the project and within the participant's stay."""
-    if is_blank(text):
-        problems.add(_RECEIPT_DATE_REQUIRED, "date")
-        return None
-    day = problems.date(text, "date")
+    day = problems.date(text, "date", required=_RECEIPT_DATE_REQUIRED)
     if day is None:
         return None
     if stay is not None and day < stay.entry:
@@ -260,31 +247,22 @@ def _receipt_date(
     elif stay is not None and stay.exit is not None and day > stay.exit:
         problems.add(_AFTER_EXIT, "date", date=day_str(day), exit=day_str(stay.exit))
     else:
-        check_within_project(problems, day, context.start, context.end, "date")
+        problems.within_project(day, context.start, context.end, "date")
     return day
-
-
-def _units(problems: Problems, text: str | None) -> int | None:
-    """Hundredths of a unit; empty means one."""
-    try:
-        return parse_quantity("1" if is_blank(text) else str(text))
-    except AmountError as error:
-        problems.add(error.message, "units", **error.params)
-        return None
 
 
 def _amount(
     problems: Problems, text: str | None, units: int | None, service: ServiceRow | None
 ) -> int | None:
     """The typed amount, else units × unit price, half-up to the cent."""
-    if not is_blank(text):
+    if not blank(text):
         return problems.cents(text, "amount")
     if service is None or units is None:
         return None
     if service.unit_price is None:
         problems.add(_AMOUNT_REQUIRED, "amount")
         return None
-    return to_cents(from_cents(service.unit_price) * Decimal(units).scaleb(-2))
+    return to_cents(from_cents(service.unit_price) * from_hundredths(units))
 
 
 def _receipt_audit(values: dict, context: _Receipts) -> dict:
@@ -307,18 +285,15 @@ async def add_receipt(principal: Principal, project_id: int, data: ReceiptInput)
         problems = Problems()
         values = _check_receipt(context, data, problems)
         problems.raise_if_any()
-        new_id = (
-            await ServiceReceipt.insert(
-                ServiceReceipt(project=project_id, created_by=principal.user_id, **values)
-            )
-        )[0]["id"]
-        await audit.record(
-            "create",
+        after = _receipt_audit(values, context)
+        new_id = await audit.insert_recorded(
+            ServiceReceipt,
             RECEIPT,
-            new_id,
-            actor=principal,
-            project_id=project_id,
-            after=_receipt_audit(values, context),
+            principal,
+            project_id,
+            after,
+            created_by=principal.user_id,
+            **values,
         )
     [row] = await _receipt_rows(ServiceReceipt.id == new_id)
     return row
@@ -336,18 +311,7 @@ async def import_receipts(principal: Principal, project_id: int, rows: list[Rece
             problems.extend(in_rows(row_problems.items, number))
             checked.append({**values, "project": project_id, "created_by": principal.user_id})
         problems.raise_if_any()
-        if not checked:
-            return 0
-        await insert_many(ServiceReceipt, checked)
-        await audit.record(
-            "import",
-            RECEIPT,
-            None,
-            actor=principal,
-            project_id=project_id,
-            after={"rows": len(checked)},
-        )
-    return len(checked)
+        return await audit.import_recorded(ServiceReceipt, RECEIPT, principal, project_id, checked)
 
 
 _RECEIPT_COLUMNS = (
@@ -373,18 +337,13 @@ async def _receipt_rows(where) -> list[ReceiptRow]:
         .order_by(ServiceReceipt.id)
     )
     return [
-        ReceiptRow(
-            id=r["id"],
+        from_row(
+            ReceiptRow,
+            r,
             project_id=r["project"],
             participant_id=r["participant"],
-            participant_code=r["participant_code"],
             service_id=r["service"],
             service=r["service_name"],
-            service_en=r["service_en"],
-            received_on=r["received_on"],
-            units_hundredths=r["units_hundredths"],
-            amount=r["amount"],
-            note=r["note"],
         )
         for r in rows
     ]

@@ -10,10 +10,9 @@ from datetime import datetime
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.dates import day_str
-from grants.core.errors import NotFound, Problems, Refused
-from grants.core.messages import ATTACHMENT_UNKNOWN, LOCKED_PERIOD
-from grants.core.money import percentage
+from grants.core.errors import Problems, Refused
+from grants.core.messages import ATTACHMENT_UNKNOWN, PERIOD_UNKNOWN
+from grants.core.money import percentage, to_hundredths
 from grants.core.translatable import N_
 from grants.core.vocabulary import (
     BREAKDOWN_KEYS,
@@ -21,20 +20,20 @@ from grants.core.vocabulary import (
     Aggregation,
     RecordState,
 )
-from grants.db import INTEGRITY_ERRORS, write_transaction
-from grants.projects.periods import for_update
-from grants.results.indicators import (
-    LOGGED_AGGREGATIONS,
-    breakdown_dimensions,
-    checked_text,
-    parse_figure,
+from grants.db import (
+    INTEGRITY_ERRORS,
+    first_or_not_found,
+    from_row,
+    insert_one,
+    write_transaction,
 )
+from grants.projects.periods import for_update, locked_problem
+from grants.results.indicators import LOGGED_AGGREGATIONS, breakdown_dimensions
 from grants.tables.attachments import Attachment
 from grants.tables.indicators import Indicator, IndicatorEntry
 from grants.tables.periods import ReportingPeriod
 
 _FROM_REGISTER = N_("This indicator is counted from the participant register.")
-_PERIOD_UNKNOWN = N_("Choose a reporting period of this project.")
 _DENOMINATOR_ZERO = N_("The denominator cannot be 0.")
 _NUMERATOR_ABOVE = N_("The numerator cannot be more than the denominator.")
 _NO_SUCH_BREAKDOWN = N_("This indicator has no breakdown by %(dimension)s.")
@@ -123,16 +122,13 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
                 await IndicatorEntry.update(state=RecordState.SUPERSEDED).where(
                     IndicatorEntry.id == old[0]["id"]
                 )
-            new_id = (
-                await IndicatorEntry.insert(
-                    IndicatorEntry(
-                        indicator=indicator_id,
-                        period=data.period_id,
-                        created_by=principal.user_id,
-                        **values,
-                    )
-                )
-            )[0]["id"]
+            new_id = await insert_one(
+                IndicatorEntry,
+                indicator=indicator_id,
+                period=data.period_id,
+                created_by=principal.user_id,
+                **values,
+            )
             [new] = await entry_rows(IndicatorEntry.id == new_id)
             await audit.record(
                 "update" if old else "create",
@@ -150,16 +146,11 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
 
 async def _entry_target(indicator_id: int) -> dict:
     """What logging or reading an indicator's entries needs to know about the indicator."""
-    indicator = await (
+    return await first_or_not_found(
         Indicator.select(
             Indicator.id, Indicator.project, Indicator.aggregation, Indicator.breakdowns
-        )
-        .where(Indicator.id == indicator_id)
-        .first()
+        ).where(Indicator.id == indicator_id)
     )
-    if indicator is None:
-        raise NotFound()
-    return indicator
 
 
 async def entry_history(principal: Principal, indicator_id: int, period_id: int) -> list[EntryRow]:
@@ -181,24 +172,22 @@ async def _check_entry(indicator: dict, period: dict | None, data: EntryInput) -
         raise Refused.one(_FROM_REGISTER)
     locked = period is not None and period["status"] in LOCKED_PERIOD_STATUSES
     if period is None or period["project"] != indicator["project"]:
-        problems.add(_PERIOD_UNKNOWN, "period_id")
+        problems.add(PERIOD_UNKNOWN, "period_id")
         locked = False
     elif locked:
-        problems.add(
-            LOCKED_PERIOD[period["status"]],
-            "period_id",
-            start=day_str(period["start_date"]),
-            end=day_str(period["end_date"]),
-        )
+        start, end = period["start_date"], period["end_date"]
+        problems.extend([locked_problem(period["status"], start, end, "period_id")])
     if indicator["aggregation"] == Aggregation.PERCENTAGE:
         numerator, denominator, value = _check_fraction(problems, data)
     else:
         numerator = denominator = None
-        value = parse_figure(problems, data.value, "value", required=True)
+        value = problems.hundredths(data.value, "value")
     breakdown = _check_breakdown(
         problems, data.breakdown, breakdown_dimensions(indicator["breakdowns"])
     )
-    evidence_ref = checked_text(problems, data.evidence_ref, "evidence_ref")
+    evidence_ref = problems.text(
+        data.evidence_ref, "evidence_ref", limit=IndicatorEntry.evidence_ref.length
+    )
     if data.attachment_id is not None and not await Attachment.exists().where(
         (Attachment.id == data.attachment_id) & (Attachment.project == indicator["project"])
     ):
@@ -219,8 +208,8 @@ def _check_fraction(
     problems: Problems, data: EntryInput
 ) -> tuple[int | None, int | None, int | None]:
     """Numerator, denominator and the percentage they make, in hundredths."""
-    numerator = parse_figure(problems, data.numerator, "numerator", required=True)
-    denominator = parse_figure(problems, data.denominator, "denominator", required=True)
+    numerator = problems.hundredths(data.numerator, "numerator")
+    denominator = problems.hundredths(data.denominator, "denominator")
     if denominator == 0:
         problems.add(_DENOMINATOR_ZERO, "denominator")
     elif numerator is not None and denominator is not None and numerator > denominator:
@@ -232,7 +221,7 @@ def _check_fraction(
 
 def percent_hundredths(numerator: int, denominator: int) -> int:
     """numerator / denominator as a percentage in hundredths, half-up: 109/300 -> 3633."""
-    return int(percentage(numerator, denominator, places=2).scaleb(2))
+    return to_hundredths(percentage(numerator, denominator, places=2))
 
 
 def _check_breakdown(
@@ -249,7 +238,7 @@ def _check_breakdown(
             if category not in BREAKDOWN_KEYS[dimension]:
                 problems.add(_NO_SUCH_CATEGORY, where, category=category, dimension=dimension)
                 continue
-            figure = parse_figure(problems, text, where)
+            figure = problems.hundredths(text, where, required=False)
             if figure is not None:
                 checked.setdefault(dimension, {})[category] = figure
     return checked
@@ -274,23 +263,15 @@ def entry_row(row: dict, indicator: dict) -> EntryRow:
     differences = _differences(
         row["breakdown"], breakdown_dimensions(indicator["breakdowns"]), total
     )
-    return EntryRow(
-        id=row["id"],
+    return from_row(
+        EntryRow,
+        row,
         indicator_id=row["indicator"],
         period_id=row["period"],
         state=RecordState(row["state"]),
-        value_hundredths=row["value_hundredths"],
-        numerator_hundredths=row["numerator_hundredths"],
-        denominator_hundredths=row["denominator_hundredths"],
-        breakdown=row["breakdown"],
         breakdown_complete=not differences,
         breakdown_differences=differences,
-        comment=row["comment"],
-        evidence_ref=row["evidence_ref"],
         attachment_id=row["attachment"],
-        created_by=row["created_by"],
-        created_by_email=row["created_by_email"],
-        created_at=row["created_at"],
     )
 
 

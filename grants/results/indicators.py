@@ -13,10 +13,7 @@ from datetime import date
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.dates import day_str, parse_date
-from grants.core.errors import NotFound, Problem, Problems, Refused
-from grants.core.messages import OUTSIDE_PROJECT, TOO_LONG
-from grants.core.money import AmountError, parse_quantity
+from grants.core.errors import Problems, Refused
 from grants.core.translatable import N_
 from grants.core.vocabulary import (
     Aggregation,
@@ -25,10 +22,15 @@ from grants.core.vocabulary import (
     IndicatorVocabulary,
     TargetRule,
 )
-from grants.db import INTEGRITY_ERRORS, write_transaction
-from grants.projects.reading import IndicatorRow
+from grants.db import (
+    INTEGRITY_ERRORS,
+    first_or_not_found,
+    from_row,
+    insert_one,
+    write_transaction,
+)
+from grants.projects.reading import IndicatorRow, project_dates
 from grants.tables.indicators import Indicator, IndicatorEntry, Milestone
-from grants.tables.projects import Project
 
 # Values people log per period; the others are counted from the participant register.
 LOGGED_AGGREGATIONS = (Aggregation.SUM, Aggregation.CUMULATIVE, Aggregation.PERCENTAGE)
@@ -39,9 +41,6 @@ DEFAULT_MIN_STAY_MONTHS = 3  # a completed service cycle, e.g. "a full 3–6 mon
 HUNDRED_PERCENT = 10_000  # in hundredths
 ONE = 100  # one person or household, in hundredths
 
-_LIMITS = {"code": 30, "unit": 50, "unit_en": 50, "evidence_ref": 255, "target_group": 50}
-
-_NOT_ONE_OF = N_("“%(value)s” is not one of: %(allowed)s.")
 _CODE_REQUIRED = N_("Enter the indicator code.")
 _NAME_REQUIRED = N_("Enter the indicator name.")
 _DUPLICATE_CODE = N_("This project already has an indicator with code %(code)s.")
@@ -101,9 +100,7 @@ class IndicatorDetail(IndicatorRow):
 
 
 async def get_indicator(principal: Principal, indicator_id: int) -> IndicatorDetail:
-    row = await Indicator.select().where(Indicator.id == indicator_id).first()
-    if row is None:
-        raise NotFound()
+    row = await first_or_not_found(Indicator.select().where(Indicator.id == indicator_id))
     principal.require(Action.READ, row["project"])
     return _detail(row, (await milestones_of([indicator_id])).get(indicator_id, []))
 
@@ -113,16 +110,14 @@ async def create_indicator(
 ) -> IndicatorDetail:
     try:
         async with write_transaction():
-            project = await project_dates(project_id)
+            dates = await project_dates(project_id)
             principal.require(Action.EDIT_INDICATORS, project_id)
             others = await Indicator.select(Indicator.id, Indicator.code, Indicator.position).where(
                 Indicator.project == project_id
             )
-            values, milestones = _check_indicator(data, project, others, None, False)
+            values, milestones = _check_indicator(data, dates, others, None, False)
             position = max((other["position"] for other in others), default=-1) + 1
-            new_id = (
-                await Indicator.insert(Indicator(project=project_id, position=position, **values))
-            )[0]["id"]
+            new_id = await insert_one(Indicator, project=project_id, position=position, **values)
             row = await Indicator.select().where(Indicator.id == new_id).first()
             await _save_milestones(new_id, milestones)
             detail = _detail(row, milestones)
@@ -144,17 +139,17 @@ async def update_indicator(
 ) -> IndicatorDetail:
     try:
         async with write_transaction():
-            current = await Indicator.select().where(Indicator.id == indicator_id).first()
-            if current is None:
-                raise NotFound()
+            current = await first_or_not_found(
+                Indicator.select().where(Indicator.id == indicator_id)
+            )
             project_id = current["project"]
             principal.require(Action.EDIT_INDICATORS, project_id)
-            project = await project_dates(project_id)
+            dates = await project_dates(project_id)
             others = await Indicator.select(Indicator.id, Indicator.code).where(
                 Indicator.project == project_id
             )
             logged = await IndicatorEntry.exists().where(IndicatorEntry.indicator == indicator_id)
-            values, milestones = _check_indicator(data, project, others, current, logged)
+            values, milestones = _check_indicator(data, dates, others, current, logged)
             before = _detail(current, (await milestones_of([indicator_id])).get(indicator_id, []))
             await Indicator.update(**values).where(Indicator.id == indicator_id)
             await Milestone.delete().where(Milestone.indicator == indicator_id)
@@ -174,56 +169,51 @@ async def update_indicator(
     return detail
 
 
-async def project_dates(project_id: int) -> dict:
-    project = await (
-        Project.select(Project.id, Project.start_date, Project.end_date)
-        .where(Project.id == project_id)
-        .first()
-    )
-    if project is None:
-        raise NotFound()
-    return project
-
-
 def _duplicate(code: str) -> Refused:
     return Refused.one(_DUPLICATE_CODE, field="code", conflict=True, code=code.strip())
 
 
 def _check_indicator(
-    data: IndicatorInput, project: dict, others: list[dict], current: dict | None, logged: bool
+    data: IndicatorInput,
+    dates: tuple[date | None, date | None],
+    others: list[dict],
+    current: dict | None,
+    logged: bool,
 ) -> tuple[dict, list[MilestoneRow]]:
     """Column values and milestones, or Refused with every problem (409 for a duplicate code)."""
     problems = Problems()
-    code = checked_text(problems, data.code, "code", _CODE_REQUIRED)
-    name = checked_text(problems, data.name, "name", _NAME_REQUIRED)
-    aggregation = _choice(problems, data.aggregation, Aggregation, "aggregation")
+    code = problems.text(data.code, "code", limit=Indicator.code.length, required=_CODE_REQUIRED)
+    name = problems.text(data.name, "name", required=_NAME_REQUIRED)
+    aggregation = problems.choice(data.aggregation, sorted(Aggregation), "aggregation")
     if current and logged and aggregation and aggregation != current["aggregation"]:
         problems.add(_AGGREGATION_FIXED, "aggregation")
-    rule = _choice(problems, data.target_rule, TargetRule, "target_rule")
-    target = parse_figure(problems, data.target, "target")
+    rule = problems.choice(data.target_rule, sorted(TargetRule), "target_rule")
+    target = problems.hundredths(data.target, "target", required=False)
     if target is not None and rule == TargetRule.NONE:
         problems.add(_TARGET_WITHOUT_RULE, "target")
     if target is not None and aggregation == Aggregation.PERCENTAGE and target > HUNDRED_PERCENT:
         problems.add(_PERCENT_ABOVE_100, "target")
-    breakdowns = [_choice(problems, b.strip(), Breakdown, "breakdowns") for b in data.breakdowns]
+    breakdowns = [
+        problems.choice(b.strip(), sorted(Breakdown), "breakdowns") for b in data.breakdowns
+    ]
     values = {
         "code": code,
         "name_lv": name,
         "name_en": data.name_en.strip(),
-        "unit_lv": checked_text(problems, data.unit, "unit"),
-        "unit_en": checked_text(problems, data.unit_en, "unit_en"),
+        "unit_lv": problems.text(data.unit, "unit", limit=Indicator.unit_lv.length),
+        "unit_en": problems.text(data.unit_en, "unit_en", limit=Indicator.unit_en.length),
         "target_hundredths": target,
-        "baseline_hundredths": parse_figure(problems, data.baseline, "baseline"),
+        "baseline_hundredths": problems.hundredths(data.baseline, "baseline", required=False),
         "target_rule": rule,
         "aggregation": aggregation,
-        "vocabulary": _choice(problems, data.vocabulary, IndicatorVocabulary, "vocabulary"),
-        "kind": _choice(problems, data.kind, IndicatorKind, "kind"),
+        "vocabulary": problems.choice(data.vocabulary, sorted(IndicatorVocabulary), "vocabulary"),
+        "kind": problems.choice(data.kind, sorted(IndicatorKind), "kind"),
         "breakdowns": _stored_breakdowns(problems, aggregation, breakdowns),
         "measured_after_end": bool(data.measured_after_end),
         "min_stay_months": _min_stay(problems, data.min_stay_months, aggregation),
         "target_group": _target_group(problems, data.target_group, aggregation),
     }
-    milestones = _check_milestones(problems, data.milestones, project)
+    milestones = _check_milestones(problems, data.milestones, dates)
     own_id = current["id"] if current else None
     taken = {other["code"].casefold() for other in others if other["id"] != own_id}
     duplicate = bool(code) and code.casefold() in taken
@@ -261,35 +251,26 @@ def _min_stay(problems: Problems, text: object, aggregation: str | None) -> int 
 
 
 def _target_group(problems: Problems, text: str | None, aggregation: str | None) -> str:
-    group = checked_text(problems, text or "", "target_group").casefold()
+    group = problems.text(text, "target_group", limit=Indicator.target_group.length).casefold()
     if group and aggregation and aggregation not in REGISTER_AGGREGATIONS:
         problems.add(_TARGET_GROUP_NOT_HERE, "target_group")
     return group
 
 
 def _check_milestones(
-    problems: Problems, milestones: Iterable[tuple[str, str]], project: dict
+    problems: Problems,
+    milestones: Iterable[tuple[str, str]],
+    dates: tuple[date | None, date | None],
 ) -> list[MilestoneRow]:
-    """Milestones must fall within the project (when its dates are known)."""
-    start, end = project["start_date"], project["end_date"]
+    """Milestones must fall within the project (when both its dates are known)."""
+    start, end = dates
     checked = []
     for index, (day_text, value_text) in enumerate(milestones):
         where = f"milestones.{index}"
-        day = parse_date(day_text, f"{where}.date")
-        if isinstance(day, Problem):
-            problems.extend([day])
-            day = None
-        elif day is None:
-            problems.add(_MILESTONE_DATE_REQUIRED, f"{where}.date")
-        elif start and end and not start <= day <= end:
-            problems.add(
-                OUTSIDE_PROJECT,
-                f"{where}.date",
-                date=day_str(day),
-                start=day_str(start),
-                end=day_str(end),
-            )
-        value = parse_figure(problems, value_text, f"{where}.value", required=True)
+        day = problems.date(day_text, f"{where}.date", required=_MILESTONE_DATE_REQUIRED)
+        if day is not None and start and end:
+            problems.within_project(day, start, end, f"{where}.date")
+        value = problems.hundredths(value_text, f"{where}.value")
         if day is not None and value is not None:
             checked.append(MilestoneRow(day, value))
     return sorted(checked, key=lambda milestone: milestone.due_date)
@@ -323,14 +304,12 @@ async def milestones_of(indicator_ids: list[int]) -> dict[int, list[MilestoneRow
 
 
 def _detail(row: dict, milestones: Iterable[MilestoneRow]) -> IndicatorDetail:
-    return IndicatorDetail(
-        **{name: row[name] for name in IndicatorRow.__dataclass_fields__},
+    return from_row(
+        IndicatorDetail,
+        row,
         project_id=row["project"],
-        position=row["position"],
         breakdowns=breakdown_dimensions(row["breakdowns"]),
         milestones=tuple(milestones),
-        min_stay_months=row["min_stay_months"],
-        target_group=row["target_group"],
     )
 
 
@@ -349,37 +328,3 @@ def _indicator_audit(detail: IndicatorDetail) -> dict:
 
 def breakdown_dimensions(breakdowns: str) -> tuple[str, ...]:
     return tuple(b for b in breakdowns.split(",") if b)
-
-
-def checked_text(
-    problems: Problems, text: str, field_name: str, required: str | None = None
-) -> str:
-    value = (text or "").strip()
-    if required and not value:
-        problems.add(required, field_name)
-    limit = _LIMITS.get(field_name)
-    if limit and len(value) > limit:
-        problems.add(TOO_LONG, field_name, max=limit)
-    return value
-
-
-def _choice(problems: Problems, value: str, allowed: Iterable[str], field_name: str) -> str | None:
-    options = [str(option) for option in allowed]
-    if value not in options:
-        problems.add(_NOT_ONE_OF, field_name, value=value, allowed=", ".join(sorted(options)))
-        return None
-    return value
-
-
-def parse_figure(
-    problems: Problems, text: object, field_name: str, *, required: bool = False
-) -> int | None:
-    """Hundredths from the typed text; None when left empty and not required."""
-    typed = "" if text is None else str(text)
-    if not typed.strip() and not required:
-        return None
-    try:
-        return parse_quantity(typed)
-    except AmountError as error:
-        problems.add(error.message, field_name, **error.params)
-        return None

@@ -17,6 +17,8 @@ from grants.core.vocabulary import (
     Aggregation,
     RecordState,
 )
+from grants.db import from_row
+from grants.projects.reading import project_dates
 from grants.results.counting import ToDate, count_units, register_people, register_units
 from grants.results.entries import EntryRow, entry_row, entry_rows, percent_hundredths
 from grants.results.indicators import (
@@ -25,7 +27,6 @@ from grants.results.indicators import (
     MilestoneRow,
     breakdown_dimensions,
     milestones_of,
-    project_dates,
 )
 from grants.tables.indicators import Indicator, IndicatorEntry
 from grants.tables.periods import ReportingPeriod
@@ -154,18 +155,10 @@ def _progress(
             else None
         )
     target = indicator["target_hundredths"]
-    return IndicatorProgress(
+    return from_row(
+        IndicatorProgress,
+        indicator,
         indicator_id=indicator["id"],
-        code=indicator["code"],
-        name_lv=indicator["name_lv"],
-        name_en=indicator["name_en"],
-        unit_lv=indicator["unit_lv"],
-        unit_en=indicator["unit_en"],
-        kind=indicator["kind"],
-        aggregation=aggregation,
-        target_rule=indicator["target_rule"],
-        target_hundredths=target,
-        baseline_hundredths=indicator["baseline_hundredths"],
         entry=entry_row(entry, indicator) if entry else None,
         this_period=this_period,
         previously=running[-2].value if for_period and len(running) > 1 else None,

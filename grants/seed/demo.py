@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from grants.accounts.users import add_user
 from grants.core import audit
-from grants.core.money import parse_amount, parse_rate, to_cents
+from grants.core.money import parse_amount, parse_rate, to_cents, to_hundredths
 from grants.core.vocabulary import ProjectStatus, Role
 from grants.db import write_transaction
 from grants.projects.periods import generate_periods
@@ -67,7 +67,7 @@ def _date(text: str | None) -> date | None:
 
 
 def _hundredths(text: str | None) -> int | None:
-    return None if text is None else int(Decimal(text) * 100)
+    return None if text is None else to_hundredths(Decimal(text))
 
 
 async def load_demo() -> DemoResult:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from grants.core import audit
-from grants.core.money import parse_amount, to_cents
+from grants.core.money import parse_amount, to_cents, to_hundredths
 from grants.core.vocabulary import Gender, ParticipantFlag
 from grants.projects.periods import add_months
 from grants.tables.participants import Participant, Service, ServiceReceipt
@@ -336,7 +336,9 @@ def families_register() -> Register:
             for first, last in _months(start, end or REGISTER_AS_OF):
                 units = _units(service, first, last)
                 receipts.append(
-                    SeedReceipt(code, names[service], last, units * 100, units * prices[service])
+                    SeedReceipt(
+                        code, names[service], last, to_hundredths(units), units * prices[service]
+                    )
                 )
     return Register(FAMILIES, services, participants, receipts)
 

@@ -113,8 +113,13 @@ def form_errors(exc: Refused) -> dict[str, list[str]]:
     return errors
 
 
+def refusal_status(refused: Refused) -> int:
+    """409 for a conflict (a duplicate, a locked period), else 400."""
+    return 409 if refused.conflict else 400
+
+
 def refused_handler(request: Request, exc: Refused) -> Response:
-    status = 409 if exc.conflict else 400
+    status = refusal_status(exc)
     body = refused_body(exc)
     if is_api(request):
         return Response({"status_code": status, **body}, status_code=status)

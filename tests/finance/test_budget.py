@@ -6,13 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from grants.accounts.users import add_user, principal_for_user
 from grants.core.access import AccessDenied
 from grants.core.vocabulary import Role, Rounding
 from grants.finance.budget import PlannedLine, budget_by_category, category_report
 from grants.tables.funding import BudgetLine
-from tests.finance.test_expenditures import CONNECTINGEN, FAMILIES, declare, period_at
-from tests.helpers import principal, project_id
+from tests.builders import declare, outsider
+from tests.helpers import period_at, principal
 
 HALF_UP, DOWN = Rounding.HALF_UP, Rounding.DOWN
 
@@ -148,8 +147,8 @@ def by_category(report) -> dict[str, tuple]:
     }
 
 
-async def test_category_report_declared_against_planned(demo):
-    project = await project_id(FAMILIES)
+async def test_category_report_declared_against_planned(families):
+    project = families
     await add_budget(
         project,
         real("staff", 2_000_000, 2026),
@@ -179,8 +178,8 @@ async def test_category_report_declared_against_planned(demo):
     assert by_category(everything)["staff"][1:3] == (1_510_005, 1_510_005)
 
 
-async def test_category_report_truncates_where_the_measure_does(demo):
-    project = await project_id(CONNECTINGEN)  # Interreg priority III: Jems truncates
+async def test_category_report_truncates_where_the_measure_does(connectingen):
+    project = connectingen  # Interreg priority III: Jems truncates
     await add_budget(
         project, real("staff", 1_000_005, 2025), flat("office_admin", 1500, "staff", 2025)
     )
@@ -190,11 +189,9 @@ async def test_category_report_truncates_where_the_measure_does(demo):
     assert by_category(report)["office_admin"] == (150_000, 150_000, 150_000, 0, Decimal("100.0"))
 
 
-async def test_category_report_is_for_readers_of_the_project(demo):
-    project = await project_id(FAMILIES)
+async def test_category_report_is_for_readers_of_the_project(families):
+    project = families
     assert (await category_report(await principal(Role.VIEWER), project)).lines == []
-    elsewhere = await principal_for_user(
-        await add_user("finance@sif.demo", "sif-finance-2026", Role.FINANCE, ["4.4.1.1./002"])
-    )
+    elsewhere = (await outsider(Role.FINANCE)).principal
     with pytest.raises(AccessDenied):
         await category_report(elsewhere, project)

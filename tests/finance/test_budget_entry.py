@@ -3,7 +3,7 @@ base the measure's way; every refusal lists its problems and writes nothing; one
 
 import pytest
 
-from grants.accounts.users import add_user, create_token, principal_for_user
+from grants.accounts.users import create_token
 from grants.core.access import AccessDenied
 from grants.core.errors import Refused
 from grants.core.money import format_rate
@@ -13,9 +13,10 @@ from grants.tables.audit import AuditEvent
 from grants.tables.funding import BudgetLine
 from grants.tables.programmes import MeasureCostCategory
 from grants.tables.projects import Project
-from tests.finance.test_expenditures import CONNECTINGEN, FAMILIES  # FAMILIES runs 2026–2027
-from tests.helpers import api_headers, principal, project_id, sign_in
-from tests.test_work_pages import eur, post
+from tests.builders import outsider
+from tests.helpers import api_headers, eur, post, principal, sign_in
+
+# `families` runs 2026–2027; `connectingen` 2025–2027 under a measure that truncates flat rates
 
 
 async def add_indirect(project: int) -> None:
@@ -79,8 +80,8 @@ def planned(response) -> list[tuple]:
 # Through the API
 
 
-async def test_finance_puts_the_budget_and_flat_rates_are_computed(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_finance_puts_the_budget_and_flat_rates_are_computed(families, client):
+    pid = families
     await add_indirect(pid)
     headers = await api_headers(Role.FINANCE)
     url = f"/api/v1/projects/{pid}/budget"
@@ -116,8 +117,8 @@ async def test_finance_puts_the_budget_and_flat_rates_are_computed(demo, client)
     assert budget.year_totals == {2026: 17_550_000} and budget.total == 17_550_000
 
 
-async def test_connectingen_truncates_flat_rates_as_jems_does(demo, client):
-    pid = await project_id(CONNECTINGEN)  # 01.04.2025–31.03.2027, Interreg: rounding "down"
+async def test_connectingen_truncates_flat_rates_as_jems_does(connectingen, client):
+    pid = connectingen  # 01.04.2025–31.03.2027, Interreg: rounding "down"
     await add_indirect(pid)
     response = await client.put(
         f"/api/v1/projects/{pid}/budget",
@@ -133,8 +134,8 @@ async def test_connectingen_truncates_flat_rates_as_jems_does(demo, client):
     ]
 
 
-async def test_a_put_replaces_the_whole_budget(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_a_put_replaces_the_whole_budget(families, client):
+    pid = families
     headers = await api_headers(Role.FINANCE)
     url = f"/api/v1/projects/{pid}/budget"
     first = [line("staff", "2026", amount="1 000,00"), line("travel", "2027", amount="200")]
@@ -148,8 +149,8 @@ async def test_a_put_replaces_the_whole_budget(demo, client):
     assert await stored(pid) == []
 
 
-async def test_a_refused_put_lists_every_problem_and_writes_nothing(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_a_refused_put_lists_every_problem_and_writes_nothing(families, client):
+    pid = families
     headers = await api_headers(Role.FINANCE)
     url = f"/api/v1/projects/{pid}/budget"
     await client.put(url, json=[line("staff", amount="1 000,00")], headers=headers)
@@ -171,16 +172,15 @@ async def test_a_refused_put_lists_every_problem_and_writes_nothing(demo, client
     assert await stored(pid) == before and await AuditEvent.count() == events
 
 
-async def test_who_may_put_the_budget(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_who_may_put_the_budget(families, client):
+    pid = families
     url = f"/api/v1/projects/{pid}/budget"
     body = [line("staff", amount="1 000,00")]
     for role in (Role.COORDINATOR, Role.VIEWER, Role.AUDITOR):
         response = await client.put(url, json=body, headers=await api_headers(role))
         assert response.status_code == 403, role
     assert await stored(pid) == []
-    await add_user("finance@sif.demo", "sif-finance-2026", Role.FINANCE, ["4.4.1.1./002"])
-    other = {"Authorization": f"Bearer {await create_token('finance@sif.demo')}"}
+    other = {"Authorization": f"Bearer {await create_token((await outsider()).email)}"}
     assert (await client.put(url, json=body, headers=other)).status_code == 403
     for role in (Role.FINANCE, Role.ADMIN):
         response = await client.put(url, json=body, headers=await api_headers(role))
@@ -257,9 +257,9 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("typed, fields", REFUSALS.values(), ids=REFUSALS.keys())
-async def test_refused_budgets_write_nothing(demo, typed, fields):
+async def test_refused_budgets_write_nothing(families, typed, fields):
     finance = await principal(Role.FINANCE)
-    pid = await project_id(FAMILIES)
+    pid = families
     await set_budget(finance, pid, lines(line("staff", amount="1 000,00")))
     before, events = await stored(pid), await AuditEvent.count()
     with pytest.raises(Refused) as refused:
@@ -268,8 +268,8 @@ async def test_refused_budgets_write_nothing(demo, typed, fields):
     assert await stored(pid) == before and await AuditEvent.count() == events
 
 
-async def test_every_problem_at_once_in_words_a_person_can_act_on(demo):
-    pid = await project_id(FAMILIES)
+async def test_every_problem_at_once_in_words_a_person_can_act_on(families):
+    pid = families
     typed = [
         line("catering", "26", amount="-5,00"),
         line("travel", "2026", flat_rate="15"),
@@ -290,9 +290,9 @@ async def test_every_problem_at_once_in_words_a_person_can_act_on(demo):
     ]
 
 
-async def test_a_base_is_the_same_base_whatever_the_order_typed(demo):
+async def test_a_base_is_the_same_base_whatever_the_order_typed(families):
     finance = await principal(Role.FINANCE)
-    pid = await project_id(FAMILIES)
+    pid = families
     typed = [
         line("staff", "2026", amount="1 000,00"),
         line("staff", "2027", amount="1 000,00"),
@@ -312,9 +312,9 @@ async def test_a_base_is_the_same_base_whatever_the_order_typed(demo):
     assert office.by_year == {2026: 16_500, 2027: 15_000} and office.total == 31_500
 
 
-async def test_one_audit_event_with_the_budget_before_and_after(demo):
+async def test_one_audit_event_with_the_budget_before_and_after(families):
     finance = await principal(Role.FINANCE)
-    pid = await project_id(FAMILIES)
+    pid = families
     await set_budget(finance, pid, lines(line("staff", amount="1 000,00")))
     await set_budget(
         finance,
@@ -372,15 +372,13 @@ async def test_one_audit_event_with_the_budget_before_and_after(demo):
     ]
 
 
-async def test_only_admins_and_the_projects_finance_staff_may_set_the_budget(demo):
-    pid = await project_id(FAMILIES)
+async def test_only_admins_and_the_projects_finance_staff_may_set_the_budget(families):
+    pid = families
     typed = lines(line("staff", amount="1,00"))
     for role in (Role.COORDINATOR, Role.VIEWER, Role.AUDITOR):
         with pytest.raises(AccessDenied):
             await set_budget(await principal(role), pid, typed)
-    elsewhere = await principal_for_user(
-        await add_user("finance@sif.demo", "sif-finance-2026", Role.FINANCE, ["4.4.1.1./002"])
-    )
+    elsewhere = (await outsider(Role.FINANCE)).principal
     with pytest.raises(AccessDenied):
         await set_budget(elsewhere, pid, typed)
     assert await stored(pid) == [] and await budget_events(pid) == []
@@ -398,8 +396,8 @@ def form(*rows: dict, empty: int = 4) -> dict:
     return data
 
 
-async def test_finance_enters_the_budget_on_the_page(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_finance_enters_the_budget_on_the_page(families, client):
+    pid = families
     await add_indirect(pid)
     await sign_in(client, Role.FINANCE)
     page = await client.get(f"/projects/{pid}/budget")
@@ -428,8 +426,8 @@ async def test_finance_enters_the_budget_on_the_page(demo, client):
     assert 'value="100\u00a0000,00"' in page and 'value="15,00"' in page
 
 
-async def test_a_refused_budget_form_keeps_what_was_typed(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_a_refused_budget_form_keeps_what_was_typed(families, client):
+    pid = families
     await sign_in(client, Role.FINANCE)
     typed = form(
         line("staff", amount="6 492.5.00"),
@@ -446,8 +444,8 @@ async def test_a_refused_budget_form_keeps_what_was_typed(demo, client):
     assert await stored(pid) == []
 
 
-async def test_readers_see_the_budget_but_no_form(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_readers_see_the_budget_but_no_form(families, client):
+    pid = families
     await set_budget(await principal(Role.FINANCE), pid, lines(line("staff", amount="1 000,00")))
     for role in (Role.VIEWER, Role.COORDINATOR):
         client.cookies.clear()

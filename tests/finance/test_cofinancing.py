@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from grants.accounts.users import add_user, principal_for_user
 from grants.core.access import AccessDenied
 from grants.core.errors import NotFound
 from grants.core.money import share_of
@@ -20,19 +19,19 @@ from grants.finance.expenditures import (
 from grants.projects.funding_plan import PlanLine
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Partner
-from tests.finance.test_expenditures import CONNECTINGEN, FAMILIES, declare, period_at
-from tests.helpers import principal, project_id
+from tests.builders import declare, outsider
+from tests.helpers import period_at, principal
 
 ESF, STATE, MUNICIPALITY = "ESF+", "Valsts budžets", "Tukuma novada pašvaldība"
-Q1, Q2, Q3, Q4 = (date(2026, month, 1) for month in (1, 4, 7, 10))  # the demo's quarters
+Q1, Q2, Q3, Q4 = (date(2026, month, 1) for month in (1, 4, 7, 10))  # FAMILIES' quarters
 
 
 def by_source(result, field: str) -> dict:
     return {s.source: getattr(s, field) for s in result.sources}
 
 
-async def test_200_invoices_of_ten_cents_split_exactly_like_one_of_20_euros(demo):
-    project = await project_id(FAMILIES)
+async def test_200_invoices_of_ten_cents_split_exactly_like_one_of_20_euros(families):
+    project = families
     await declare(project, Q1, 10, count=200)
     await declare(project, Q2, 2000)
     finance = await principal(Role.FINANCE)
@@ -51,8 +50,8 @@ async def test_200_invoices_of_ten_cents_split_exactly_like_one_of_20_euros(demo
         (3, 3, 0),  # 0,0255 → 0,03, and the state budget takes what is left
     ],
 )
-async def test_awkward_amounts_split_85_15_to_the_cent(demo, cents, esf, state):
-    project = await project_id(FAMILIES)
+async def test_awkward_amounts_split_85_15_to_the_cent(families, cents, esf, state):
+    project = families
     await declare(project, Q1, cents)
     result = await cofinancing(await principal(Role.FINANCE), project)
     assert by_source(result, "to_date") == {ESF: esf, STATE: state, MUNICIPALITY: 0}
@@ -89,8 +88,8 @@ def test_a_fixed_plan_amount_takes_its_planned_share_of_the_declared_base():
     }
 
 
-async def test_the_ineligible_part_and_the_vat_fall_to_the_municipality(demo):
-    project = await project_id(FAMILIES)
+async def test_the_ineligible_part_and_the_vat_fall_to_the_municipality(families):
+    project = families
     await declare(project, date(2026, 2, 1), 12100, 10000, vat=2100)
     result = await cofinancing(await principal(Role.VIEWER), project)
     assert by_source(result, "to_date") == {ESF: 8500, STATE: 1500, MUNICIPALITY: 2100}
@@ -109,8 +108,8 @@ async def test_the_ineligible_part_and_the_vat_fall_to_the_municipality(demo):
     }
 
 
-async def test_planned_remaining_and_absorption_per_source(demo):
-    project = await project_id(FAMILIES)
+async def test_planned_remaining_and_absorption_per_source(families):
+    project = families
     await declare(project, date(2026, 2, 1), 10_000_000)  # 100 000,00 eligible
     result = await cofinancing(await principal(Role.FINANCE), project)
     assert by_source(result, "planned") == {ESF: 25209167, STATE: 4448676, MUNICIPALITY: 7263600}
@@ -141,8 +140,8 @@ async def test_planned_remaining_and_absorption_per_source(demo):
     assert not any(s.drift for s in result.sources)  # nothing to compare with
 
 
-async def test_this_period_and_to_date_stop_at_the_periods_end(demo):
-    project = await project_id(FAMILIES)
+async def test_this_period_and_to_date_stop_at_the_periods_end(families):
+    project = families
     first, second = await period_at(project, Q1), await period_at(project, Q2)
     await declare(project, date(2026, 3, 31), 100_000)
     await declare(project, date(2026, 4, 1), 50_000, 40_000)
@@ -163,9 +162,9 @@ async def test_this_period_and_to_date_stop_at_the_periods_end(demo):
     assert everything.to_date.amount == everything.this_period.amount == 170_000
 
 
-async def test_connectingen_splits_80_20_on_tukums_partner_budget(demo):
+async def test_connectingen_splits_80_20_on_tukums_partner_budget(connectingen):
     finance = await principal(Role.FINANCE)
-    project = await project_id(CONNECTINGEN)
+    project = connectingen
     planning_region = (
         await Partner.select(Partner.id)
         .where((Partner.project == project) & (Partner.organisation.is_own == False))  # noqa: E712
@@ -195,9 +194,9 @@ async def test_connectingen_splits_80_20_on_tukums_partner_budget(demo):
     assert result.to_date.eligible == 150001
 
 
-async def test_only_current_versions_count(demo):
+async def test_only_current_versions_count(families):
     finance = await principal(Role.FINANCE)
-    project = await project_id(FAMILIES)
+    project = families
     typed = {"date": "01.02.2026", "category": "staff", "supplier": "SIA A"}
     first = await record_expenditure(
         finance, project, ExpenditureInput(amount="100", invoice_number="1", **typed)
@@ -213,8 +212,8 @@ async def test_only_current_versions_count(demo):
     assert by_source(result, "to_date") == {ESF: 17000, STATE: 3000, MUNICIPALITY: 0}
 
 
-async def test_over_plan_when_more_is_declared_than_planned(demo):
-    project = await project_id(FAMILIES)
+async def test_over_plan_when_more_is_declared_than_planned(families):
+    project = families
     await declare(project, date(2026, 2, 1), 30_000_000)  # 300 000,00 eligible
     await declare(project, date(2026, 2, 2), 8_000_000, 0)  # 80 000,00 all ineligible
     result = await cofinancing(await principal(Role.FINANCE), project)
@@ -227,8 +226,8 @@ async def test_over_plan_when_more_is_declared_than_planned(demo):
     assert by_source(result, "absorption")[ESF] == Decimal("101.2")
 
 
-async def test_drift_when_the_periods_splits_add_up_to_more_than_a_cent_off(demo):
-    project = await project_id(FAMILIES)
+async def test_drift_when_the_periods_splits_add_up_to_more_than_a_cent_off(families):
+    project = families
     periods = [await period_at(project, start) for start in (Q1, Q2, Q3, Q4)]
     for start in (Q1, Q2, Q3, Q4):
         await declare(project, start, 3)  # each period: 0,03 ESF+, 0,00 state
@@ -246,15 +245,13 @@ async def test_drift_when_the_periods_splits_add_up_to_more_than_a_cent_off(demo
     assert not any(s.over_plan for s in four.sources)
 
 
-async def test_readers_of_the_project_only(demo):
-    project = await project_id(FAMILIES)
+async def test_readers_of_the_project_only(families, connectingen):
+    project = families
     for role in (Role.VIEWER, Role.COORDINATOR, Role.AUDITOR):
         assert len((await cofinancing(await principal(role), project)).sources) == 3
-    elsewhere = await principal_for_user(
-        await add_user("finance@sif.demo", "sif-finance-2026", Role.FINANCE, ["4.4.1.1./002"])
-    )
+    elsewhere = (await outsider(Role.FINANCE)).principal
     with pytest.raises(AccessDenied):
         await cofinancing(elsewhere, project)
-    other_period = await period_at(await project_id(CONNECTINGEN), date(2025, 4, 1))
+    other_period = await period_at(connectingen, date(2025, 4, 1))
     with pytest.raises(NotFound):
         await cofinancing(await principal(Role.ADMIN), project, other_period)

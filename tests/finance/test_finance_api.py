@@ -2,21 +2,14 @@
 
 from grants.core.vocabulary import Role
 from grants.tables.expenditures import Expenditure
-from tests.helpers import api_headers, project_id
+from tests.builders import invoice_form
+from tests.helpers import api_headers
 
-INVOICE = {
-    "date": "15.03.2026",
-    "amount": "1 234,50",
-    "eligible_amount": "1 000,00",
-    "vat": "214,25",
-    "category": "external_services",
-    "supplier": "SIA Mācības",
-    "invoice_number": "MA-17",
-}
+INVOICE = invoice_form(vat="214,25", supplier="SIA Mācības", invoice_number="MA-17")
 
 
-async def test_finance_records_an_invoice_in_latvian_format_and_sees_the_split(demo, client):
-    pid = await project_id("4.4.1.1./2/004")
+async def test_finance_records_an_invoice_in_latvian_format_and_sees_the_split(families, client):
+    pid = families
     headers = await api_headers(Role.FINANCE)
     response = await client.post(
         f"/api/v1/projects/{pid}/expenditures", json=INVOICE, headers=headers
@@ -46,8 +39,8 @@ async def test_finance_records_an_invoice_in_latvian_format_and_sees_the_split(d
     )
 
 
-async def test_refusals_come_with_every_problem_and_write_nothing(demo, client):
-    pid = await project_id("4.4.1.1./2/004")
+async def test_refusals_come_with_every_problem_and_write_nothing(families, client):
+    pid = families
     headers = await api_headers(Role.FINANCE)
     bad = INVOICE | {"amount": "6 492.5.00", "category": "catering", "date": "01.01.2030"}
     response = await client.post(f"/api/v1/projects/{pid}/expenditures", json=bad, headers=headers)
@@ -56,8 +49,8 @@ async def test_refusals_come_with_every_problem_and_write_nothing(demo, client):
     assert await Expenditure.count() == 0
 
 
-async def test_duplicate_invoice_is_a_conflict(demo, client):
-    pid = await project_id("4.4.1.1./2/004")
+async def test_duplicate_invoice_is_a_conflict(families, client):
+    pid = families
     headers = await api_headers(Role.FINANCE)
     url = f"/api/v1/projects/{pid}/expenditures"
     assert (await client.post(url, json=INVOICE, headers=headers)).status_code == 201
@@ -65,8 +58,8 @@ async def test_duplicate_invoice_is_a_conflict(demo, client):
     assert (await client.post(url, json=again, headers=headers)).status_code == 409
 
 
-async def test_edit_keeps_the_old_version_and_cancel_stops_it_counting(demo, client):
-    pid = await project_id("4.4.1.1./2/004")
+async def test_edit_keeps_the_old_version_and_cancel_stops_it_counting(families, client):
+    pid = families
     headers = await api_headers(Role.FINANCE)
     created = (
         await client.post(f"/api/v1/projects/{pid}/expenditures", json=INVOICE, headers=headers)
@@ -95,8 +88,8 @@ async def test_edit_keeps_the_old_version_and_cancel_stops_it_counting(demo, cli
     assert split["to_date"]["amount"] == "0.00"
 
 
-async def test_coordinators_and_viewers_cannot_record(demo, client):
-    pid = await project_id("4.4.1.1./2/004")
+async def test_coordinators_and_viewers_cannot_record(families, client):
+    pid = families
     for role in (Role.COORDINATOR, Role.VIEWER, Role.AUDITOR):
         response = await client.post(
             f"/api/v1/projects/{pid}/expenditures", json=INVOICE, headers=await api_headers(role)

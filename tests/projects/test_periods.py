@@ -20,11 +20,10 @@ from grants.projects.periods import (
     submit,
 )
 from grants.tables.audit import AuditEvent
-from grants.tables.indicators import IndicatorEntry
 from grants.tables.periods import ReportingPeriod
 from grants.tables.programmes import Measure
 from grants.tables.projects import Project
-from tests.builders import indicator, partner_project, project
+from tests.builders import entry, indicator, partner_project, project
 from tests.helpers import (
     CONNECTINGEN,
     FAMILIES,
@@ -39,10 +38,9 @@ from tests.helpers import (
 NO_DATES = {"start": None, "end": None}
 
 
-def spans(rows) -> list[tuple[int, str, str, str]]:
-    return [
-        (r.number, r.start.isoformat(), r.end.isoformat(), r.deadline.isoformat()) for r in rows
-    ]
+def spans(rows) -> list[str]:
+    """Each period as "number: start – end, due deadline", dates in ISO."""
+    return [f"{r.number}: {r.start} – {r.end}, due {r.deadline}" for r in rows]
 
 
 async def periods_of(code: str) -> list:
@@ -58,77 +56,95 @@ async def status_events() -> list[dict]:
 # period_bounds ----------------------------------------------------------------------------------
 
 
-def test_a_project_starting_on_1_january_gets_calendar_quarters():
-    assert period_bounds(d("2026-01-01"), d("2027-12-31"), ReportingRhythm.QUARTERLY) == [
-        (d("2026-01-01"), d("2026-03-31")),
-        (d("2026-04-01"), d("2026-06-30")),
-        (d("2026-07-01"), d("2026-09-30")),
-        (d("2026-10-01"), d("2026-12-31")),
-        (d("2027-01-01"), d("2027-03-31")),
-        (d("2027-04-01"), d("2027-06-30")),
-        (d("2027-07-01"), d("2027-09-30")),
-        (d("2027-10-01"), d("2027-12-31")),
-    ]
+QUARTERLY, HALF_YEARLY, YEARLY = (
+    ReportingRhythm.QUARTERLY,
+    ReportingRhythm.HALF_YEARLY,
+    ReportingRhythm.YEARLY,
+)
+BOUNDS = {
+    "a project starting on 1 January gets calendar quarters": (
+        "2026-01-01", "2027-12-31", QUARTERLY,
+        [
+            ("2026-01-01", "2026-03-31"),
+            ("2026-04-01", "2026-06-30"),
+            ("2026-07-01", "2026-09-30"),
+            ("2026-10-01", "2026-12-31"),
+            ("2027-01-01", "2027-03-31"),
+            ("2027-04-01", "2027-06-30"),
+            ("2027-07-01", "2027-09-30"),
+            ("2027-10-01", "2027-12-31"),
+        ],
+    ),
+    "periods run from the start and the last one ends with the project": (
+        "2025-04-01", "2026-11-15", HALF_YEARLY,
+        [
+            ("2025-04-01", "2025-09-30"),
+            ("2025-10-01", "2026-03-31"),
+            ("2026-04-01", "2026-09-30"),
+            ("2026-10-01", "2026-11-15"),
+        ],
+    ),
+    "a year from the start day": (
+        "2024-06-12", "2026-06-11", YEARLY,
+        [("2024-06-12", "2025-06-11"), ("2025-06-12", "2026-06-11")],
+    ),
+    "month-end starts clamp to shorter months without drifting": (
+        "2026-01-31", "2026-12-31", QUARTERLY,
+        [
+            ("2026-01-31", "2026-04-29"),  # 31 Jan + 3 months = 30 Apr
+            ("2026-04-30", "2026-07-30"),
+            ("2026-07-31", "2026-10-30"),  # back on the 31st, not the 30th
+            ("2026-10-31", "2026-12-31"),
+        ],
+    ),
+    "month-end starts in a leap year": (
+        "2027-11-30", "2028-08-31", QUARTERLY,
+        [
+            ("2027-11-30", "2028-02-28"),  # 2028 is a leap year: next starts 29 Feb
+            ("2028-02-29", "2028-05-29"),
+            ("2028-05-30", "2028-08-29"),
+            ("2028-08-30", "2028-08-31"),
+        ],
+    ),
+    "one day": ("2026-05-05", "2026-05-05", QUARTERLY, [("2026-05-05", "2026-05-05")]),
+    "reversed dates": ("2026-05-05", "2026-05-04", QUARTERLY, []),
+}  # fmt: skip
 
 
-def test_periods_run_from_the_start_and_the_last_one_ends_with_the_project():
-    assert period_bounds(d("2025-04-01"), d("2026-11-15"), ReportingRhythm.HALF_YEARLY) == [
-        (d("2025-04-01"), d("2025-09-30")),
-        (d("2025-10-01"), d("2026-03-31")),
-        (d("2026-04-01"), d("2026-09-30")),
-        (d("2026-10-01"), d("2026-11-15")),
-    ]
-    assert period_bounds(d("2024-06-12"), d("2026-06-11"), ReportingRhythm.YEARLY) == [
-        (d("2024-06-12"), d("2025-06-11")),
-        (d("2025-06-12"), d("2026-06-11")),
-    ]
-
-
-def test_month_end_starts_clamp_to_shorter_months_without_drifting():
-    assert period_bounds(d("2026-01-31"), d("2026-12-31"), ReportingRhythm.QUARTERLY) == [
-        (d("2026-01-31"), d("2026-04-29")),  # 31 Jan + 3 months = 30 Apr
-        (d("2026-04-30"), d("2026-07-30")),
-        (d("2026-07-31"), d("2026-10-30")),  # back on the 31st, not the 30th
-        (d("2026-10-31"), d("2026-12-31")),
-    ]
-    assert period_bounds(d("2027-11-30"), d("2028-08-31"), ReportingRhythm.QUARTERLY) == [
-        (d("2027-11-30"), d("2028-02-28")),  # 2028 is a leap year: next starts 29 Feb
-        (d("2028-02-29"), d("2028-05-29")),
-        (d("2028-05-30"), d("2028-08-29")),
-        (d("2028-08-30"), d("2028-08-31")),
-    ]
-
-
-def test_bounds_of_one_day_and_of_reversed_dates():
-    day = d("2026-05-05")
-    assert period_bounds(day, day, ReportingRhythm.QUARTERLY) == [(day, day)]
-    assert period_bounds(d("2026-05-05"), d("2026-05-04"), ReportingRhythm.QUARTERLY) == []
+@pytest.mark.parametrize(("start", "end", "rhythm", "expected"), BOUNDS.values(), ids=BOUNDS)
+def test_period_bounds(start, end, rhythm, expected):
+    bounds = period_bounds(d(start), d(end), rhythm)
+    assert [(first.isoformat(), last.isoformat()) for first, last in bounds] == expected
 
 
 # generate_periods -------------------------------------------------------------------------------
 
 
+# FAMILIES' quarters, each report due 20 days after
+FAMILIES_QUARTERS = [
+    "1: 2026-01-01 – 2026-03-31, due 2026-04-20",
+    "2: 2026-04-01 – 2026-06-30, due 2026-07-20",
+    "3: 2026-07-01 – 2026-09-30, due 2026-10-20",
+    "4: 2026-10-01 – 2026-12-31, due 2027-01-20",
+    "5: 2027-01-01 – 2027-03-31, due 2027-04-20",
+    "6: 2027-04-01 – 2027-06-30, due 2027-07-20",
+    "7: 2027-07-01 – 2027-09-30, due 2027-10-20",
+    "8: 2027-10-01 – 2027-12-31, due 2028-01-20",
+]
+
+
 async def test_demo_projects_get_their_periods_with_deadlines_20_days_after(demo):
-    assert spans(await periods_of(FAMILIES)) == [
-        (1, "2026-01-01", "2026-03-31", "2026-04-20"),
-        (2, "2026-04-01", "2026-06-30", "2026-07-20"),
-        (3, "2026-07-01", "2026-09-30", "2026-10-20"),
-        (4, "2026-10-01", "2026-12-31", "2027-01-20"),
-        (5, "2027-01-01", "2027-03-31", "2027-04-20"),
-        (6, "2027-04-01", "2027-06-30", "2027-07-20"),
-        (7, "2027-07-01", "2027-09-30", "2027-10-20"),
-        (8, "2027-10-01", "2027-12-31", "2028-01-20"),
-    ]
+    assert spans(await periods_of(FAMILIES)) == FAMILIES_QUARTERS
     assert spans(await periods_of(CONNECTINGEN)) == [
-        (1, "2025-04-01", "2025-09-30", "2025-10-20"),
-        (2, "2025-10-01", "2026-03-31", "2026-04-20"),
-        (3, "2026-04-01", "2026-09-30", "2026-10-20"),
-        (4, "2026-10-01", "2027-03-31", "2027-04-20"),
+        "1: 2025-04-01 – 2025-09-30, due 2025-10-20",
+        "2: 2025-10-01 – 2026-03-31, due 2026-04-20",
+        "3: 2026-04-01 – 2026-09-30, due 2026-10-20",
+        "4: 2026-10-01 – 2027-03-31, due 2027-04-20",
     ]
     proti = spans(await periods_of(PROTI))
     assert len(proti) == 15
-    assert proti[0] == (1, "2024-06-12", "2024-09-11", "2024-10-01")
-    assert proti[-1] == (15, "2027-12-12", "2027-12-31", "2028-01-20")
+    assert proti[0] == "1: 2024-06-12 – 2024-09-11, due 2024-10-01"
+    assert proti[-1] == "15: 2027-12-12 – 2027-12-31, due 2028-01-20"
     assert await periods_of(SIF_002) == []
     assert {p.status for p in await periods_of(FAMILIES)} == {PeriodStatus.DRAFT}
 
@@ -171,8 +187,8 @@ async def test_a_longer_project_gets_only_the_new_periods(families):
     rows = await periods_of(FAMILIES)
     assert [p.id for p in rows[:8]] == ids
     assert spans(rows[8:]) == [
-        (9, "2028-01-01", "2028-03-31", "2028-04-20"),
-        (10, "2028-04-01", "2028-05-15", "2028-06-04"),
+        "9: 2028-01-01 – 2028-03-31, due 2028-04-20",
+        "10: 2028-04-01 – 2028-05-15, due 2028-06-04",
     ]
 
 
@@ -184,20 +200,14 @@ async def test_a_new_rhythm_replaces_fresh_drafts_and_keeps_everything_else(fami
     await submit(admin, p2.id)
     await approve(admin, p2.id)
     await reopen(admin, p2.id, "correction")  # a draft again, but with a history
-    r1 = await indicator(pid, "R1", target="12")
-    await IndicatorEntry.insert(
-        IndicatorEntry(indicator=r1.id, period=p4.id, value_hundredths=100)
-    )  # a draft with values
+    await entry((await indicator(pid, "R1", target="12")).id, p4.id, "1")  # a draft with values
     await Project.update({Project.reporting: ReportingRhythm.HALF_YEARLY}).where(Project.id == pid)
     assert await generate_periods(pid) == 2
     rows = await periods_of(FAMILIES)
     assert spans(rows) == [
-        (1, "2026-01-01", "2026-03-31", "2026-04-20"),
-        (2, "2026-04-01", "2026-06-30", "2026-07-20"),
-        (3, "2026-07-01", "2026-09-30", "2026-10-20"),  # what the half-year leaves around Q4
-        (4, "2026-10-01", "2026-12-31", "2027-01-20"),
-        (5, "2027-01-01", "2027-06-30", "2027-07-20"),
-        (6, "2027-07-01", "2027-12-31", "2028-01-20"),
+        *FAMILIES_QUARTERS[:4],  # Q1, Q2, Q4 kept; what the half-year leaves around Q4 is Q3
+        "5: 2027-01-01 – 2027-06-30, due 2027-07-20",
+        "6: 2027-07-01 – 2027-12-31, due 2028-01-20",
     ]
     assert [r.id for r in rows[:4]] == [p1.id, p2.id, p3.id, p4.id]  # Q3 fits as it is
     assert [r.status for r in rows[:2]] == [PeriodStatus.SUBMITTED, PeriodStatus.DRAFT]
@@ -214,13 +224,13 @@ async def test_kept_periods_keep_their_numbers_and_new_ones_fill_the_gaps(famili
     ).where(Project.id == pid)
     assert await generate_periods(pid) == 6
     assert spans(await periods_of(FAMILIES)) == [
-        (2, "2025-11-01", "2025-12-31", "2026-01-20"),  # before the submitted period
-        (1, "2026-01-01", "2026-03-31", "2026-04-20"),
-        (3, "2026-04-01", "2026-04-30", "2026-05-20"),
-        (4, "2026-05-01", "2026-10-31", "2026-11-20"),
-        (5, "2026-11-01", "2027-04-30", "2027-05-20"),
-        (6, "2027-05-01", "2027-10-31", "2027-11-20"),
-        (7, "2027-11-01", "2027-12-31", "2028-01-20"),
+        "2: 2025-11-01 – 2025-12-31, due 2026-01-20",  # before the submitted period
+        "1: 2026-01-01 – 2026-03-31, due 2026-04-20",
+        "3: 2026-04-01 – 2026-04-30, due 2026-05-20",
+        "4: 2026-05-01 – 2026-10-31, due 2026-11-20",
+        "5: 2026-11-01 – 2027-04-30, due 2027-05-20",
+        "6: 2027-05-01 – 2027-10-31, due 2027-11-20",
+        "7: 2027-11-01 – 2027-12-31, due 2028-01-20",
     ]
 
 

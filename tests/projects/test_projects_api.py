@@ -2,8 +2,8 @@
 
 from grants.core.vocabulary import Role
 from grants.tables.accounts import ApiToken
-from tests.builders import portfolio, project, team, user
-from tests.helpers import CONNECTINGEN, FAMILIES, PROTI, SIF_019, api_headers, sign_in
+from tests.builders import project, user
+from tests.helpers import FAMILIES, SIF_019, api_headers, sign_in
 
 
 async def test_no_token_gives_401(client):
@@ -110,9 +110,7 @@ async def test_messages_follow_accept_language(client):
     assert response.json()["detail"] == "No project with id 999999."
 
 
-async def test_members_see_their_projects_only_and_get_403_elsewhere(client):
-    await portfolio()
-    await team(FAMILIES, PROTI, CONNECTINGEN)
+async def test_members_see_their_projects_only_and_get_403_elsewhere(small_portfolio, client):
     headers = await api_headers(Role.COORDINATOR)
     codes = [p["code"] for p in (await client.get("/api/v1/projects", headers=headers)).json()]
     assert codes == ["4.2.3.4/1/24/I/001", "4.4.1.1./2/004", "LL-00241"]
@@ -121,9 +119,7 @@ async def test_members_see_their_projects_only_and_get_403_elsewhere(client):
     assert (await client.get(f"/api/v1/projects/{sif['id']}", headers=headers)).status_code == 403
 
 
-async def test_auditor_reads_everything(client):
-    await portfolio()
-    await user(Role.AUDITOR)  # a member of none
+async def test_auditor_reads_everything(small_portfolio, client):
     headers = await api_headers(Role.AUDITOR)
     assert len((await client.get("/api/v1/projects", headers=headers)).json()) == 6
 

@@ -5,7 +5,7 @@ import re
 from grants.core.vocabulary import Role
 from grants.tables.funding import FundingLine
 from grants.tables.projects import Project
-from tests.builders import measure, portfolio, team, user
+from tests.builders import measure, user
 from tests.helpers import (
     CONNECTINGEN,
     FAMILIES,
@@ -62,9 +62,7 @@ async def test_portfolio_lists_every_project_with_computed_totals(demo, client):
     assert "16 projekti" in footer
 
 
-async def test_portfolio_filters_by_measure_and_status(client):
-    await portfolio()
-    await user(Role.ADMIN)
+async def test_portfolio_filters_by_measure_and_status(small_portfolio, client):
     await sign_in(client, Role.ADMIN)
     html = (await client.get("/", params={"measure": "4.4.1.1"})).text
     assert rows(html) == [SIF_014, SIF_019, FAMILIES]
@@ -76,9 +74,7 @@ async def test_portfolio_filters_by_measure_and_status(client):
     assert rows(html) == [CONNECTINGEN]
 
 
-async def test_portfolio_sorts_by_column_with_unknown_figures_last(client):
-    await portfolio()
-    await user(Role.ADMIN)
+async def test_portfolio_sorts_by_column_with_unknown_figures_last(small_portfolio, client):
     await sign_in(client, Role.ADMIN)
     desc = rows((await client.get("/", params={"sort": "total", "dir": "desc"})).text)
     assert desc[:3] == [FAMILIES, SIF_019, SIF_014]
@@ -132,9 +128,7 @@ async def test_unknown_project_gives_a_404_page(client):
     assert "Nav atrasts" in response.text
 
 
-async def test_english_switch_is_remembered(client):
-    await portfolio()
-    await user(Role.ADMIN)
+async def test_english_switch_is_remembered(small_portfolio, client):
     await sign_in(client, Role.ADMIN)
     response = await client.get("/lang/en", params={"next": "/projects/1"})
     assert response.status_code == 302 and response.headers["location"] == "/projects/1"
@@ -149,9 +143,7 @@ async def test_language_switch_only_redirects_within_the_site(client):
     assert response.headers["location"] == "/"
 
 
-async def test_viewer_sees_only_member_projects_and_gets_403_elsewhere(client):
-    await portfolio()
-    await team(FAMILIES, PROTI, CONNECTINGEN)
+async def test_viewer_sees_only_member_projects_and_gets_403_elsewhere(small_portfolio, client):
     await sign_in(client, Role.VIEWER)
     assert rows((await client.get("/")).text) == [PROTI, FAMILIES, CONNECTINGEN]
     response = await client.get(f"/projects/{await project_id(SIF_019)}")

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from grants.core.errors import Problem, Refused
 from grants.register.files import (
@@ -23,6 +22,7 @@ from grants.register.files import (
     row_of,
     split_flags,
 )
+from tests.helpers import FAMILIES, grants
 
 needs_register = pytest.mark.skipif(
     importlib.util.find_spec("grants.register.participants") is None,
@@ -361,26 +361,20 @@ def test_receipt_rows():
 
 # --- The command (needs grants.register.participants) ---------------------------------------------
 
-PROJECT = "4.4.1.1./2/004"
+SUPPORT = "Individuāls atbalsts pakalpojuma sniegšanas vietā"  # 35,00 a week in the demo
 
 
 @pytest.fixture
-async def fresh_url(databases, engine) -> str:
-    """A new, empty database (not migrated) on the backend under test."""
-    return await databases.create()
+def project_url(upgraded_url) -> str:
+    """A database the command line finds upgraded, with a project like FAMILIES whose catalogue
+    has the demo's weekly individual support."""
+    from tests.builders import build_at, project, service  # they need the register domain
 
+    async def families_with_support() -> None:
+        await service(await project(FAMILIES), SUPPORT, "35,00")
 
-def grants(url: str, *args: str):
-    from grants.cli import main
-
-    return CliRunner().invoke(main, list(args), env={"GRANTS_DATABASE_URL": url})
-
-
-@pytest.fixture
-def demo_url(fresh_url) -> str:
-    assert grants(fresh_url, "db", "upgrade").exit_code == 0
-    assert grants(fresh_url, "demo").exit_code == 0
-    return fresh_url
+    build_at(upgraded_url, families_with_support)
+    return upgraded_url
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -398,44 +392,48 @@ GOOD = (
 
 
 @needs_register
-def test_import_participants_from_the_command_line(demo_url, tmp_path):
+def test_import_participants_from_the_command_line(project_url, tmp_path):
     result = grants(
-        demo_url, "import", "participants", PROJECT, str(write(tmp_path, "p.csv", GOOD))
+        project_url, "import", "participants", FAMILIES, str(write(tmp_path, "p.csv", GOOD))
     )
     assert result.exit_code == 0, result.output
     assert "Imported 2 participants." in result.output
 
 
 @needs_register
-def test_import_refused_lists_rows_and_writes_nothing(demo_url, tmp_path):
+def test_import_refused_lists_rows_and_writes_nothing(project_url, tmp_path):
     bad = GOOD + "CLI-003;x;1990;15.03.2026;;;\nCLI-004;s;1990;someday;;;\n"
-    result = grants(demo_url, "import", "participants", PROJECT, str(write(tmp_path, "p.csv", bad)))
+    result = grants(
+        project_url, "import", "participants", FAMILIES, str(write(tmp_path, "p.csv", bad))
+    )
     assert result.exit_code == 1, result.output
     assert "Nothing was imported from p.csv" in result.output
     assert "Row 4, gender:" in result.output  # the file's row numbers, empty row 3 included
     assert "Row 5, entry_date:" in result.output
     duplicate = GOOD + "CLI-001;s;1990;15.03.2026;;;\n"
     result = grants(
-        demo_url, "import", "participants", PROJECT, str(write(tmp_path, "d.csv", duplicate))
+        project_url, "import", "participants", FAMILIES, str(write(tmp_path, "d.csv", duplicate))
     )
     assert "Row 4, code: Code CLI-001 is also on row 1 of this file" in result.output
     duplicate = GOOD + "CLI-002;s;1990;15.03.2026;;;\n"
     result = grants(
-        demo_url, "import", "participants", PROJECT, str(write(tmp_path, "d.csv", duplicate))
+        project_url, "import", "participants", FAMILIES, str(write(tmp_path, "d.csv", duplicate))
     )
     assert "Row 4, code: Code CLI-002 is also on row 3 of this file" in result.output
-    again = grants(demo_url, "import", "participants", PROJECT, str(write(tmp_path, "q.csv", GOOD)))
+    again = grants(
+        project_url, "import", "participants", FAMILIES, str(write(tmp_path, "q.csv", GOOD))
+    )
     assert "Imported 2 participants." in again.output  # the refused import left nothing behind
 
 
 @needs_register
-def test_import_lists_at_most_fifty_problems(demo_url, tmp_path):
+def test_import_lists_at_most_fifty_problems(project_url, tmp_path):
     lines = "".join(f"CLI-{n:03};x;1990;15.03.2026;;;\n" for n in range(60))
     result = grants(
-        demo_url,
+        project_url,
         "import",
         "participants",
-        PROJECT,
+        FAMILIES,
         str(write(tmp_path, "p.csv", HEADER_LV + "\n" + lines)),
     )
     assert result.exit_code == 1
@@ -444,36 +442,36 @@ def test_import_lists_at_most_fifty_problems(demo_url, tmp_path):
     assert "… and 10 more" in result.output
 
 
-def test_import_refuses_an_unknown_project_and_a_bad_file(demo_url, tmp_path):
+def test_import_refuses_an_unknown_project_and_a_bad_file(project_url, tmp_path):
     path = write(tmp_path, "p.csv", GOOD)
-    result = grants(demo_url, "import", "participants", "9.9.9/NOPE", str(path))
+    result = grants(project_url, "import", "participants", "9.9.9/NOPE", str(path))
     assert result.exit_code == 1
     assert "There is no project “9.9.9/NOPE”." in result.output
     bad = write(tmp_path, "p.csv", "kods;vārds\nA;Jānis\n")
-    result = grants(demo_url, "import", "participants", PROJECT, str(bad))
+    result = grants(project_url, "import", "participants", FAMILIES, str(bad))
     assert result.exit_code == 1
     assert "Unknown column “vārds”" in result.output
 
 
 @needs_register
-def test_import_receipts_from_an_xlsx_file(demo_url, tmp_path):
-    grants(demo_url, "import", "participants", PROJECT, str(write(tmp_path, "p.csv", GOOD)))
+def test_import_receipts_from_an_xlsx_file(project_url, tmp_path):
+    grants(project_url, "import", "participants", FAMILIES, str(write(tmp_path, "p.csv", GOOD)))
     path = tmp_path / "r.xlsx"
     path.write_bytes(
         xlsx(
             ["Dalībnieks", "Pakalpojums", "Datums", "Vienības", "Summa"],
-            ["CLI-001", "Individuāls atbalsts pakalpojuma sniegšanas vietā", date(2026, 3, 20)],
+            ["CLI-001", SUPPORT, date(2026, 3, 20)],
             [],
             [
                 "CLI-002",
-                "Individuāls atbalsts pakalpojuma sniegšanas vietā",
+                SUPPORT,
                 "23.03.2026",
                 2,
                 "70,00",
             ],
         )
     )
-    result = grants(demo_url, "import", "receipts", PROJECT, str(path))
+    result = grants(project_url, "import", "receipts", FAMILIES, str(path))
     assert result.exit_code == 0, result.output
     assert "Imported 2 service receipts." in result.output
     path.write_bytes(
@@ -481,9 +479,9 @@ def test_import_receipts_from_an_xlsx_file(demo_url, tmp_path):
             ["Dalībnieks", "Pakalpojums", "Datums"],
             ["CLI-001", "Nav tāda pakalpojuma", date(2026, 3, 20)],
             [],
-            ["NOBODY", "Individuāls atbalsts pakalpojuma sniegšanas vietā", date(2026, 3, 20)],
+            ["NOBODY", SUPPORT, date(2026, 3, 20)],
         )
     )
-    result = grants(demo_url, "import", "receipts", PROJECT, str(path))
+    result = grants(project_url, "import", "receipts", FAMILIES, str(path))
     assert result.exit_code == 1
     assert "Row 1, service:" in result.output and "Row 3, participant:" in result.output

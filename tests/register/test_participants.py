@@ -9,7 +9,19 @@ import pytest
 from grants.core.access import AccessDenied
 from grants.core.errors import NotFound, Refused
 from grants.core.vocabulary import Role
-from grants.register.participants import ParticipantInput, add_participant, age_group, export_participants, get_participant, import_participants, list_participants, looks_identifying, retention_date, stayed_months, update_participant
+from grants.register.participants import (
+    ParticipantInput,
+    add_participant,
+    age_group,
+    export_participants,
+    get_participant,
+    import_participants,
+    list_participants,
+    looks_identifying,
+    retention_date,
+    stayed_months,
+    update_participant,
+)
 from grants.register.services import (
     ReceiptInput,
     ServiceInput,
@@ -20,41 +32,9 @@ from grants.register.services import (
     list_services,
 )
 from grants.tables.audit import AuditEvent
-from grants.tables.participants import Participant, Service, ServiceReceipt
-from tests.helpers import principal, project_id
-from tests.projects.test_periods import count_queries
-
-FAMILIES = "4.4.1.1./2/004"  # 01.01.2026–31.12.2027; Tukums: the demo coordinator's project
-SIF_PROJECT = "4.4.1.1./002"  # not one of the demo coordinator's projects
-
-
-def d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-async def empty_register(code: str = FAMILIES) -> int:
-    """The project's id, its register emptied: the demo may have seeded one."""
-    pid = await project_id(code)
-    await ServiceReceipt.delete().where(ServiceReceipt.project == pid)
-    await Service.delete().where(Service.project == pid)
-    await Participant.delete().where(Participant.project == pid)
-    return pid
-
-
-def person(
-    code: str,
-    gender: str = "female",
-    birth_year: str = "1990",
-    entry: str = "01.02.2026",
-    exit: str | None = None,
-    *,
-    household: str = "",
-    target_group: str = "",
-    flags: tuple[str, ...] = (),
-) -> ParticipantInput:
-    return ParticipantInput(
-        code, gender, birth_year, entry, exit, household, target_group, list(flags)
-    )
+from grants.tables.participants import Participant, ServiceReceipt
+from tests.builders import person, project
+from tests.helpers import SIF_002, count_queries, d, principal
 
 
 async def last_event_id() -> int:
@@ -77,8 +57,8 @@ async def coordinator():
 # Participants -----------------------------------------------------------------------------------
 
 
-async def test_a_coordinator_enters_a_pseudonymous_participant(demo):
-    pid = await empty_register()
+async def test_a_coordinator_enters_a_pseudonymous_participant(families):
+    pid = families
     mark = await last_event_id()
     data = person(
         " TUK-001 ",
@@ -116,18 +96,17 @@ async def test_a_coordinator_enters_a_pseudonymous_participant(demo):
     assert after["flags"] == ["unemployed", "rural"]  # the trail is read by finance too
 
 
-async def test_a_participant_with_every_mistake_is_refused_with_every_problem(demo):
-    pid = await empty_register()
+async def test_a_participant_with_every_mistake_is_refused_with_every_problem(families):
+    pid = families
     mark = await last_event_id()
-    data = ParticipantInput(
-        code="Anna Bērziņa",
-        gender="woman",
-        birth_year="87",
-        entry_date="31.12.2025",
-        exit_date="31.02.2026",
+    data = person(
+        "Anna Bērziņa",  # code
+        "woman",  # gender
+        "87",  # birth year
+        "31.12.2025",  # entry
+        "31.02.2026",  # exit
         household="H" * 51,
-        target_group="",
-        flags=["disability", "rich", "famous"],
+        flags=("disability", "rich", "famous"),
     )
     with pytest.raises(Refused) as excinfo:
         await add_participant(await coordinator(), pid, data)
@@ -154,8 +133,8 @@ async def test_a_participant_with_every_mistake_is_refused_with_every_problem(de
     assert await events_since(mark) == []
 
 
-async def test_empty_fields_are_asked_for(demo):
-    pid = await empty_register()
+async def test_empty_fields_are_asked_for(families):
+    pid = families
     with pytest.raises(Refused) as excinfo:
         await add_participant(await coordinator(), pid, ParticipantInput(" ", "", "", ""))
     assert [(p.field, p.message) for p in excinfo.value.problems] == [
@@ -186,15 +165,17 @@ def test_names_and_personal_codes_are_recognised(text, identifying):
     assert looks_identifying(text) is identifying
 
 
-async def test_a_household_code_must_not_name_anyone_either(demo):
-    pid = await empty_register()
+async def test_a_household_code_must_not_name_anyone_either(families):
+    pid = families
     with pytest.raises(Refused) as excinfo:
         await add_participant(await coordinator(), pid, person("T1", household="Ozolu Ģimene"))
     assert fields(excinfo) == ["household"]
 
 
-async def test_a_code_already_in_the_register_is_a_conflict_whatever_its_case(demo):
-    pid = await empty_register()
+async def test_a_code_already_in_the_register_is_a_conflict_whatever_its_case(
+    families, connectingen
+):
+    pid = families
     await add_participant(await coordinator(), pid, person("TUK-001"))
     mark = await last_event_id()
     with pytest.raises(Refused) as excinfo:
@@ -205,13 +186,13 @@ async def test_a_code_already_in_the_register_is_a_conflict_whatever_its_case(de
     assert "a person counts once" in problem.english()
     assert await Participant.count().where(Participant.project == pid) == 1
     assert await events_since(mark) == []
-    other = await empty_register("LL-00241")  # the same code in another project is fine
+    other = connectingen  # the same code in another project is fine
     row = await add_participant(await coordinator(), other, person("TUK-001", entry="01.05.2025"))
     assert row.project_id == other
 
 
-async def test_years_of_birth_run_from_1900_to_now(demo):
-    pid = await empty_register()
+async def test_years_of_birth_run_from_1900_to_now(families):
+    pid = families
     next_year = str(date.today().year + 1)
     for typed in ("1899", next_year):
         with pytest.raises(Refused) as excinfo:
@@ -227,8 +208,8 @@ async def test_years_of_birth_run_from_1900_to_now(demo):
     assert (oldest.age_at_entry, oldest.age_group) == (126, "55_plus")
 
 
-async def test_the_stay_must_fall_within_the_project_and_end_after_it_starts(demo):
-    pid = await empty_register()
+async def test_the_stay_must_fall_within_the_project_and_end_after_it_starts(families):
+    pid = families
     cases = [
         (person("T1", entry="2026-13-01"), ["entry_date"]),
         (person("T1", entry="01.03.2026", exit="28.02.2026"), ["exit_date"]),
@@ -274,8 +255,8 @@ def test_a_stay_of_three_months_ends_the_day_before_the_same_date_three_months_o
     assert not stayed_months(d("2026-01-15"), None, 3)  # still in: not completed yet
 
 
-async def test_a_person_who_comes_back_keeps_one_record(demo):
-    pid = await empty_register()
+async def test_a_person_who_comes_back_keeps_one_record(families):
+    pid = families
     first = await add_participant(
         await coordinator(), pid, person("TUK-7", entry="01.02.2026", exit="30.04.2026")
     )
@@ -299,8 +280,8 @@ async def test_a_person_who_comes_back_keeps_one_record(demo):
         await update_participant(await coordinator(), 999_999, person("X"))
 
 
-async def test_a_change_cannot_leave_services_outside_the_stay(demo):
-    pid = await empty_register()
+async def test_a_change_cannot_leave_services_outside_the_stay(families):
+    pid = families
     row = await add_participant(await coordinator(), pid, person("T1", entry="01.02.2026"))
     await add_service(await coordinator(), pid, ServiceInput("Konsultācija", unit_price="20"))
     await add_receipt(await coordinator(), pid, ReceiptInput("T1", "Konsultācija", "15.03.2026"))
@@ -327,8 +308,8 @@ async def test_a_change_cannot_leave_services_outside_the_stay(demo):
 # Who sees and changes the register --------------------------------------------------------------
 
 
-async def test_finance_and_viewers_never_see_the_register(demo):
-    pid = await empty_register()
+async def test_finance_and_viewers_never_see_the_register(families):
+    pid = families
     row = await add_participant(await coordinator(), pid, person("T1"))
     for role in (Role.FINANCE, Role.VIEWER):
         nobody = await principal(role)
@@ -345,8 +326,8 @@ async def test_finance_and_viewers_never_see_the_register(demo):
                 await call
 
 
-async def test_auditors_read_the_register_without_special_category_flags(demo):
-    pid = await empty_register()
+async def test_auditors_read_the_register_without_special_category_flags(families):
+    pid = families
     await add_participant(
         await coordinator(), pid, person("T1", flags=("disability", "minority", "rural"))
     )
@@ -360,8 +341,8 @@ async def test_auditors_read_the_register_without_special_category_flags(demo):
         await update_participant(await principal(Role.AUDITOR), seen.id, person("T1"))
 
 
-async def test_a_coordinator_of_another_project_is_denied(demo):
-    other = await project_id(SIF_PROJECT)
+async def test_a_coordinator_of_another_project_is_denied(families):
+    other = await project(SIF_002)
     for call in (
         list_participants(await coordinator(), other),
         add_participant(await coordinator(), other, person("T1")),
@@ -372,7 +353,7 @@ async def test_a_coordinator_of_another_project_is_denied(demo):
     ):
         with pytest.raises(AccessDenied):
             await call
-    pid = await empty_register()
+    pid = families
     row = await add_participant(await coordinator(), pid, person("T1"))
     outsider = dataclasses.replace(await coordinator(), project_ids=frozenset({other}))
     with pytest.raises(AccessDenied):
@@ -381,8 +362,8 @@ async def test_a_coordinator_of_another_project_is_denied(demo):
         await update_participant(outsider, row.id, person("T1"))
 
 
-async def test_listing_filters_by_target_group_in_code_order(demo):
-    pid = await empty_register()
+async def test_listing_filters_by_target_group_in_code_order(families):
+    pid = families
     for code, group in (("C-2", "children"), ("G-1", "GRT"), ("C-1", "Children")):
         await add_participant(await coordinator(), pid, person(code, target_group=group))
     everyone = await list_participants(await coordinator(), pid)
@@ -391,8 +372,8 @@ async def test_listing_filters_by_target_group_in_code_order(demo):
     assert [p.code for p in children] == ["C-1", "C-2"]
 
 
-async def test_an_export_is_recorded_in_the_audit_trail(demo):
-    pid = await empty_register()
+async def test_an_export_is_recorded_in_the_audit_trail(families):
+    pid = families
     for code in ("T1", "T2", "T3"):
         await add_participant(await coordinator(), pid, person(code))
     mark = await last_event_id()
@@ -417,8 +398,8 @@ def test_documents_are_kept_five_years_from_the_end_of_the_last_payments_year():
 # Services and receipts --------------------------------------------------------------------------
 
 
-async def test_services_form_a_catalogue_without_twins(demo):
-    pid = await empty_register()
+async def test_services_form_a_catalogue_without_twins(families):
+    pid = families
     mark = await last_event_id()
     first = await add_service(
         await coordinator(),
@@ -454,8 +435,8 @@ async def register_with_services(pid: int) -> None:
     await add_service(c, pid, ServiceInput("Transports"))
 
 
-async def test_a_receipt_costs_units_times_the_unit_price_unless_an_amount_is_given(demo):
-    pid = await empty_register()
+async def test_a_receipt_costs_units_times_the_unit_price_unless_an_amount_is_given(families):
+    pid = families
     await register_with_services(pid)
     c = await coordinator()
     [consultation, transport] = await list_services(c, pid)
@@ -494,8 +475,8 @@ async def test_a_receipt_costs_units_times_the_unit_price_unless_an_amount_is_gi
     }
 
 
-async def test_a_receipt_with_every_mistake_is_refused_and_nothing_is_written(demo):
-    pid = await empty_register()
+async def test_a_receipt_with_every_mistake_is_refused_and_nothing_is_written(families):
+    pid = families
     await register_with_services(pid)
     c = await coordinator()
     mark = await last_event_id()
@@ -533,8 +514,8 @@ async def test_a_receipt_with_every_mistake_is_refused_and_nothing_is_written(de
 # Imports ----------------------------------------------------------------------------------------
 
 
-async def test_an_import_adds_every_row_with_one_audit_event(demo):
-    pid = await empty_register()
+async def test_an_import_adds_every_row_with_one_audit_event(families):
+    pid = families
     mark = await last_event_id()
     rows = [person(f"T{n}", household=f"Ģ-{n // 2}") for n in range(1, 6)]
     assert await import_participants(await coordinator(), pid, rows) == 5
@@ -556,8 +537,8 @@ async def test_an_import_adds_every_row_with_one_audit_event(demo):
     assert await import_participants(await coordinator(), pid, []) == 0
 
 
-async def test_an_import_with_a_bad_row_writes_nothing_and_names_the_rows(demo):
-    pid = await empty_register()
+async def test_an_import_with_a_bad_row_writes_nothing_and_names_the_rows(families):
+    pid = families
     await add_participant(await coordinator(), pid, person("OLD-1"))
     mark = await last_event_id()
     rows = [
@@ -586,8 +567,8 @@ async def test_an_import_with_a_bad_row_writes_nothing_and_names_the_rows(demo):
     assert await events_since(mark) == []
 
 
-async def test_a_receipts_import_is_all_or_nothing_too(demo):
-    pid = await empty_register()
+async def test_a_receipts_import_is_all_or_nothing_too(families):
+    pid = families
     await register_with_services(pid)
     c = await coordinator()
     good = [
@@ -613,8 +594,8 @@ async def test_a_receipts_import_is_all_or_nothing_too(demo):
     )
 
 
-async def test_an_import_runs_a_few_queries_however_many_rows(demo, monkeypatch):
-    pid = await empty_register()
+async def test_an_import_runs_a_few_queries_however_many_rows(families, monkeypatch):
+    pid = families
     c = await coordinator()
     rows = [person(f"P{n:05}", entry="01.03.2026") for n in range(2500)]
     queries = count_queries(monkeypatch)

@@ -3,20 +3,8 @@
 from grants.core.vocabulary import Role
 from grants.tables.audit import AuditEvent
 from grants.tables.participants import Participant
-from tests.helpers import api_headers, project_id, sign_in
-
-NBSP = "\u00a0"
-FAMILIES = "4.4.1.1./2/004"
-
-
-def eur(text: str) -> str:
-    return text.replace(" ", NBSP) + NBSP + "€"
-
-
-async def post(client, url: str, data: dict, **kwargs):
-    return await client.post(
-        url, data={"_csrf_token": client.cookies["grants_csrf"], **data}, **kwargs
-    )
+from tests.builders import participant
+from tests.helpers import FAMILIES, PILOT, api_headers, eur, post, project_id, sign_in
 
 
 async def test_coordinator_sees_the_register_with_its_service_table(demo, client):
@@ -29,8 +17,8 @@ async def test_coordinator_sees_the_register_with_its_service_table(demo, client
     assert "31.12.2032" in page.text  # 5 years from the end of 2027
 
 
-async def test_finance_and_viewers_do_not_see_the_register(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_finance_and_viewers_do_not_see_the_register(families, client):
+    pid = families
     for role in (Role.FINANCE, Role.VIEWER):
         await sign_in(client, role)
         assert (await client.get(f"/projects/{pid}/register")).status_code == 403
@@ -40,8 +28,8 @@ async def test_finance_and_viewers_do_not_see_the_register(demo, client):
         assert api.status_code == 403
 
 
-async def test_special_category_flags_are_hidden_from_auditors(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_special_category_flags_are_hidden_from_auditors(families, client):
+    pid = families
     await sign_in(client, Role.COORDINATOR)
     form = {
         "code": "TUK-101",
@@ -58,8 +46,9 @@ async def test_special_category_flags_are_hidden_from_auditors(demo, client):
     assert "TUK-101" in page and "Bezdarbnieks" in page and "Invaliditāte" not in page
 
 
-async def test_a_name_is_refused_and_nothing_is_written(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_a_name_is_refused_and_nothing_is_written(families, client):
+    pid = families
+    await participant(pid, "TUK-001")  # one there already, to stay the only one
     await sign_in(client, Role.COORDINATOR)
     count = await Participant.count()
     form = {"code": "Anna Bērziņa", "gender": "female", "birth_year": "1990",
@@ -70,8 +59,9 @@ async def test_a_name_is_refused_and_nothing_is_written(demo, client):
     assert await Participant.count() == count
 
 
-async def test_import_is_all_or_nothing_with_errors_by_row(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_import_is_all_or_nothing_with_errors_by_row(families, client):
+    pid = families
+    await participant(pid, "TUK-001")
     await sign_in(client, Role.COORDINATOR)
     csv = ("kods;dzimums;dzimšanas gads;iesaistes datums\n"
            "TUK-201;sieviete;1988;01.09.2026\n"
@@ -98,7 +88,7 @@ async def test_import_is_all_or_nothing_with_errors_by_row(demo, client):
 
 
 async def test_api_reproduces_the_pilot_tables(demo, client):
-    pid = await project_id("IB-2020")
+    pid = await project_id(PILOT)
     headers = await api_headers(Role.ADMIN)
     children = (
         await client.get(f"/api/v1/projects/{pid}/services", params={"target_group": "children"},
@@ -120,11 +110,13 @@ async def test_api_reproduces_the_pilot_tables(demo, client):
     assert (children["average_months"], grt["average_months"]) == ("12.0", "15.0")
 
 
-async def test_reading_participants_through_the_api_is_recorded_as_an_export(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_reading_participants_through_the_api_is_recorded_as_an_export(families, client):
+    pid = families
+    for code in ("TUK-001", "TUK-002"):
+        await participant(pid, code)
     headers = await api_headers(Role.COORDINATOR)
     rows = (await client.get(f"/api/v1/projects/{pid}/participants", headers=headers)).json()
-    assert len(rows) == 19
+    assert [row["code"] for row in rows] == ["TUK-001", "TUK-002"]
     assert not {"name", "personal_code"} & set(rows[0])
     event = await AuditEvent.select().where(AuditEvent.action == "export").first()
     assert (event["actor"], event["entity"]) == ("coordinator@tukums.demo", "participant")
@@ -138,8 +130,9 @@ async def test_indicators_are_counted_from_the_register(demo, client):
     assert (actual["R1"], actual["R2"]) == ("2", "7")  # 2 families, 7 persons completed
 
 
-async def test_register_history_is_hidden_from_finance(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_register_history_is_hidden_from_finance(families, client):
+    pid = families
+    await participant(pid, "TUK-001")
     finance = (
         await client.get(f"/api/v1/projects/{pid}/audit", headers=await api_headers(Role.FINANCE))
     ).json()
@@ -152,8 +145,10 @@ async def test_register_history_is_hidden_from_finance(demo, client):
     assert any(e["entity"] == "participant" for e in coordinator)
 
 
-async def test_an_indicator_can_take_its_values_from_the_register(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_an_indicator_can_take_its_values_from_the_register(families, client):
+    pid = families
+    for code, gender in (("TUK-001", "female"), ("TUK-002", "male"), ("TUK-003", "female")):
+        await participant(pid, code, gender)
     headers = await api_headers(Role.COORDINATOR)
     created = await client.post(
         f"/api/v1/projects/{pid}/indicators",
@@ -164,12 +159,12 @@ async def test_an_indicator_can_take_its_values_from_the_register(demo, client):
     assert created.json()["aggregation"] == "participants"
     progress = (await client.get(f"/api/v1/projects/{pid}/indicators", headers=headers)).json()
     eeco = next(p for p in progress if p["code"] == "EECO01")
-    assert eeco["actual"] == "19"
+    assert eeco["actual"] == "3"
     genders = next(b for b in eeco["breakdown"] if b["dimension"] == "gender")
     assert genders["complete"] is True
 
 
-async def test_project_page_shows_the_retention_date(demo, client):
+async def test_project_page_shows_the_retention_date(families, client):
     await sign_in(client, Role.VIEWER)
-    page = (await client.get(f"/projects/{await project_id(FAMILIES)}")).text
+    page = (await client.get(f"/projects/{families}")).text
     assert "Dokumenti jāglabā līdz" in page and "31.12.2032" in page

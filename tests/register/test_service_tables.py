@@ -10,9 +10,8 @@ from grants.core.vocabulary import Role
 from grants.register.participants import add_participant
 from grants.register.service_tables import service_table
 from grants.register.services import ReceiptInput, ServiceInput, add_service, import_receipts
-from tests.helpers import principal, project_id
-from tests.projects.test_periods import count_queries
-from tests.register.test_participants import SIF_PROJECT, d, empty_register, person
+from tests.builders import person, project
+from tests.helpers import SIF_002, count_queries, d, principal
 
 
 async def catalogue(pid: int, *services: tuple[str, str | None]) -> None:
@@ -27,27 +26,29 @@ async def people(pid: int, *rows) -> None:
         await add_participant(coordinator, pid, row)
 
 
-async def receive(pid: int, *rows: ReceiptInput) -> None:
-    await import_receipts(await principal(Role.COORDINATOR), pid, list(rows))
+async def receive(pid: int, *rows: tuple[str, ...]) -> None:
+    """Receipts imported by the coordinator, each (participant, service, date[, units])."""
+    receipts = [ReceiptInput(*row) for row in rows]
+    await import_receipts(await principal(Role.COORDINATOR), pid, receipts)
 
 
 async def table(pid: int, **options):
     return await service_table(await principal(Role.COORDINATOR), pid, **options)
 
 
-async def test_unique_persons_are_counted_apart_from_the_service_rows(demo):
+async def test_unique_persons_are_counted_apart_from_the_service_rows(families):
     """Seed 003: the service rows add up to 69, but they are 63 people."""
-    pid = await empty_register()
+    pid = families
     await catalogue(pid, ("Dienas aprūpe", "10"), ("Konsultācija", "20"), ("Grupa", "5"))
     await people(
         pid, *(person(f"G-{n}", entry="01.02.2026", exit="31.05.2026") for n in range(1, 6))
     )
     await receive(
         pid,
-        *(ReceiptInput(f"G-{n}", "Dienas aprūpe", "01.03.2026") for n in (1, 2, 3)),
-        ReceiptInput("G-1", "Dienas aprūpe", "02.03.2026"),  # a second time: one person still
-        *(ReceiptInput(f"G-{n}", "Konsultācija", "01.03.2026") for n in (1, 4)),
-        *(ReceiptInput(f"G-{n}", "Grupa", "01.04.2026", "2") for n in (2, 5)),
+        *((f"G-{n}", "Dienas aprūpe", "01.03.2026") for n in (1, 2, 3)),
+        ("G-1", "Dienas aprūpe", "02.03.2026"),  # a second time: one person still
+        *((f"G-{n}", "Konsultācija", "01.03.2026") for n in (1, 4)),
+        *((f"G-{n}", "Grupa", "01.04.2026", "2") for n in (2, 5)),
     )
     result = await table(pid)
     assert [(line.service, line.persons, line.receipts, line.amount) for line in result.lines] == [
@@ -60,10 +61,10 @@ async def test_unique_persons_are_counted_apart_from_the_service_rows(demo):
     assert result.total_amount == 10000
 
 
-async def test_a_service_with_eight_persons_and_31_513_12_eur(demo):
+async def test_a_service_with_eight_persons_and_31_513_12_eur(families):
     """Seed 002, Table B's first line: 8 persons, 31 513,12 EUR; a service nobody received
     stays in the table with zeros."""
-    pid = await empty_register()
+    pid = families
     await catalogue(
         pid,
         ("Atbalsta personas lēmumu pieņemšanā pakalpojums", "3 939,14"),
@@ -73,9 +74,7 @@ async def test_a_service_with_eight_persons_and_31_513_12_eur(demo):
     await receive(
         pid,
         *(
-            ReceiptInput(
-                f"GRT-{n}", "Atbalsta personas lēmumu pieņemšanā pakalpojums", "01.02.2026"
-            )
+            (f"GRT-{n}", "Atbalsta personas lēmumu pieņemšanā pakalpojums", "01.02.2026")
             for n in range(1, 9)
         ),
     )
@@ -86,10 +85,10 @@ async def test_a_service_with_eight_persons_and_31_513_12_eur(demo):
     assert (result.unique_persons, result.total_amount) == (8, 3151312)
 
 
-async def test_eur_per_person_per_month_and_average_months(demo):
+async def test_eur_per_person_per_month_and_average_months(families):
     """Seed 002's headline shape: 290 EUR per child per month, 12 months on average. Four
     children stayed 365, 365, 365 and 366 days: 1 461 days, 48 months exactly."""
-    pid = await empty_register()
+    pid = families
     await catalogue(pid, ("Fizioterapeita nodarbība", "3 480"))
     stays = [("31.12.2026",)] * 3 + [("01.01.2027",)]
     await people(
@@ -101,7 +100,7 @@ async def test_eur_per_person_per_month_and_average_months(demo):
     )
     await receive(
         pid,
-        *(ReceiptInput(f"B-{n}", "Fizioterapeita nodarbība", "15.06.2026") for n in range(1, 5)),
+        *((f"B-{n}", "Fizioterapeita nodarbība", "15.06.2026") for n in range(1, 5)),
     )
     result = await table(pid, until=d("2027-12-31"))
     assert (result.person_days, result.person_months) == (1461, Decimal("48.00"))
@@ -110,21 +109,21 @@ async def test_eur_per_person_per_month_and_average_months(demo):
     assert result.average_months == Decimal("12.0")
 
 
-async def test_ratios_are_rounded_half_up_once_from_exact_days(demo):
+async def test_ratios_are_rounded_half_up_once_from_exact_days(families):
     """10 days are 10 × 12 / 365.25 = 0.3285… months; 100,00 EUR over them is 304,375 per
     month, which rounds half-up to 304,38 (from the rounded 0.33 months it would be 303,03)."""
-    pid = await empty_register()
+    pid = families
     await catalogue(pid, ("Konsultācija", "100"))
     await people(pid, person("T1", entry="01.03.2026", exit="10.03.2026"))
-    await receive(pid, ReceiptInput("T1", "Konsultācija", "05.03.2026"))
+    await receive(pid, ("T1", "Konsultācija", "05.03.2026"))
     result = await table(pid)
     assert (result.person_days, result.person_months) == (10, Decimal("0.33"))
     assert result.eur_per_person_month == 30438
     assert result.average_months == Decimal("0.3")
 
 
-async def test_until_cuts_receipts_and_stays_and_people_still_in_count_to_it(demo):
-    pid = await empty_register()
+async def test_until_cuts_receipts_and_stays_and_people_still_in_count_to_it(families):
+    pid = families
     await catalogue(pid, ("Konsultācija", "10"))
     await people(
         pid,
@@ -134,10 +133,10 @@ async def test_until_cuts_receipts_and_stays_and_people_still_in_count_to_it(dem
     )
     await receive(
         pid,
-        ReceiptInput("IN", "Konsultācija", "10.01.2026"),
-        ReceiptInput("IN", "Konsultācija", "10.07.2026"),
-        ReceiptInput("OUT", "Konsultācija", "10.01.2026"),
-        ReceiptInput("LATE", "Konsultācija", "10.07.2026"),
+        ("IN", "Konsultācija", "10.01.2026"),
+        ("IN", "Konsultācija", "10.07.2026"),
+        ("OUT", "Konsultācija", "10.01.2026"),
+        ("LATE", "Konsultācija", "10.07.2026"),
     )
     half = await table(pid, until=d("2026-06-30"))
     assert (half.unique_persons, half.receipts, half.total_amount) == (2, 2, 2000)
@@ -148,8 +147,8 @@ async def test_until_cuts_receipts_and_stays_and_people_still_in_count_to_it(dem
     assert (await table(pid)).person_days >= (date.today() - d("2026-01-01")).days + 1
 
 
-async def test_a_target_group_has_its_own_table(demo):
-    pid = await empty_register()
+async def test_a_target_group_has_its_own_table(families):
+    pid = families
     await catalogue(pid, ("Fizioterapeita nodarbība", "50"), ("Pedagoga nodarbība", "40"))
     await people(
         pid,
@@ -159,10 +158,10 @@ async def test_a_target_group_has_its_own_table(demo):
     )
     await receive(
         pid,
-        ReceiptInput("C-1", "Fizioterapeita nodarbība", "01.02.2026"),
-        ReceiptInput("C-2", "Fizioterapeita nodarbība", "01.02.2026"),
-        ReceiptInput("G-1", "Fizioterapeita nodarbība", "01.02.2026"),
-        ReceiptInput("G-1", "Pedagoga nodarbība", "01.02.2026"),
+        ("C-1", "Fizioterapeita nodarbība", "01.02.2026"),
+        ("C-2", "Fizioterapeita nodarbība", "01.02.2026"),
+        ("G-1", "Fizioterapeita nodarbība", "01.02.2026"),
+        ("G-1", "Pedagoga nodarbība", "01.02.2026"),
     )
     children = await table(pid, target_group="Children")
     assert [(line.persons, line.amount) for line in children.lines] == [(2, 10000), (0, 0)]
@@ -177,8 +176,8 @@ async def test_a_target_group_has_its_own_table(demo):
     assert (await table(pid)).unique_persons == 3
 
 
-async def test_an_empty_register_gives_an_empty_table(demo):
-    pid = await empty_register()
+async def test_an_empty_register_gives_an_empty_table(families):
+    pid = families
     result = await table(pid)
     assert (result.lines, result.unique_persons, result.total_amount) == ([], 0, 0)
     assert (result.person_months, result.eur_per_person_month, result.average_months) == (
@@ -188,13 +187,11 @@ async def test_an_empty_register_gives_an_empty_table(demo):
     )
 
 
-async def test_the_table_takes_two_queries_however_big_the_register(demo, monkeypatch):
-    pid = await empty_register()
+async def test_the_table_takes_two_queries_however_big_the_register(families, monkeypatch):
+    pid = families
     await catalogue(pid, ("A", "1"), ("B", "2"), ("C", "3"))
     await people(pid, *(person(f"T{n}") for n in range(30)))
-    await receive(
-        pid, *(ReceiptInput(f"T{n}", "ABC"[n % 3], "01.03.2026") for n in range(30) for _ in "xy")
-    )
+    await receive(pid, *((f"T{n}", "ABC"[n % 3], "01.03.2026") for n in range(30) for _ in "xy"))
     coordinator = await principal(Role.COORDINATOR)
     queries = count_queries(monkeypatch)
     result = await service_table(coordinator, pid, target_group="", until=d("2026-12-31"))
@@ -202,11 +199,11 @@ async def test_the_table_takes_two_queries_however_big_the_register(demo, monkey
     assert (result.unique_persons, result.receipts, result.total_amount) == (30, 60, 12000)
 
 
-async def test_only_register_readers_of_the_project_see_the_table(demo):
-    pid = await empty_register()
+async def test_only_register_readers_of_the_project_see_the_table(families):
+    pid = families
     for role in (Role.FINANCE, Role.VIEWER):
         with pytest.raises(AccessDenied):
             await service_table(await principal(role), pid)
     with pytest.raises(AccessDenied):
-        await service_table(await principal(Role.COORDINATOR), await project_id(SIF_PROJECT))
+        await service_table(await principal(Role.COORDINATOR), await project(SIF_002))
     assert (await service_table(await principal(Role.AUDITOR), pid)).unique_persons == 0

@@ -16,13 +16,10 @@ from grants.core.access import AccessDenied
 from grants.core.i18n import translations
 from grants.core.money import format_amount, from_cents
 from grants.core.vocabulary import Role
-from grants.finance.budget import BudgetLineInput, category_report, set_budget
+from grants.finance.budget import category_report
 from grants.finance.cofinancing import cofinancing
-from grants.finance.expenditures import ExpenditureInput, record_expenditure
 from grants.projects.periods import generate_periods, list_periods
 from grants.register.service_tables import service_table
-from grants.results.entries import EntryInput, log_entry
-from grants.results.indicators import IndicatorInput, create_indicator
 from grants.results.progress import indicator_progress
 from reports.charts import indicator_chart, source_chart, spending_chart
 from reports.frames import in_locale, records
@@ -36,10 +33,9 @@ from reports.render_csv import HEADER, render_csv
 from reports.render_html import render_html
 from reports.render_pdf import render_pdf
 from reports.render_xlsx import MONEY_FORMAT, PERCENT_FORMAT, render_xlsx
-from tests.finance.test_expenditures import FAMILIES, period_at
+from tests.builders import participant, receipt, service
 from tests.helpers import api_headers, principal, project_id
 
-Q1, Q2 = date(2026, 2, 1), date(2026, 5, 1)
 REPORT_DATE = date(2026, 7, 10)
 NARRATIVE = {
     "activities": "Notika 12 grupu nodarbības <un> 3 izbraukumi.\n\nOtrā rindkopa.",
@@ -47,62 +43,10 @@ NARRATIVE = {
 }
 
 
-def invoice(day: str, amount: str, eligible: str, number: str, **changes) -> ExpenditureInput:
-    typed = {"category": "external_services", "supplier": 'SIA "Birojs"'} | changes
-    return ExpenditureInput(
-        date=day, amount=amount, eligible_amount=eligible, invoice_number=number, **typed
-    )
-
-
-@pytest.fixture
-async def families(demo) -> dict:
-    return await record_families()
-
-
-async def record_families() -> dict:
-    """4.4.1.1./2/004 with invoices in Q1 and Q2, a budget, and a logged indicator with a
-    gender breakdown (complete in Q1, incomplete in Q2); the report is of Q2."""
-    pid = await project_id(FAMILIES)
-    finance, coordinator = await principal(Role.FINANCE), await principal(Role.COORDINATOR)
-    for data in (
-        invoice("15.02.2026", "1 234,50", "1 000,00", "BR-001", vat="214,26"),
-        invoice("20.03.2026", "101,01", "101,01", "BR-002"),
-        invoice("10.05.2026", "2 000,03", "1 999,99", "BR-003", category="staff"),
-    ):
-        await record_expenditure(finance, pid, data)
-    await set_budget(
-        finance,
-        pid,
-        [
-            BudgetLineInput("staff", "2026", amount="10 000,00"),
-            BudgetLineInput("external_services", "2026", amount="5 000,00"),
-            BudgetLineInput("office_admin", "2026", flat_rate="15", flat_rate_base="staff"),
-        ],
-    )
-    indicator = await create_indicator(
-        coordinator,
-        pid,
-        IndicatorInput(
-            code="EECO01",
-            name="Dalībnieki kopā",
-            name_en="Participants in total",
-            unit="personas",
-            unit_en="persons",
-            target="48",
-            breakdowns=["gender"],
-        ),
-    )
-    q1, q2 = await period_at(pid, Q1), await period_at(pid, Q2)
-    gender = {"gender": {"women": "6", "men": "4"}}
-    await log_entry(coordinator, indicator.id, EntryInput(q1, value="10", breakdown=gender))
-    await log_entry(coordinator, indicator.id, EntryInput(q2, value="5,5", comment="Jauni"))
-    return {"project": pid, "period": q2}
-
-
-async def report(families: dict, role: Role = Role.ADMIN, locale: str = "lv") -> ProjectReport:
+async def report(reported: dict, role: Role = Role.ADMIN, locale: str = "lv") -> ProjectReport:
     return await build_project_report(
         await principal(role),
-        families["period"],
+        reported["period"],
         locale=locale,
         narrative=NARRATIVE,
         report_date=REPORT_DATE,
@@ -121,10 +65,10 @@ def amounts(cents: list[int], locale: str) -> list[str]:
 # The frames ------------------------------------------------------------------------------------
 
 
-async def test_the_frames_hold_the_domain_figures_exactly(families):
+async def test_the_frames_hold_the_domain_figures_exactly(reported):
     admin = await principal(Role.ADMIN)
-    built = await report(families)
-    split = await cofinancing(admin, families["project"], families["period"])
+    built = await report(reported)
+    split = await cofinancing(admin, reported["project"], reported["period"])
     fields = ("source", "planned", "this_period", "to_date", "remaining", "absorption")
     assert [tuple(r[f] for f in fields) for r in records(built.sources)] == [
         tuple(getattr(s, f) for f in fields) for s in split.sources
@@ -137,11 +81,11 @@ async def test_the_frames_hold_the_domain_figures_exactly(families):
         "ineligible": 23450 + 4,
         "vat": 21426,
     }
-    budget = await category_report(admin, families["project"], families["period"])
+    budget = await category_report(admin, reported["project"], reported["period"])
     assert [(c["category"], c["planned"], c["to_date"]) for c in records(built.categories)] == [
         (c.category, c.planned, c.to_date) for c in budget.lines
     ]
-    progress = await indicator_progress(admin, families["project"], families["period"])
+    progress = await indicator_progress(admin, reported["project"], reported["period"])
     eeco = next(r for r in records(built.indicators) if r["code"] == "EECO01")
     ours = next(p for p in progress if p.code == "EECO01")
     assert (eeco["previously"], eeco["this_period"], eeco["to_date"]) == (1000, 550, 1550)
@@ -151,8 +95,8 @@ async def test_the_frames_hold_the_domain_figures_exactly(families):
     assert spending == [(133551, 133551), (200003, 333554)] + [(None, None)] * 6
 
 
-async def test_money_stays_integer_cents_and_percentages_decimal(families):
-    built = await report(families)
+async def test_money_stays_integer_cents_and_percentages_decimal(reported):
+    built = await report(reported)
     for name in ("indicators", "breakdowns", "sources", "declared", "categories", "checks"):
         data = getattr(built, name)
         assert not [c for c, t in data.dtypes.items() if t.kind == "f"], name
@@ -161,19 +105,19 @@ async def test_money_stays_integer_cents_and_percentages_decimal(families):
     assert all(isinstance(v, Decimal) for v in built.sources["absorption"])
 
 
-async def test_the_checks_pass_for_a_plan_that_adds_up(families):
-    checks = records((await report(families)).checks)
+async def test_the_checks_pass_for_a_plan_that_adds_up(reported):
+    checks = records((await report(reported)).checks)
     assert {c["check"] for c in checks} == {"plan_base", "plan_total", "within_plan", "by_periods"}
     assert all(c["passed"] for c in checks)
     total = next(c for c in checks if c["check"] == "plan_total")
     assert (total["expected"], total["actual"], total["difference"]) == (36921443, 36921443, 0)
 
 
-async def test_a_reader_sees_the_report_with_their_own_rights(families):
+async def test_a_reader_sees_the_report_with_their_own_rights(reported):
     outsider = await add_user("outsider@example.lv", "pw-outsider-2026", Role.VIEWER)
     with pytest.raises(AccessDenied):
-        await build_project_report(await principal_for_user(outsider), families["period"])
-    finance = await report(families, Role.FINANCE)  # the register is not a finance matter
+        await build_project_report(await principal_for_user(outsider), reported["period"])
+    finance = await report(reported, Role.FINANCE)  # the register is not a finance matter
     assert finance.services is None and finance.service_totals is None
     html = render_html(finance, charts=False).decode()
     assert 'id="report-services"' in html and "report-table services" not in html
@@ -182,18 +126,28 @@ async def test_a_reader_sees_the_report_with_their_own_rights(families):
     assert in_locale("lv", section_title, "checks") in sheets
 
 
-async def test_service_tables_come_from_the_register(families):
+async def test_service_tables_come_from_the_register(reported):
+    pid = reported["project"]
+    assistant = await service(pid, "Ģimenes asistenta pakalpojums")
+    psychologist = await service(pid, "Psihologa konsultācija")
+    for code in ("Ģ-01-1", "Ģ-01-2"):
+        await participant(pid, code, entry="01.02.2026")
+    await receipt(pid, "Ģ-01-1", assistant.id, "10.02.2026", "35,00")
+    await receipt(pid, "Ģ-01-2", assistant.id, "15.05.2026", "40,00")
+    await receipt(pid, "Ģ-01-1", psychologist.id, "01.07.2026", "50,00")  # after Q2
     coordinator = await principal(Role.COORDINATOR)
-    built = await report(families, Role.COORDINATOR)
-    table = await service_table(coordinator, families["project"], until=date(2026, 6, 30))
+    built = await report(reported, Role.COORDINATOR)
+    table = await service_table(coordinator, pid, until=date(2026, 6, 30))
     totals = records(built.service_totals)[0]
     assert (totals["unique_persons"], totals["total_amount"]) == (
         table.unique_persons,
         table.total_amount,
     )
+    assert (table.unique_persons, table.total_amount) == (2, 7500)  # 35,00 + 40,00
     assert [r["amount"] for r in records(built.services) if r["group"] == ""] == [
         line.amount for line in table.lines
     ]
+    assert [line.amount for line in table.lines] == [7500, 0]
 
 
 async def test_the_pilots_service_tables_per_target_group_match_seed_002(demo):
@@ -221,8 +175,8 @@ async def test_the_pilots_service_tables_per_target_group_match_seed_002(demo):
 
 
 @pytest.mark.parametrize("locale", ["lv", "en"])
-async def test_the_html_shows_the_domain_numbers_in_the_locales_format(families, locale):
-    built = await report(families, locale=locale)
+async def test_the_html_shows_the_domain_numbers_in_the_locales_format(reported, locale):
+    built = await report(reported, locale=locale)
     html = render_html(built, charts=False)
     text = text_of(html)
     sources = records(built.sources)
@@ -241,16 +195,16 @@ async def test_the_html_shows_the_domain_numbers_in_the_locales_format(families,
     assert f'<html lang="{locale}">' in html.decode()
 
 
-async def test_the_html_embeds_the_charts_as_svg(families):
-    html = render_html(await report(families)).decode()
+async def test_the_html_embeds_the_charts_as_svg(reported):
+    html = render_html(await report(reported)).decode()
     assert html.count('src="data:image/svg+xml;base64,') == 3
 
 
-async def test_the_same_numbers_as_the_api(families, client):
-    built = await report(families, locale="en")
+async def test_the_same_numbers_as_the_api(reported, client):
+    built = await report(reported, locale="en")
     response = await client.get(
-        f"/api/v1/projects/{families['project']}/cofinancing",
-        params={"period_id": families["period"]},
+        f"/api/v1/projects/{reported['project']}/cofinancing",
+        params={"period_id": reported["period"]},
         headers=await api_headers(Role.FINANCE),
     )
     assert response.status_code == 200
@@ -269,8 +223,8 @@ async def test_the_same_numbers_as_the_api(families, client):
 
 
 @pytest.mark.parametrize("locale", ["lv", "en"])
-async def test_the_workbook_has_real_numbers_with_formats(families, locale):
-    built = await report(families, locale=locale)
+async def test_the_workbook_has_real_numbers_with_formats(reported, locale):
+    built = await report(reported, locale=locale)
     data = render_xlsx(built)
     assert data == render_xlsx(built)
     workbook = load_workbook(io.BytesIO(data))
@@ -300,8 +254,8 @@ async def test_the_workbook_has_real_numbers_with_formats(families, locale):
 
 
 @pytest.mark.parametrize("locale", ["lv", "en"])
-async def test_the_pdf_carries_the_same_numbers(families, locale):
-    built = await report(families, locale=locale)
+async def test_the_pdf_carries_the_same_numbers(reported, locale):
+    built = await report(reported, locale=locale)
     data = render_pdf(built)
     assert data.startswith(b"%PDF-") and data == render_pdf(built)
     pdf = PdfReader(io.BytesIO(data))
@@ -323,8 +277,8 @@ async def test_the_pdf_carries_the_same_numbers(families, locale):
 
 
 @pytest.mark.parametrize(("locale", "mark"), [("lv", ","), ("en", ".")])
-async def test_the_csv_has_one_figure_a_row(families, locale, mark):
-    built = await report(families, locale=locale)
+async def test_the_csv_has_one_figure_a_row(reported, locale, mark):
+    built = await report(reported, locale=locale)
     data = render_csv(built)
     assert data == render_csv(built) and data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -342,8 +296,8 @@ async def test_the_csv_has_one_figure_a_row(families, locale, mark):
 # Charts ----------------------------------------------------------------------------------------
 
 
-async def test_the_charts_are_deterministic_svg(families):
-    built = await report(families)
+async def test_the_charts_are_deterministic_svg(reported):
+    built = await report(reported)
     for chart in (indicator_chart, spending_chart, source_chart):
         svg = chart(built)
         assert svg is not None and b"<svg" in svg

@@ -7,11 +7,9 @@ import io
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from grants.cli import main
 from grants.core.access import AccessDenied
 from grants.core.errors import Refused
 from grants.core.vocabulary import Role
@@ -20,16 +18,10 @@ from grants.projects.reports import FORMATS, list_versions, narrative, save_narr
 from grants.tables.expenditures import Expenditure
 from grants.tables.projects import Project
 from reports.versions import report_file, submit_and_freeze
-from tests.finance.test_expenditures import FAMILIES
-from tests.helpers import api_headers, csrf_token, principal, sign_in
-from tests.reports.test_project_report import record_families
+from tests.builders import build_at, project
+from tests.helpers import FAMILIES, api_headers, csrf_token, grants, principal, sign_in
 
 TEXTS = {"activities": "Notika 12 grupu nodarbības.", "next_steps": "Turpināsim ģimeņu darbu."}
-
-
-@pytest.fixture
-async def families(demo) -> dict:
-    return await record_families()
 
 
 async def files(period_id: int, version: int | None = None) -> dict[str, bytes]:
@@ -41,26 +33,26 @@ def pdf_text(data: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-async def test_the_narrative_is_saved_and_shown_in_the_report(families):
+async def test_the_narrative_is_saved_and_shown_in_the_report(reported):
     coordinator = await principal(Role.COORDINATOR)
-    await save_narrative(coordinator, families["period"], TEXTS)
-    assert await narrative(coordinator, families["period"]) == {
+    await save_narrative(coordinator, reported["period"], TEXTS)
+    assert await narrative(coordinator, reported["period"]) == {
         "activities": TEXTS["activities"],
         "results": "",
         "problems_risks": "",
         "next_steps": TEXTS["next_steps"],
     }
-    await save_narrative(coordinator, families["period"], {"results": "Labi."})  # others stay
-    assert (await narrative(coordinator, families["period"]))["activities"] == TEXTS["activities"]
-    html, *_ = await report_file(coordinator, families["period"], "html")
+    await save_narrative(coordinator, reported["period"], {"results": "Labi."})  # others stay
+    assert (await narrative(coordinator, reported["period"]))["activities"] == TEXTS["activities"]
+    html, *_ = await report_file(coordinator, reported["period"], "html")
     assert TEXTS["activities"] in html.decode() and "Labi." in html.decode()
     with pytest.raises(Refused):
-        await save_narrative(coordinator, families["period"], {"summary": "?"})
+        await save_narrative(coordinator, reported["period"], {"summary": "?"})
 
 
-async def test_submitting_freezes_version_1_and_later_edits_never_change_it(families):
+async def test_submitting_freezes_version_1_and_later_edits_never_change_it(reported):
     coordinator = await principal(Role.COORDINATOR)
-    period = families["period"]
+    period = reported["period"]
     await save_narrative(coordinator, period, TEXTS)
     await submit_and_freeze(coordinator, period)
     [v1] = await list_versions(coordinator, period)
@@ -71,10 +63,10 @@ async def test_submitting_freezes_version_1_and_later_edits_never_change_it(fami
 
     # edits behind the workflow's back: the title, an invoice in the submitted period
     await Project.update({Project.title_lv: "Pavisam cits nosaukums"}).where(
-        Project.id == families["project"]
+        Project.id == reported["project"]
     )
     await Expenditure.update({Expenditure.amount: Expenditure.amount + 100_000}).where(
-        Expenditure.project == families["project"]
+        Expenditure.project == reported["project"]
     )
     assert await files(period) == stored
     assert await files(period, version=1) == stored
@@ -82,15 +74,15 @@ async def test_submitting_freezes_version_1_and_later_edits_never_change_it(fami
     assert live == stored["csv"]  # still the stored one, never re-rendered
 
 
-async def test_a_reopened_period_gets_version_2_and_keeps_version_1(families):
+async def test_a_reopened_period_gets_version_2_and_keeps_version_1(reported):
     coordinator, admin = await principal(Role.COORDINATOR), await principal(Role.ADMIN)
-    period = families["period"]
+    period = reported["period"]
     await submit_and_freeze(coordinator, period)
     first = await files(period)
     await approve(admin, period)
     await reopen(admin, period, "Labojums")
     await Project.update({Project.title_lv: "Jauns nosaukums"}).where(
-        Project.id == families["project"]
+        Project.id == reported["project"]
     )
     draft = await files(period)  # a draft again: rendered live
     assert "Jauns nosaukums" in draft["html"].decode()
@@ -105,9 +97,9 @@ async def test_a_reopened_period_gets_version_2_and_keeps_version_1(families):
         await report_file(admin, period, "pdf", version=3)
 
 
-async def test_every_format_opens_and_the_numbers_equal_the_api(families, client):
+async def test_every_format_opens_and_the_numbers_equal_the_api(reported, client):
     coordinator = await principal(Role.COORDINATOR)
-    period = families["period"]
+    period = reported["period"]
     await submit_and_freeze(coordinator, period)
     headers = await api_headers(Role.VIEWER)
     got = {}
@@ -126,7 +118,7 @@ async def test_every_format_opens_and_the_numbers_equal_the_api(families, client
     assert list(csv.reader(io.StringIO(got["csv"].decode("utf-8-sig")), delimiter=";"))
     workbook = load_workbook(io.BytesIO(got["xlsx"]))
     api = await client.get(
-        f"/api/v1/projects/{families['project']}/cofinancing",
+        f"/api/v1/projects/{reported['project']}/cofinancing",
         params={"period_id": period},
         headers=headers,
     )
@@ -143,9 +135,9 @@ async def test_every_format_opens_and_the_numbers_equal_the_api(families, client
     assert v1["version"] == 1 and len(v1["data_hash"]) == 64
 
 
-async def test_a_draft_is_rendered_live_in_either_language(families, client):
+async def test_a_draft_is_rendered_live_in_either_language(reported, client):
     headers = await api_headers(Role.FINANCE)
-    url = f"/api/v1/periods/{families['period']}/report"
+    url = f"/api/v1/periods/{reported['period']}/report"
     lv = await client.get(url, params={"format": "csv"}, headers=headers)
     en = await client.get(url, params={"format": "csv", "lang": "en"}, headers=headers)
     assert lv.status_code == en.status_code == 200
@@ -156,8 +148,8 @@ async def test_a_draft_is_rendered_live_in_either_language(families, client):
     assert (await client.get(url, params={"format": "pdf"})).status_code == 401
 
 
-async def test_role_rules_for_the_narrative(families):
-    period = families["period"]
+async def test_role_rules_for_the_narrative(reported):
+    period = reported["period"]
     with pytest.raises(AccessDenied):
         await save_narrative(await principal(Role.FINANCE), period, TEXTS)
     with pytest.raises(AccessDenied):
@@ -172,53 +164,49 @@ async def test_role_rules_for_the_narrative(families):
         assert refused.value.conflict
 
 
-async def test_the_project_page_offers_downloads_and_the_narrative_form(families, client):
+async def test_the_project_page_offers_downloads_and_the_narrative_form(reported, client):
     await sign_in(client, Role.COORDINATOR)
-    page = f"/projects/{families['project']}?period={families['period']}"
+    page = f"/projects/{reported['project']}?period={reported['period']}"
     html = (await client.get(page)).text
-    assert f"/periods/{families['period']}/report?format=pdf" in html
+    assert f"/periods/{reported['period']}/report?format=pdf" in html
     assert 'name="problems_risks"' in html
     token = await csrf_token(client)
     saved = await client.post(
-        f"/periods/{families['period']}/narrative",
+        f"/periods/{reported['period']}/narrative",
         data={"activities": "No lapas.", "_csrf_token": token},
     )
     assert saved.status_code == 303
     assert "No lapas." in (await client.get(page)).text
     submitted = await client.post(
-        f"/periods/{families['period']}/submit", data={"_csrf_token": token}
+        f"/periods/{reported['period']}/submit", data={"_csrf_token": token}
     )
     assert submitted.status_code == 303
     html = (await client.get(page)).text
     assert "version=1" in html and 'name="problems_risks"' not in html
     download = await client.get(
-        f"/periods/{families['period']}/report", params={"format": "xlsx", "version": 1}
+        f"/periods/{reported['period']}/report", params={"format": "xlsx", "version": 1}
     )
     assert download.status_code == 200
     load_workbook(io.BytesIO(download.content))
     refused = await client.post(
-        f"/periods/{families['period']}/narrative",
+        f"/periods/{reported['period']}/narrative",
         data={"activities": "Par vēlu.", "_csrf_token": token},
     )
     assert refused.status_code == 409
 
 
-def test_the_cli_writes_a_report(databases, engine, tmp_path):
-    import asyncio
-
-    url = asyncio.run(databases.create())
-
-    def grants(*args: str):
-        return CliRunner().invoke(main, list(args), env={"GRANTS_DATABASE_URL": url})
-
-    assert grants("db", "upgrade").exit_code == 0
-    assert grants("demo").exit_code == 0
+def test_the_cli_writes_a_report(upgraded_url, tmp_path):
+    url = upgraded_url
+    build_at(url, project)  # like FAMILIES, with its quarters
     out = tmp_path / "report.pdf"
-    result = grants("report", FAMILIES, "--period", "1", "--format", "pdf", "--output", str(out))
+    result = grants(
+        url, "report", FAMILIES, "--period", "1", "--format", "pdf", "--output", str(out)
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
     out = tmp_path / "report.xlsx"
     result = grants(
+        url,
         "report",
         FAMILIES,
         "--period",
@@ -232,7 +220,7 @@ def test_the_cli_writes_a_report(databases, engine, tmp_path):
     )
     assert result.exit_code == 0, result.output
     load_workbook(out)
-    unknown = grants("report", "NAV-1", "--period", "1", "--output", str(out))
+    unknown = grants(url, "report", "NAV-1", "--period", "1", "--output", str(out))
     assert unknown.exit_code == 1 and "There is no project" in unknown.output
-    no_period = grants("report", FAMILIES, "--period", "99", "--output", str(out))
+    no_period = grants(url, "report", FAMILIES, "--period", "99", "--output", str(out))
     assert no_period.exit_code == 1 and "has no period 99" in no_period.output

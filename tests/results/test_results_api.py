@@ -1,17 +1,15 @@
 """Periods, their workflow and indicator values through the API."""
 
 from grants.core.vocabulary import Role
-from tests.helpers import api_headers, project_id
-
-FAMILIES = "4.4.1.1./2/004"
+from tests.helpers import api_headers
 
 
 async def periods(client, pid, headers):
     return (await client.get(f"/api/v1/projects/{pid}/periods", headers=headers)).json()
 
 
-async def test_periods_are_generated_with_deadlines(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_periods_are_generated_with_deadlines(families, client):
+    pid = families
     found = await periods(client, pid, await api_headers(Role.VIEWER))
     assert [(p["number"], p["start"], p["end"], p["deadline"]) for p in found[:2]] == [
         (1, "2026-01-01", "2026-03-31", "2026-04-20"),
@@ -20,8 +18,8 @@ async def test_periods_are_generated_with_deadlines(demo, client):
     assert len(found) == 8 and {p["status"] for p in found} == {"draft"}
 
 
-async def test_coordinator_logs_a_value_with_a_breakdown_and_sees_progress(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_coordinator_logs_a_value_with_a_breakdown_and_sees_progress(families, client):
+    pid = families
     admin = await api_headers(Role.ADMIN)
     created = await client.post(
         f"/api/v1/projects/{pid}/indicators",
@@ -47,8 +45,8 @@ async def test_coordinator_logs_a_value_with_a_breakdown_and_sees_progress(demo,
     assert p1["breakdown"][0]["difference"] == "1"
 
 
-async def test_approved_period_is_locked_and_only_admin_reopens(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_approved_period_is_locked_and_only_admin_reopens(families, client):
+    pid = families
     coordinator = await api_headers(Role.COORDINATOR)
     admin = await api_headers(Role.ADMIN)
     first = (await periods(client, pid, coordinator))[0]["id"]
@@ -77,8 +75,8 @@ async def test_approved_period_is_locked_and_only_admin_reopens(demo, client):
     assert reopened.json()["status"] == "draft"
 
 
-async def test_return_needs_a_reason_and_wrong_transitions_are_conflicts(demo, client):
-    pid = await project_id(FAMILIES)
+async def test_return_needs_a_reason_and_wrong_transitions_are_conflicts(families, client):
+    pid = families
     admin = await api_headers(Role.ADMIN)
     first = (await periods(client, pid, admin))[0]["id"]
     assert (await client.post(f"/api/v1/periods/{first}/approve", headers=admin)).status_code == 409

@@ -18,6 +18,7 @@ from grants.tables.indicators import Indicator
 from grants.tables.participants import Participant, Service, ServiceReceipt
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
+from tests.helpers import FAMILIES, PILOT
 
 # Seed 002, children and parents: service, persons, EUR spent.
 TABLE_A = {
@@ -67,8 +68,6 @@ TABLE_B = {
     "Klīniskā psihologa konsultācija": (1, "70.00"),
 }
 
-PILOT = "IB-2020"
-FAMILIES = "4.4.1.1./2/004"
 MONTH_DAYS = Fraction(36525, 100) / 12  # 365.25 / 12
 
 
