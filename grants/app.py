@@ -4,9 +4,14 @@ from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
-from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -16,6 +21,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from grants import db
+from grants.accounts.users import purge_expired
 from grants.controllers.accounts_pages import AccountsPages
 from grants.controllers.finance_api import FinanceApi
 from grants.controllers.finance_pages import FinancePages
@@ -41,8 +47,12 @@ from grants.web import (
     provide_principal,
     refused_handler,
     server_error_handler,
+    undecodable_handler,
+    validation_handler,
 )
-from grants.web.sessions import DatabaseStore
+from grants.web.headers import security_headers
+from grants.web.refusals import declare_refusals
+from grants.web.sessions import DatabaseSessionConfig
 
 HERE = Path(__file__).parent
 SESSION_HOURS = 10
@@ -64,12 +74,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if pooled:
             await engine.start_connection_pool()
         await db.ensure_ready()
+        await purge_expired()
 
     async def on_shutdown() -> None:
         if pooled:
             await engine.close_connection_pool()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             ProjectsPages,
             FinancePages,
@@ -90,19 +101,22 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         before_request=before_request,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
-        stores={"sessions": DatabaseStore()},
+        before_send=[security_headers],
+        state=State({"settings": settings}),
         middleware=[
-            ServerSideSessionConfig(
-                store="sessions",
+            DatabaseSessionConfig(
                 max_age=SESSION_HOURS * 3600,
                 samesite="lax",
                 httponly=True,
-                renew_on_access=True,
+                secure=settings.secure_cookies,
+                exclude=["^/api/"],  # the API takes bearer tokens only, never a session
             ).middleware
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="grants_csrf",
+            cookie_httponly=True,  # pages carry the token themselves (hx-headers, forms)
+            cookie_secure=settings.secure_cookies,
             header_name="x-csrftoken",
             exclude=["^/api/"],  # the API takes bearer tokens only, never cookies
         ),
@@ -126,8 +140,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             AccessDenied: access_denied_handler,
             Refused: refused_handler,
             NotFound: domain_not_found_handler,
+            ValidationException: validation_handler,
+            UnicodeDecodeError: undecodable_handler,
             HTTPException: http_error_handler,
             Exception: server_error_handler,
         },
         debug=settings.debug,
     )
+    declare_refusals(app)
+    return app

@@ -77,7 +77,15 @@ def serve(host: str, port: int, workers: int) -> None:
 
     _run(_noop)  # fail fast, with a clear message, before the server starts
     click.echo(f"grants on http://{host}:{port}/")
-    uvicorn.run("grants.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "grants.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        server_header=False,  # no banner naming the server and its version
+        proxy_headers=False,  # the app trusts X-Forwarded-For from GRANTS_TRUSTED_PROXIES only
+    )
 
 
 async def _noop() -> None:
@@ -158,7 +166,8 @@ def _import_file(kind: str, project_code: str, file: Path) -> None:
     project_id = _run(lambda: _project_id(project_code))
     click.echo(f"Reading {file.name}…")
     try:
-        table = read_table(file.read_bytes(), file.name)
+        with file.open("rb") as source:
+            table = read_table(source, file.name)
         build = participant_rows if kind == "participants" else receipt_rows
         with click.progressbar(length=len(table), label=f"Checking {len(table)} rows") as bar:
             rows = build(table, progress=bar.update)

@@ -3,6 +3,7 @@ the few row helpers every domain module uses (one row or NotFound, insert one, r
 
 import dataclasses
 import importlib
+import socket
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,12 +23,34 @@ from grants.core.errors import NotFound
 
 # The drivers' "a unique index said no" errors; Piccolo passes them through unwrapped.
 INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
+# Ids are 32-bit serials on PostgreSQL, whose driver fails on a larger number (no row has it).
+MAX_ID = 2**31 - 1
 
 T = TypeVar("T")
+
+# How long a SQLite connection waits for another writer before it gives up with "database is
+# locked"; readers never wait in WAL mode, so only writers queue up here.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+# SQLite's words for a database it cannot use for now (gone, or held by a writer too long).
+_SQLITE_UNAVAILABLE = ("unable to open", "locked", "busy", "disk i/o", "readonly", "disk is full")
+_UNAVAILABLE = (
+    ConnectionError,
+    socket.gaierror,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+)
 
 
 class DatabaseError(Exception):
     """A database problem the user can fix; the message says how."""
+
+
+def possible_id(value: int) -> bool:
+    """Whether a row could have this id; look up only those (PostgreSQL refuses larger)."""
+    return 1 <= value <= MAX_ID
 
 
 async def first_or_not_found(query: Select) -> dict:
@@ -58,7 +81,7 @@ def engine_from_url(url: str) -> Engine:
         if not path or path == url:
             raise DatabaseError(f"Bad SQLite URL {url!r}: use sqlite:///path/to/file.db")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=path)
+        return SQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
     if scheme in ("postgresql", "postgres"):
         if not urlsplit(url).path.strip("/"):
             raise DatabaseError(f"Bad PostgreSQL URL {url!r}: name the database after the host")
@@ -96,16 +119,37 @@ def write_transaction():
 
 
 async def check_connection(engine: Engine) -> None:
+    """Reach the database; on SQLite also switch it to WAL mode (kept in the file), so readers
+    never wait for a writer and a long import does not hold up every page."""
     try:
         await engine.run_ddl("SELECT 1")
+        if isinstance(engine, SQLiteEngine):
+            await engine.run_ddl("PRAGMA journal_mode=WAL")
     except Exception as exc:  # driver errors differ: sqlite3, asyncpg, OSError
         raise DatabaseError(f"Cannot reach the database: {exc}") from exc
+
+
+def unavailable(exc: BaseException | None) -> bool:
+    """The database cannot be reached or stays busy for now: worth trying again in a while,
+    unlike a bug. Each driver says so with errors of its own."""
+    while exc is not None:
+        if isinstance(exc, sqlite3.OperationalError):
+            if any(words in str(exc).lower() for words in _SQLITE_UNAVAILABLE):
+                return True
+        elif isinstance(exc, asyncpg.InterfaceError):
+            if "closed" in str(exc):
+                return True
+        elif isinstance(exc, _UNAVAILABLE):
+            return True
+        exc = exc.__cause__
+    return False
 
 
 async def upgrade() -> list[str]:
     """Run pending migrations; returns the ids that ran. Safe to run twice."""
     from grants.piccolo_app import APP_CONFIG
 
+    await check_connection(Migration._meta.db)
     manager = ForwardsMigrationManager(app_name="grants")
     await manager.create_migration_table()
     before = set(await Migration.get_migrations_which_ran(app_name="grants"))

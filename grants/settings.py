@@ -14,6 +14,8 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     default_locale: str = "lv"
     debug: bool = False
+    secure_cookies: bool = False  # served over HTTPS: cookies go over HTTPS only
+    trusted_proxies: tuple[str, ...] = ()  # addresses or networks whose X-Forwarded-For counts
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -22,6 +24,12 @@ class Settings:
             secret_key=os.environ.get("GRANTS_SECRET_KEY") or _dev_secret_key(),
             default_locale=os.environ.get("GRANTS_LOCALE", "lv"),
             debug=os.environ.get("GRANTS_DEBUG", "") == "1",
+            secure_cookies=os.environ.get("GRANTS_SECURE_COOKIES", "") == "1",
+            trusted_proxies=tuple(
+                entry.strip()
+                for entry in os.environ.get("GRANTS_TRUSTED_PROXIES", "").split(",")
+                if entry.strip()
+            ),
         )
 
 

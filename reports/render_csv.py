@@ -18,7 +18,9 @@ Layout (one header row, then one row per figure, "long" form so every section fi
 - unit: `EUR`, `%`, or the indicator's unit
 
 Separator `;`, UTF-8 with a byte-order mark (so spreadsheet programs read Latvian letters),
-CRLF line ends, fields quoted only when needed.
+CRLF line ends, fields quoted only when needed. A text field that a spreadsheet would take for
+a formula (beginning with =, +, -, @, a tab or a carriage return: a title "=HYPERLINK(…)")
+begins with an apostrophe instead; `value` is always a number, and a negative one stays one.
 """
 
 import csv
@@ -33,6 +35,7 @@ from reports.frames import in_locale, records
 from reports.project_report import ProjectReport, category_totals, source_totals
 
 HEADER = ("section", "key", "label", "measure", "value", "unit")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _INDICATOR_MEASURES = ("target", "previously", "this_period", "to_date")
 _MONEY_MEASURES = ("planned", "this_period", "to_date", "remaining")
 
@@ -45,8 +48,17 @@ def render_csv(report: ProjectReport) -> bytes:
     buffer = StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(in_locale(report.locale, lambda: list(csv_rows(report))))
+    rows = in_locale(report.locale, lambda: list(csv_rows(report)))
+    writer.writerows(
+        (text(section), text(key), text(label), text(measure), value, text(unit))
+        for section, key, label, measure, value, unit in rows
+    )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def text(field: str) -> str:
+    """A text field as a spreadsheet will read it: never as a formula."""
+    return "'" + field if str(field).startswith(FORMULA_STARTS) else field
 
 
 def csv_rows(report: ProjectReport) -> Iterator[Row]:

@@ -12,6 +12,7 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,6 +44,31 @@ _HEADER_FILL = PatternFill("solid", fgColor="EEF1F5")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="1D2430"))
 _TOTAL_BORDER = Border(top=Side(style="thin", color="1D2430"))
 _SHEET_NAME_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
+# How a spreadsheet tells a formula from text when someone edits the cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xml_text(text: str) -> str:
+    """Text without the control characters XML cannot hold (refused on input now, but a
+    report must not fail on text stored before)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def put_text(cell: Any, text: str) -> None:
+    """Text as a text cell, never a formula: a title "=HYPERLINK(…)" stays those characters,
+    also when someone edits the cell (quote prefix)."""
+    cell.value = xml_text(text)
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+
+
+def _put(cell: Any, value: Any) -> None:
+    """A value into a cell: text as text (`put_text`), anything else as it is."""
+    if isinstance(value, str):
+        put_text(cell, value)
+    else:
+        cell.value = value
 
 
 def money_cell(cents: int | None) -> Decimal | None:
@@ -110,7 +136,7 @@ def new_workbook(title: str, day: date) -> Workbook:
     workbook.remove(workbook.active)
     moment = datetime.combine(day, datetime.min.time())
     workbook.properties.creator = "grants"
-    workbook.properties.title = title
+    workbook.properties.title = xml_text(title)
     workbook.properties.created = moment
     workbook.properties.modified = moment
     workbook.properties.lastModifiedBy = "grants"
@@ -307,7 +333,8 @@ def _sheet(
 ) -> Worksheet:
     sheet = workbook.create_sheet(_sheet_name(name, workbook.sheetnames))
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=gettext(column.title))
+        cell = sheet.cell(row=1, column=index)
+        put_text(cell, gettext(column.title))
         cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _HEADER_BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = column.width or 16
@@ -330,7 +357,7 @@ def _write(cell: Any, column: Column, row: dict[str, Any]) -> None:
     """A value as a typed cell with its number format; whole figures without decimals."""
     kind = row["kind"] if column.kind == ROW_KIND else column.kind
     convert, number_format = _KINDS[kind]
-    cell.value = convert(row[column.key])
+    _put(cell, convert(row[column.key]))
     if kind == "date":
         number_format = DATE_FORMATS[current_locale()]
     elif kind == "figure" and cell.value is not None and cell.value == cell.value.to_integral():
@@ -345,12 +372,13 @@ def _totals_row(
     sheet: Worksheet, columns: Sequence[Column], totals: dict[str, Any], number: int
 ) -> None:
     """The computed totals under the rows, bold, with the same formats."""
-    first = sheet.cell(row=number, column=1, value=gettext("Total"))
+    first = sheet.cell(row=number, column=1)
+    put_text(first, gettext("Total"))
     first.font, first.border = _HEADER_FONT, _TOTAL_BORDER
     for index, column in enumerate(columns[1:], start=2):
         cell = sheet.cell(row=number, column=index)
         cell.font, cell.border = _HEADER_FONT, _TOTAL_BORDER
         if column.key in totals:
             convert, number_format = _KINDS[column.kind]
-            cell.value = convert(totals[column.key])
+            _put(cell, convert(totals[column.key]))
             cell.number_format = number_format or "General"

@@ -2,7 +2,9 @@
 
 Submitting a period (`submit_and_freeze`) renders its report in every format and has the domain
 store the files with a hash of the report's data (`grants.projects.reports.store_version`), in
-the same transaction as the status change. From then on that version's files are returned
+the same transaction as the status change. The funder's copy is complete; a second rendering
+without the register's service tables is stored beside it, and a reader who may not see the
+register is given that one. From then on that version's files are returned
 exactly as stored, whatever changes in the project later; a reopened period submitted again
 gets the next version, and every version stays downloadable. A draft or returned period's
 report is rendered live.
@@ -20,6 +22,7 @@ from grants.db import write_transaction
 from grants.projects.periods import PeriodRow, get_period, submit
 from grants.projects.reports import (
     FORMATS,
+    REDUCED_FORMATS,
     VersionRow,
     check_format,
     narrative,
@@ -78,10 +81,12 @@ async def freeze(
         report = await build(
             _reporter(principal, period.project_id), period_id, report_date=report_date
         )
+        reduced = replace(report, services=None, service_totals=None)
         return await store_version(
             principal,
             period,
             {fmt: render(report, fmt) for fmt in FORMATS},
+            reduced={fmt: render(reduced, fmt) for fmt in REDUCED_FORMATS},
             report_date=report.report_date,
             locale=report.locale,
         )
@@ -111,14 +116,17 @@ async def report_file(
     A submitted or approved period returns its latest stored version, byte for byte (`version`
     picks an older one, also of a reopened period); a draft or returned period without a
     `version` asked for is rendered live, in `locale`. Stored versions are in their own
-    language (Latvian).
+    language (Latvian). A reader who may not see the register gets the stored version without
+    its service tables (AccessDenied for a version frozen before that was kept).
     """
     check_format(fmt)
     period = await get_period(principal, period_id)
     frozen = period.status in (PeriodStatus.SUBMITTED, PeriodStatus.APPROVED)
     stored = None
     if version is not None or frozen:
-        stored = await stored_file(period, fmt, version=version)  # Refused: no such version
+        full = principal.can(Action.READ_REGISTER, period.project_id)
+        # Refused: no such version
+        stored = await stored_file(period, fmt, version=version, full=full)
     if stored is None:
         # a draft, or submitted before reports were frozen (nothing stored): the live report
         report = await build(principal, period_id, locale=locale)

@@ -1,6 +1,8 @@
-"""Users, passwords and API tokens. Passwords are argon2 hashes; tokens are stored as SHA-256."""
+"""Users, passwords, API tokens, the sign-in back-off and ending web sessions. Passwords are
+argon2 hashes; tokens are stored as SHA-256."""
 
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -11,20 +13,28 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from grants.core import audit
 from grants.core.access import Action, Principal, member_project_ids
-from grants.core.errors import NotFound, Refused
+from grants.core.errors import NotFound, Problem, Problems, Refused
 from grants.core.messages import NOT_ONE_OF
 from grants.core.translatable import N_
 from grants.core.vocabulary import Role
 from grants.db import first_or_not_found, insert_one, write_transaction
 from grants.projects.reading import normalise_code
-from grants.tables.accounts import ApiToken, LoginAttempt, Membership, User
+from grants.tables.accounts import ApiToken, LoginAttempt, Membership, User, WebSession
 from grants.tables.projects import Project
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_IP = 20
-LOCKOUT = timedelta(minutes=15)
+# Sign-in back-off: failures slow down the address they come from, never the owner elsewhere.
+FREE_FAILURES = 5  # for one email from one address, before each further try must wait
+FREE_FAILURES_PER_ADDRESS = 30  # for any emails from one address (password spraying)
+FIRST_WAIT = timedelta(seconds=5)  # then twice as long after each further failure
+LONGEST_WAIT = timedelta(minutes=15)
+FAILURES_COUNT_FOR = timedelta(hours=1)
+KNOWN_ADDRESS_FOR = timedelta(days=30)  # a recent sign-in from an address exempts you there
+TOKEN_STAMP_EVERY = timedelta(hours=1)  # how often a token's last use is written, at most
 TOKEN_PREFIX = "grt_"
+_TOO_MANY = N_("Too many failed sign-ins from this address. Try again in %(seconds)s seconds.")
+_PASSWORD_IS_EMAIL = N_("The password must not be your email address.")
+_PASSWORD_UNCHANGED = N_("The new password must differ from the current one.")
 _hasher = PasswordHasher()
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -33,13 +43,30 @@ class AccountError(Refused):
     """Refused account input; the message says why (in English on the command line)."""
 
 
-def _check_password(password: str) -> None:
+class SignInDelayed(Refused):
+    """Too many failed sign-ins from this address for now: `seconds` until the next try."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__([Problem(_TOO_MANY, None, {"seconds": str(seconds)})])
+        self.seconds = seconds
+
+
+def _password_problems(password: str, email: str) -> Problems:
+    problems = Problems()
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError.one(
+        problems.add(
             N_("The password must have at least %(min)s characters."),
-            field="password",
+            "password",
             min=MIN_PASSWORD_LENGTH,
         )
+    if password.strip().casefold() == email.strip().casefold():
+        problems.add(_PASSWORD_IS_EMAIL, "password")
+    return problems
+
+
+def _check_password(password: str, email: str) -> None:
+    if problems := _password_problems(password, email):
+        raise AccountError(problems.items)
 
 
 def _check_role(role: str) -> None:
@@ -78,7 +105,7 @@ async def add_user(
             N_("“%(email)s” is not an email address."), field="email", email=email
         )
     _check_role(role)
-    _check_password(password)
+    _check_password(password, email)
     if await User.exists().where(User.email == email):
         raise AccountError.one(
             N_("A user %(email)s already exists."), field="email", conflict=True, email=email
@@ -140,38 +167,89 @@ async def principal_for_user(user_id: int) -> Principal | None:
 
 
 async def principal_for_token(token: str) -> Principal | None:
+    """The token's user. Its last use is written at most once an hour, so reading through the
+    API writes (almost) nothing: a write on every read made SQLite readers fail while a long
+    import held the write lock."""
     row = await (
-        ApiToken.select(ApiToken.id, ApiToken.user)
+        ApiToken.select(ApiToken.id, ApiToken.user, ApiToken.last_used_at)
         .where((ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null())
         .first()
     )
     if row is None:
         return None
-    await ApiToken.update({ApiToken.last_used_at: datetime.now(UTC)}).where(
-        ApiToken.id == row["id"]
-    )
+    now = datetime.now(UTC)
+    if row["last_used_at"] is None or now - row["last_used_at"] >= TOKEN_STAMP_EVERY:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
     return await principal_for_user(row["user"])
 
 
 async def authenticate(email: str, password: str, *, ip: str = "") -> Principal | None:
-    """Check a password. Refuses for a while after too many failures for the email or from
-    the address, counted in the database so every worker sees the same count."""
+    """Check a password, unless the address must wait (`SignInDelayed`). Failures slow down
+    only the address they come from, so nobody can lock the owner out, nor a whole office
+    behind one address; counted in the database so every worker sees the same count."""
     email = email.strip().lower()
-    since = datetime.now(UTC) - LOCKOUT
-    recent_failures = (LoginAttempt.at > since) & (LoginAttempt.success == False)  # noqa: E712
-    by_email = await LoginAttempt.count().where(recent_failures & (LoginAttempt.email == email))
-    by_ip = await LoginAttempt.count().where(recent_failures & (LoginAttempt.ip == ip)) if ip else 0
-    if by_email >= MAX_FAILURES_PER_EMAIL or by_ip >= MAX_FAILURES_PER_IP:
-        raise Refused.one(
-            N_("Too many failed sign-ins. Try again in %(minutes)s minutes."),
-            minutes=int(LOCKOUT.total_seconds() // 60),
-        )
+    seconds = await _seconds_to_wait(email, ip, datetime.now(UTC))
+    if seconds:
+        raise SignInDelayed(seconds)
     user = await User.select(User.id, User.password_hash).where(User.email == email).first()
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check
     ok = user is not None and verify_password(user["password_hash"], password)
     await LoginAttempt.insert(LoginAttempt(email=email, ip=ip, success=ok))
-    return await principal_for_user(user["id"]) if ok else None
+    if not ok:
+        return None
+    await purge_expired()
+    return await principal_for_user(user["id"])
+
+
+async def _seconds_to_wait(email: str, ip: str, now: datetime) -> int:
+    """After FREE_FAILURES for the email from this address (since its last success there),
+    each further try from there waits twice as long as the one before. An address with
+    FREE_FAILURES_PER_ADDRESS failures for any emails makes the same wait for every email
+    that has not signed in from there lately: a spray slows down, known colleagues do not."""
+    recent = LoginAttempt.at > now - FAILURES_COUNT_FOR
+    pair = recent & (LoginAttempt.email == email) & (LoginAttempt.ip == ip)
+    success = await _last_attempt(pair & (LoginAttempt.success == True))  # noqa: E712
+    if success is not None:
+        pair &= LoginAttempt.at > success
+    due = await _due(pair, FREE_FAILURES)
+    known = await _last_attempt(
+        (LoginAttempt.ip == ip)
+        & (LoginAttempt.email == email)
+        & (LoginAttempt.success == True)  # noqa: E712
+        & (LoginAttempt.at > now - KNOWN_ADDRESS_FOR)
+    )
+    if ip and known is None:
+        due = max(due, await _due(recent & (LoginAttempt.ip == ip), FREE_FAILURES_PER_ADDRESS))
+    return max(0, math.ceil((due - now).total_seconds()))
+
+
+async def _due(attempts, free: int) -> datetime:
+    """When the next try may come, after the failed ones among `attempts`."""
+    failed = attempts & (LoginAttempt.success == False)  # noqa: E712
+    failures = await LoginAttempt.count().where(failed)
+    if failures < free:
+        return datetime.min.replace(tzinfo=UTC)
+    wait = min(FIRST_WAIT * 2 ** min(failures - free, 16), LONGEST_WAIT)
+    return await _last_attempt(failed) + wait
+
+
+async def _last_attempt(attempts) -> datetime | None:
+    row = await (
+        LoginAttempt.select(LoginAttempt.at)
+        .where(attempts)
+        .order_by(LoginAttempt.at, ascending=False)
+        .first()
+    )
+    return row["at"] if row else None
+
+
+async def purge_expired() -> None:
+    """Drop expired sessions and sign-in attempts too old to count: at start-up and at each
+    sign-in, both indexed, so neither table grows without end."""
+    now = datetime.now(UTC)
+    await WebSession.delete().where(WebSession.expires_at < now)
+    await LoginAttempt.delete().where(LoginAttempt.at < now - KNOWN_ADDRESS_FOR)
 
 
 @dataclass(frozen=True)
@@ -233,6 +311,7 @@ async def update_user(
             await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
                 (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
             )
+            await WebSession.delete().where(WebSession.user == user_id)
         await audit.record(
             "update",
             "grants_user",
@@ -256,17 +335,31 @@ async def update_user(
 async def set_password(
     principal: Principal, user_id: int, password: str, *, current: str | None = None
 ) -> None:
-    """An admin sets anyone's password; a user changes their own with the current one."""
+    """An admin sets anyone's password; a user changes their own with the current one. Every
+    web session of the user ends (whoever caused the change signs in anew); API tokens stay
+    until revoked. Only the user, having given the current password, learns that the new one
+    is the same: an administrator must not be able to test guesses of someone's password."""
     if user_id != principal.user_id:
         principal.require(Action.MANAGE_USERS)
-    _check_password(password)
     async with write_transaction():
-        user = await first_or_not_found(User.select(User.password_hash).where(User.id == user_id))
+        user = await first_or_not_found(
+            User.select(User.email, User.password_hash).where(User.id == user_id)
+        )
         if current is not None and not verify_password(user["password_hash"], current):
             raise Refused.one(N_("The current password is wrong."), field="current_password")
+        problems = _password_problems(password, user["email"])
+        if current is not None and verify_password(user["password_hash"], password):
+            problems.add(_PASSWORD_UNCHANGED, "password")
+        problems.raise_if_any()
         await User.update({User.password_hash: hash_password(password)}).where(User.id == user_id)
+        sessions = await WebSession.count().where(WebSession.user == user_id)
+        await WebSession.delete().where(WebSession.user == user_id)
         await audit.record(
-            "update", "grants_user", user_id, actor=principal, after={"password": "changed"}
+            "update",
+            "grants_user",
+            user_id,
+            actor=principal,
+            after={"password": "changed", "sessions_ended": sessions},
         )
 
 

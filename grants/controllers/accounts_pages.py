@@ -7,6 +7,7 @@ from litestar.response import Redirect, Template
 from msgspec import Struct
 
 from grants.accounts.users import (
+    SignInDelayed,
     add_user,
     authenticate,
     create_token,
@@ -21,7 +22,9 @@ from grants.core.errors import NotFound, Refused
 from grants.core.i18n import LOCALES, gettext, label
 from grants.core.vocabulary import Role
 from grants.projects.reading import list_projects
-from grants.web import LANG_COOKIE, SESSION_USER, CurrentPrincipal, form_errors, refused_body
+from grants.web import LANG_COOKIE, CurrentPrincipal, form_errors, refused_body
+from grants.web.addresses import request_address
+from grants.web.sessions import start_session
 
 
 class LoginForm(Struct):
@@ -37,9 +40,11 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
-def _login_page(data: LoginForm, error: str, status: int) -> Template:
+def _login_page(
+    data: LoginForm, error: str, status: int, headers: dict[str, str] | None = None
+) -> Template:
     context = {"next": _safe_next(data.next), "email": data.email, "error": error}
-    return Template("accounts/login.html", context=context, status_code=status)
+    return Template("accounts/login.html", context=context, status_code=status, headers=headers)
 
 
 class AccountsPages(Controller):
@@ -55,14 +60,14 @@ class AccountsPages(Controller):
         request: Request,
         data: URLEncodedBody[LoginForm],
     ) -> Template | Redirect:
-        ip = request.client.host if request.client else ""
         try:
-            principal = await authenticate(data.email, data.password, ip=ip)
-        except Refused as refused:
-            return _login_page(data, refused_body(refused)["detail"], 429)
+            principal = await authenticate(data.email, data.password, ip=request_address(request))
+        except SignInDelayed as delayed:
+            detail = refused_body(delayed)["detail"]
+            return _login_page(data, detail, 429, {"Retry-After": str(delayed.seconds)})
         if principal is None:
             return _login_page(data, gettext("Wrong email or password."), 401)
-        request.set_session({SESSION_USER: principal.user_id})
+        start_session(request, principal.user_id)
         return Redirect(_safe_next(data.next), status_code=303)
 
     @post("/logout", status_code=303)
@@ -71,10 +76,19 @@ class AccountsPages(Controller):
         return Redirect("/login", status_code=303)
 
     @get("/lang/{code:str}")
-    async def switch_language(self, code: FromPath[str], next: FromQuery[str] = "/") -> Redirect:
+    async def switch_language(
+        self, request: Request, code: FromPath[str], next: FromQuery[str] = "/"
+    ) -> Redirect:
         response = Redirect(_safe_next(next))
         if code in LOCALES:
-            response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax")
+            response.set_cookie(
+                LANG_COOKIE,
+                code,
+                max_age=365 * 24 * 3600,
+                samesite="lax",
+                httponly=True,
+                secure=request.app.state.settings.secure_cookies,
+            )
         return response
 
     @get("/admin/users")
@@ -125,6 +139,8 @@ class AccountsPages(Controller):
             )
             if form.get("password"):
                 await set_password(principal, user_id, form.get("password"))
+                if user_id == principal.user_id:
+                    start_session(request, principal.user_id)  # the change ended every session
         except Refused as refused:
             return await self._user_page(principal, user_id, form_errors(refused))
         return Redirect("/admin/users", status_code=303)
@@ -174,6 +190,7 @@ class AccountsPages(Controller):
             )
         except Refused as refused:
             return await _profile_page(principal, errors=form_errors(refused))
+        start_session(request, principal.user_id)  # a new id; the change ended every session
         return await _profile_page(principal, note="password")
 
 

@@ -3,18 +3,51 @@
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from msgspec import Struct, structs
+from msgspec import Meta, Struct, structs
 
 from grants.core.audit import AuditRow
 from grants.core.money import money_str, quantity_str, rate_str
+from grants.core.translatable import N_
 from grants.projects.editing import FundingLineInput, ProjectInput
 from grants.projects.funding_plan import Check, PlanLine
 from grants.projects.reading import IndicatorRow, ProjectDetail, ProjectSummary
 
 T = TypeVar("T")
 S = TypeVar("S", bound=Struct)
+
+
+class In(Struct, forbid_unknown_fields=True):
+    """Every API input: a misspelt or unknown field is refused, never silently ignored."""
+
+
+# Money, rates and decimal figures travel as decimal strings, so they stay exact; a JSON number
+# sent for one is refused with the message under "as_string" (see grants.web.refusals).
+Money = Annotated[
+    str,
+    Meta(
+        description='An amount in euros as a decimal string: "1234.50" (or "1 234,50").',
+        examples=["1234.50"],
+        extra={"as_string": N_('Send the amount as a string, e.g. "1234.50".')},
+    ),
+]
+Rate = Annotated[
+    str,
+    Meta(
+        description='A percentage as a decimal string: "85.00".',
+        examples=["85.00"],
+        extra={"as_string": N_('Send the rate as a string, e.g. "85.00".')},
+    ),
+]
+Quantity = Annotated[
+    str,
+    Meta(
+        description='A figure (persons, hours, units) as a decimal string: "12" or "12.5".',
+        examples=["12.5"],
+        extra={"as_string": N_('Send the figure as a string, e.g. "12.5".')},
+    ),
+]
 
 
 def decimal_str(value: Decimal | None) -> str | None:
@@ -127,20 +160,20 @@ class ProjectDetailOut(ProjectOut):
     indicators: list[IndicatorOut]
 
 
-class FundingLineIn(Struct):
+class FundingLineIn(In):
     """A funding line: a rate of its base ("85.00") or a fixed `amount`; `residual` takes the
     remainder so the lines add up to their base. `kind` is guessed from the source if absent."""
 
     source: str
-    rate: str | None = None
-    amount: str | None = None
+    rate: Rate | None = None
+    amount: Money | None = None
     residual: bool = False
     base: str = "eligible"
     kind: str | None = None
     partner_id: int | None = None
 
 
-class ProjectIn(Struct):
+class ProjectIn(In):
     """A project to create (code, title, measure required) or the fields to change.
     Money as decimal strings ("296578.43" or "296 578,43"); dates as "2026-01-01"."""
 
@@ -152,8 +185,8 @@ class ProjectIn(Struct):
     status: str | None = None
     start_date: str | None = None
     end_date: str | None = None
-    total_cost: str | None = None
-    eligible_cost: str | None = None
+    total_cost: Money | None = None
+    eligible_cost: Money | None = None
     amount_kind: str | None = None
     reporting: str | None = None
     funding: list[FundingLineIn] | None = None

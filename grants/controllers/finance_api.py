@@ -4,9 +4,17 @@ from datetime import date, datetime
 
 from litestar import Controller, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
-from msgspec import Struct
+from msgspec import Struct, field
 
-from grants.controllers.api_schemas import decimal_str, money_fields, to_input, to_output
+from grants.controllers.api_schemas import (
+    In,
+    Money,
+    Rate,
+    decimal_str,
+    money_fields,
+    to_input,
+    to_output,
+)
 from grants.core.money import rate_str
 from grants.finance.budget import BudgetLineInput, CategoryReport, category_report, set_budget
 from grants.finance.cofinancing import Cofinancing, DeclaredTotals, cofinancing
@@ -22,17 +30,17 @@ from grants.finance.expenditures import (
 from grants.web import CurrentPrincipal
 
 
-class ExpenditureIn(Struct):
+class ExpenditureIn(In):
     """Amounts as decimal strings, Latvian style accepted ("1 234,50"); dates ISO or dd.mm.yyyy.
     `eligible_amount` defaults to `amount`, `vat` to 0. On PATCH, `note` says why."""
 
     date: str
-    amount: str
+    amount: Money
     category: str
     supplier: str
     invoice_number: str
-    eligible_amount: str | None = None
-    vat: str | None = None
+    eligible_amount: Money | None = None
+    vat: Money | None = None
     payment_date: str | None = None
     description: str = ""
     evidence_ref: str = ""
@@ -41,7 +49,7 @@ class ExpenditureIn(Struct):
     note: str = ""
 
 
-class CancelIn(Struct):
+class CancelIn(In):
     note: str
 
 
@@ -99,17 +107,17 @@ class CofinancingOut(Struct):
     to_date: TotalsOut
 
 
-class BudgetLineIn(Struct):
+class BudgetLineIn(In):
     """One line of the budget by cost category and year: an `amount` as a decimal string
     (Latvian style accepted, "100 000,00"), or a `flat_rate` in percent ("15") of a base,
     `flat_rate_base`: a list of cost categories, or "direct" for every category with an
     amount. A flat-rate category's amounts are computed, never sent."""
 
     category: str
-    year: int | str
-    amount: str | None = None
-    flat_rate: str | None = None
-    flat_rate_base: list[str] | str = []
+    year: int
+    amount: Money | None = None
+    flat_rate: Rate | None = None
+    flat_rate_base: list[str] | str = field(default_factory=list)
 
 
 class CategoryOut(Struct):

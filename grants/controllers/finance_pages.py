@@ -56,9 +56,7 @@ async def _read(principal: Principal, project_id: int, request: Request) -> tupl
     attachment_id = None
     if isinstance(upload, UploadFile) and upload.filename:
         data = await upload.read()
-        attachment_id = await store_attachment(
-            principal, project_id, upload.filename, upload.content_type, data
-        )
+        attachment_id = await store_attachment(principal, project_id, upload.filename, data)
     return values, attachment_id
 
 

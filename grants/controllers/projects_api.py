@@ -10,6 +10,7 @@ from msgspec import Struct
 
 from grants.controllers.api_schemas import (
     AuditOut,
+    In,
     ProjectDetailOut,
     ProjectIn,
     ProjectOut,
@@ -42,7 +43,7 @@ class PeriodOut(Struct):
     locked: bool
 
 
-class ReasonIn(Struct):
+class ReasonIn(In):
     reason: str
 
 

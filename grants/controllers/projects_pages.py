@@ -39,6 +39,7 @@ from grants.register.participants import retention_date
 from grants.results.progress import indicator_progress
 from grants.results.sparklines import sparkline
 from grants.web import CurrentPrincipal, form_errors, refusal_status, refused_body
+from grants.web.headers import DOWNLOAD_POLICY
 from reports.versions import submit_and_freeze
 
 
@@ -229,7 +230,10 @@ class ProjectsPages(Controller):
         return Response(
             stored.data,
             media_type=stored.content_type,
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.name)}"},
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored.name)}",
+                "Content-Security-Policy": DOWNLOAD_POLICY,
+            },
         )
 
 

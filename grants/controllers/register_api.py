@@ -1,15 +1,26 @@
 """API for the participant and service register (coordinators, admins and auditors only)."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
-from msgspec import Struct
+from msgspec import Struct, field
 
-from grants.controllers.api_schemas import decimal_str, money_fields, to_input, to_output
+from grants.controllers.api_schemas import (
+    In,
+    Money,
+    Quantity,
+    decimal_str,
+    money_fields,
+    to_input,
+    to_output,
+)
+from grants.core.access import Principal
+from grants.core.errors import Refused
 from grants.core.money import money_str
-from grants.register.files import import_file
+from grants.register.files import FILE_REQUIRED, import_file
 from grants.register.participants import (
     ParticipantInput,
     ParticipantRow,
@@ -28,17 +39,17 @@ from grants.register.services import (
 from grants.web import CurrentPrincipal
 
 
-class ParticipantIn(Struct):
+class ParticipantIn(In):
     """A pseudonymous participant: no names or personal codes. Dates ISO or dd.mm.yyyy."""
 
     code: str
     gender: str
-    birth_year: str
+    birth_year: int
     entry_date: str
     exit_date: str | None = None
     household: str = ""
     target_group: str = ""
-    flags: list[str] = []
+    flags: list[str] = field(default_factory=list)
 
 
 class ParticipantOut(Struct):
@@ -54,12 +65,12 @@ class ParticipantOut(Struct):
     age_group: str
 
 
-class ServiceIn(Struct):
+class ServiceIn(In):
     name: str
     name_en: str = ""
     unit: str = ""
     unit_en: str = ""
-    unit_price: str | None = None
+    unit_price: Money | None = None
 
 
 class ServiceOut(Struct):
@@ -70,15 +81,15 @@ class ServiceOut(Struct):
     unit_price: str | None
 
 
-class ReceiptIn(Struct):
+class ReceiptIn(In):
     """`participant` is the pseudonymous code; `service` the catalogue id or Latvian name;
     `amount` defaults to units × the service's unit price."""
 
     participant: str
-    service: str
+    service: int | str
     date: str
-    units: str = "1"
-    amount: str | None = None
+    units: Quantity = "1"
+    amount: Money | None = None
 
 
 class ServiceLineOut(Struct):
@@ -99,6 +110,13 @@ class ServicesOut(Struct):
 
 class ImportOut(Struct):
     imported: int
+
+
+@dataclass
+class ImportUpload:
+    """A multipart body with the CSV or XLSX file in its `file` part."""
+
+    file: UploadFile | None = None
 
 
 def participant_out(p: ParticipantRow) -> ParticipantOut:
@@ -145,7 +163,8 @@ class RegisterApi(Controller):
     async def add(
         self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ParticipantIn]
     ) -> ParticipantOut:
-        added = await add_participant(principal, project_id, to_input(data, ParticipantInput))
+        typed = to_input(data, ParticipantInput, birth_year=str(data.birth_year))
+        added = await add_participant(principal, project_id, typed)
         return participant_out(added)
 
     @post("/participants/import")
@@ -153,14 +172,10 @@ class RegisterApi(Controller):
         self,
         principal: CurrentPrincipal,
         project_id: FromPath[int],
-        data: MultipartBody[UploadFile],
+        data: MultipartBody[ImportUpload],
     ) -> ImportOut:
         """A CSV or XLSX file: all rows or none; refusals list each row's problems."""
-        return ImportOut(
-            await import_file(
-                principal, project_id, await data.read(), data.filename, "participants"
-            )
-        )
+        return await _import(principal, project_id, data, "participants")
 
     @get("/services")
     async def services(
@@ -197,8 +212,17 @@ class RegisterApi(Controller):
         self,
         principal: CurrentPrincipal,
         project_id: FromPath[int],
-        data: MultipartBody[UploadFile],
+        data: MultipartBody[ImportUpload],
     ) -> ImportOut:
-        return ImportOut(
-            await import_file(principal, project_id, await data.read(), data.filename, "receipts")
-        )
+        """A CSV or XLSX file: all rows or none; refusals list each row's problems."""
+        return await _import(principal, project_id, data, "receipts")
+
+
+async def _import(
+    principal: Principal, project_id: int, upload: ImportUpload, kind: str
+) -> ImportOut:
+    """The file is read where it was spooled, in a worker thread (`import_file`)."""
+    if upload.file is None or not upload.file.filename:
+        raise Refused.one(FILE_REQUIRED, field="file")
+    file = upload.file
+    return ImportOut(await import_file(principal, project_id, file.file, file.filename, kind))

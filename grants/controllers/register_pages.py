@@ -10,10 +10,9 @@ from litestar.response import Redirect, Template
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
 from grants.core.i18n import label, localised
-from grants.core.translatable import N_
 from grants.core.vocabulary import Gender, ParticipantFlag
 from grants.projects.reading import get_project
-from grants.register.files import import_file
+from grants.register.files import FILE_REQUIRED, import_file
 from grants.register.participants import (
     ParticipantInput,
     add_participant,
@@ -139,7 +138,7 @@ class RegisterPages(Controller):
 async def _import(principal: Principal, project_id: int, form) -> int:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise Refused.one(N_("Choose a CSV or XLSX file."), field="file")
+        raise Refused.one(FILE_REQUIRED, field="file")
     return await import_file(
-        principal, project_id, await upload.read(), upload.filename, form.get("kind", "")
+        principal, project_id, upload.file, upload.filename, form.get("kind", "")
     )

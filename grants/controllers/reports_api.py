@@ -105,11 +105,7 @@ async def portfolio_file(
     )
     render = render_portfolio_pdf if fmt == "pdf" else render_portfolio_xlsx
     name = filename(fmt, report.report_date, programme, measure, status)
-    return Response(
-        content=render(report),
-        media_type=FORMATS[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return download(render(report), FORMATS[fmt], name)
 
 
 class PortfolioReportApi(Controller):

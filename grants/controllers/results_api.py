@@ -4,9 +4,11 @@ from datetime import datetime
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
-from msgspec import Struct
+from msgspec import Struct, field
 
 from grants.controllers.api_schemas import (
+    In,
+    Quantity,
     decimal_str,
     indicator_fields,
     quantity_fields,
@@ -20,7 +22,12 @@ from grants.results.progress import IndicatorProgress, indicator_progress
 from grants.web import CurrentPrincipal
 
 
-class IndicatorIn(Struct):
+class MilestoneIn(In):
+    date: str = ""
+    value: Quantity = ""
+
+
+class IndicatorIn(In):
     """Figures as text ("12", "1 234,5"); `aggregation` sum | cumulative | percentage;
     `aggregation` participants | households | completed counts from the register;
     `breakdowns` from gender, age; milestones as {"date": "2026-12-31", "value": "6"}."""
@@ -30,17 +37,17 @@ class IndicatorIn(Struct):
     name_en: str = ""
     unit: str = ""
     unit_en: str = ""
-    target: str | None = None
-    baseline: str | None = None
+    target: Quantity | None = None
+    baseline: Quantity | None = None
     target_rule: str = "at_least"
     aggregation: str = "sum"
     vocabulary: str = "project"
     kind: str = "output"
-    breakdowns: list[str] = []
-    milestones: list[dict[str, str]] = []
+    breakdowns: list[str] = field(default_factory=list)
+    milestones: list[MilestoneIn] = field(default_factory=list)
     measured_after_end: bool = False
     source: str | None = None  # "participants" | "households" | "completed": same as aggregation
-    min_stay_months: str | None = None  # "completed" and "households": the minimum stay
+    min_stay_months: int | None = None  # "completed" and "households": the minimum stay
     target_group: str = ""  # register-counted indicators: only this group
 
 
@@ -60,15 +67,15 @@ class IndicatorDefinitionOut(Struct):
     target_group: str
 
 
-class EntryIn(Struct):
+class EntryIn(In):
     """`value`, or `numerator` and `denominator` for a percentage indicator; `breakdown` such
     as {"gender": {"women": "3", "men": "2", "non_binary": "0"}}."""
 
     period_id: int
-    value: str | None = None
-    numerator: str | None = None
-    denominator: str | None = None
-    breakdown: dict[str, dict[str, str]] = {}
+    value: Quantity | None = None
+    numerator: Quantity | None = None
+    denominator: Quantity | None = None
+    breakdown: dict[str, dict[str, Quantity]] = field(default_factory=dict)
     comment: str = ""
     evidence_ref: str = ""
     attachment_id: int | None = None
@@ -190,7 +197,8 @@ class ResultsApi(Controller):
             IndicatorInput,
             leave_out=("source",),
             aggregation=data.source or data.aggregation,
-            milestones=[(m.get("date", ""), m.get("value", "")) for m in data.milestones],
+            milestones=[(m.date, m.value) for m in data.milestones],
+            min_stay_months=None if data.min_stay_months is None else str(data.min_stay_months),
         )
         return indicator_out(await create_indicator(principal, project_id, indicator))
 

@@ -5,11 +5,12 @@ error or a JSON body with status 400 (409 for conflicts such as duplicates or lo
 """
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from grants.core.messages import NOT_ONE_OF, OUTSIDE_PROJECT, TOO_LONG
+from grants.core.messages import CONTROL_CHARACTER, NOT_ONE_OF, OUTSIDE_PROJECT, TOO_LONG
 from grants.core.money import AmountError, parse_amount, parse_quantity, parse_rate, to_cents
 
 
@@ -49,6 +50,18 @@ def blank(text: object) -> bool:
     return text is None or not str(text).strip()
 
 
+# C0 control characters: invisible, refused by XML (so by XLSX) and, NUL, by PostgreSQL.
+# Multi-line text keeps its line ends (\n, \r\n) and tabs.
+_CONTROL = re.compile(r"[\x00-\x1f]")
+_CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f]|\r(?!\n)")
+
+
+def control_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first control character in `text` as "U+0007", or None when there is none."""
+    found = (_CONTROL_IN_LINES if multiline else _CONTROL).search(text)
+    return None if found is None else f"U+{ord(found[0]):04X}"
+
+
 class Problems:
     """Collects every problem in one piece of input, so the user sees them all at once.
 
@@ -73,15 +86,26 @@ class Problems:
         limit: int | None = None,
         required: str | None = None,
         key: Callable[[str], str] | None = None,
+        multiline: bool = False,
     ) -> str:
         """The text without surrounding spaces. `required` is the message for empty input;
-        `limit` holds for the text and for its stored `key` (casefolding can lengthen it)."""
+        `limit` holds for the text and for its stored `key` (casefolding can lengthen it).
+        Control characters are refused: `multiline` text (a narrative, a note) keeps its
+        line ends and tabs."""
         text = "" if value is None else str(value).strip()
         if required and not text:
             self.add(required, field)
+        self.plain(text, field, multiline=multiline)
         if limit is not None and max(len(text), len(key(text)) if key else 0) > limit:
             self.add(TOO_LONG, field, max=limit)
         return text
+
+    def plain(self, text: str, field: str, *, multiline: bool = False) -> bool:
+        """Whether `text` is free of control characters; a problem naming `field` if not."""
+        char = control_character(text, multiline=multiline)
+        if char is not None:
+            self.add(CONTROL_CHARACTER, field, name=field, char=char)
+        return char is None
 
     def choice(self, value: str | None, allowed: Iterable[str], field: str) -> str | None:
         """`value` when it is one of `allowed` (which the problem lists in the order given);

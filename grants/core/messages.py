@@ -9,6 +9,9 @@ LOCKED_PERIOD = {
     PeriodStatus.APPROVED: N_("The period %(start)s–%(end)s is approved and locked."),
 }
 TOO_LONG = N_("Write at most %(max)s characters.")
+CONTROL_CHARACTER = N_(
+    "The field %(name)s contains an invisible control character (%(char)s); remove it."
+)
 NOT_ONE_OF = N_("“%(value)s” is not one of: %(allowed)s.")
 YEAR_REQUIRED = N_("Enter the year.")
 YEAR_MALFORMED = N_("“%(text)s” is not a year: write four digits, e.g. 2026.")

@@ -27,9 +27,10 @@ from grants.db import (
     first_or_not_found,
     from_row,
     insert_one,
+    possible_id,
     write_transaction,
 )
-from grants.projects.periods import PeriodRow, list_periods, locked_problem
+from grants.projects.periods import PeriodRow, for_update, list_periods, locked_problem
 from grants.projects.reading import project_dates
 from grants.tables.attachments import Attachment
 from grants.tables.expenditures import Expenditure
@@ -373,7 +374,7 @@ def _parse(ctx: _Context, data: ExpenditureInput, problems: Problems) -> dict:
         "invoice_number": invoice_number,
         "invoice_key": invoice_key(invoice_number),
         "payment_date": payment_date,
-        "description": (data.description or "").strip(),
+        "description": problems.text(data.description, "description", multiline=True),
         "evidence_ref": evidence_ref,
         "attachment": data.attachment_id,
     }
@@ -391,9 +392,13 @@ async def _checked(
     problems, conflicts = Problems(), Problems()
     if editing is not None and not note:
         problems.add(_NOTE_REQUIRED, "note")
+    problems.plain(note, "note", multiline=True)
     values = _parse(ctx, data, problems)
-    if values["attachment"] is not None and not await Attachment.exists().where(
-        (Attachment.id == values["attachment"]) & (Attachment.project == ctx.project_id)
+    if values["attachment"] is not None and not (
+        possible_id(values["attachment"])
+        and await Attachment.exists().where(
+            (Attachment.id == values["attachment"]) & (Attachment.project == ctx.project_id)
+        )
     ):
         problems.add(ATTACHMENT_UNKNOWN, "attachment_id")
     days = [editing.spent_on] if editing else []
@@ -491,6 +496,7 @@ async def record_expenditure(
     """Add an invoice to the register as entry n+1, version 1."""
     principal.require(Action.RECORD_EXPENDITURE, project_id)
     async with write_transaction():
+        await _lock_entries(project_id)
         ctx = await _context(principal, project_id)
         values = await _checked(ctx, data)
         last = await (
@@ -518,6 +524,16 @@ async def record_expenditure(
             after=_snapshot(row),
         )
     return row
+
+
+async def _lock_entries(project_id: int) -> None:
+    """Hold the project's row until the transaction ends, so that concurrent new invoices
+    take their entry numbers (the last + 1) one after the other instead of colliding. A lock
+    that lets rows referring to the project be written meanwhile (PostgreSQL; SQLite's write
+    transaction already keeps other writers out)."""
+    await for_update(
+        Project.select(Project.id).where(Project.id == project_id), strength="NO KEY UPDATE"
+    )
 
 
 async def edit_expenditure(
@@ -570,6 +586,7 @@ async def cancel_expenditure(
         problems = Problems()
         if not note:
             problems.add(_NOTE_REQUIRED, "note")
+        problems.plain(note, "note", multiline=True)
         locked = _locked(await list_periods(principal, old.project_id), old.spent_on)
         if problems or locked:
             raise Refused(problems.items + ([locked] if locked else []), conflict=bool(locked))

@@ -17,7 +17,7 @@ from grants.core.vocabulary import (
     ProjectStatus,
     ReportingRhythm,
 )
-from grants.db import first_or_not_found, insert_one, write_transaction
+from grants.db import INTEGRITY_ERRORS, first_or_not_found, insert_one, write_transaction
 from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
 from grants.tables.funding import FundingLine
@@ -25,6 +25,8 @@ from grants.tables.programmes import Measure
 from grants.tables.projects import Partner, Project
 
 _CODE_TAKEN = N_("A project with code %(code)s already exists.")
+_CODE_REQUIRED = N_("Enter the project code.")
+_TITLE_REQUIRED = N_("Enter the project title.")
 _EU_FUNDS = ("ESF", "ERDF", "ERAF", "EAF", "CF", "KF", "JTF", "TPF", "INTERREG", "RRF", "ANM")
 
 
@@ -85,22 +87,24 @@ async def _check(data: ProjectInput, current: dict | None, partner_ids: set[int]
     creating = current is None
 
     if data.code is not None or creating:
-        code = (data.code or "").strip()
-        if not code:
-            problems.add(N_("Enter the project code."), "code")
-        else:
+        code = problems.text(
+            data.code,
+            "code",
+            limit=Project.code.length,
+            required=_CODE_REQUIRED,
+            key=normalise_code,
+        )
+        if code:
             values["code"], values["code_key"] = code, normalise_code(code)
     if data.title is not None or creating:
-        title = (data.title or "").strip()
-        if not title:
-            problems.add(N_("Enter the project title."), "title")
-        else:
+        title = problems.text(data.title, "title", required=_TITLE_REQUIRED)
+        if title:
             values["title_lv"] = title
     if data.title_en is not None:
-        values["title_en"] = data.title_en.strip()
+        values["title_en"] = problems.text(data.title_en, "title_en")
     if data.note is not None:
-        values["note_lv"] = data.note.strip()
-    if data.measure is not None or creating:
+        values["note_lv"] = problems.text(data.note, "note", multiline=True)
+    if (data.measure is not None or creating) and problems.plain(data.measure or "", "measure"):
         measure = (
             await Measure.select(Measure.id, Measure.reporting)
             .where(Measure.code == (data.measure or ""))
@@ -159,9 +163,12 @@ def _check_funding(
     rows: list[dict] = []
     for i, line in enumerate(lines):
         where = f"funding[{i}]"
-        source = (line.source or "").strip()
-        if not source:
-            problems.add(N_("Name the funding source."), f"{where}.source")
+        source = problems.text(
+            line.source,
+            f"{where}.source",
+            limit=FundingLine.source.length,
+            required=N_("Name the funding source."),
+        )
         base = problems.choice(line.base, FundingBase, f"{where}.base")
         kind = problems.choice(line.kind, FundingKind, f"{where}.kind") if line.kind else None
         rate = fixed = None
@@ -224,19 +231,29 @@ async def _partner_ids(project_id: int | None) -> set[int]:
 async def create_project(principal: Principal, data: ProjectInput) -> int:
     principal.require(Action.CREATE_PROJECT)
     checked = await _check(data, None, set())
-    async with write_transaction():
-        await _refuse_taken_code(checked.values)
-        project_id = await insert_one(Project, **checked.values)
-        await _replace_funding(project_id, checked.lines or [])
-        await generate_periods(project_id, actor=principal)
-        await _record(
-            "create", principal, project_id, _snapshot(checked.values, checked.lines or [])
-        )
+    try:
+        async with write_transaction():
+            await _refuse_taken_code(checked.values)
+            project_id = await insert_one(Project, **checked.values)
+            await _replace_funding(project_id, checked.lines or [])
+            await generate_periods(project_id, actor=principal)
+            await _record(
+                "create", principal, project_id, _snapshot(checked.values, checked.lines or [])
+            )
+    except INTEGRITY_ERRORS:
+        raise _taken(checked.values["code"]) from None
     return project_id
 
 
 async def update_project(principal: Principal, project_id: int, data: ProjectInput) -> None:
     principal.require(Action.EDIT_PROJECT, project_id)
+    try:
+        await _update(principal, project_id, data)
+    except INTEGRITY_ERRORS:
+        raise _taken(data.code or "") from None
+
+
+async def _update(principal: Principal, project_id: int, data: ProjectInput) -> None:
     async with write_transaction():
         current = await first_or_not_found(Project.select().where(Project.id == project_id))
         checked = await _check(data, current, await _partner_ids(project_id))
@@ -279,7 +296,13 @@ async def _record(
 async def _refuse_taken_code(values: dict) -> None:
     """Another project with the same code (as `normalise_code` compares them) is a conflict."""
     if await Project.exists().where(Project.code_key == values["code_key"]):
-        raise Refused.one(_CODE_TAKEN, field="code", conflict=True, code=values["code"])
+        raise _taken(values["code"])
+
+
+def _taken(code: str) -> Refused:
+    """The code is another project's: found by the check, or by the unique index when another
+    writer created it meanwhile."""
+    return Refused.one(_CODE_TAKEN, field="code", conflict=True, code=code.strip())
 
 
 async def _funding_rows(project_id: int) -> list[dict]:

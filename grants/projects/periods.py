@@ -16,7 +16,7 @@ from piccolo.query import Select
 from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.dates import day_str
-from grants.core.errors import NotFound, Problem, Refused
+from grants.core.errors import NotFound, Problem, Problems, Refused
 from grants.core.messages import LOCKED_PERIOD
 from grants.core.translatable import N_
 from grants.core.vocabulary import LOCKED_PERIOD_STATUSES, PeriodStatus, ReportingRhythm
@@ -403,6 +403,9 @@ async def _move(
             problems.append(Problem(transition.refusal, "status", {"status": row["status"]}))
         if transition.needs_reason and not reason:
             problems.append(Problem(REASON_MISSING, "reason"))
+        typed = Problems()
+        typed.plain(reason, "reason", multiline=True)
+        problems += typed.items
         if problems:
             raise Refused(problems, conflict=row["status"] not in transition.sources)
         await ReportingPeriod.update(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from grants.core.access import AccessDenied, Principal
+from grants.core.text import comparable
 from grants.core.vocabulary import AmountKind, OurRole, ProjectStatus
 from grants.db import first_or_not_found, from_row
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
@@ -15,13 +16,18 @@ from grants.tables.indicators import Indicator
 from grants.tables.programmes import Measure
 from grants.tables.projects import Partner, Project
 
+# Spaces, dashes and underscores join a code's parts in one document and not in another.
+_JOINERS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
+
 
 def normalise_code(code: str) -> str:
-    """A key that treats "4.4.1.1./2/004" and "4.4.1.1/2/004" alike but keeps every segment.
+    """A key that treats "4.4.1.1./2/004" and "4.4.1.1/2/004" alike, and "ll 00241" and
+    "LL-00241", but keeps every segment; look-alike characters count as the same
+    (`grants.core.text.comparable`). The unique index on `Project.code_key` holds it.
 
     Separators vary between documents; the round segment ("/2/") does not, so it stays.
     """
-    text = re.sub(r"\s+", "", code).upper().removeprefix("NR.")
+    text = _JOINERS.sub("", comparable(code)).upper().removeprefix("NR.")
     return re.sub(r"\.(?=/)", "", text)
 
 

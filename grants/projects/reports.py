@@ -3,7 +3,9 @@
 The narrative is written per section (NARRATIVE) while the period is a draft or returned; a
 submitted or approved period's narrative is locked. A frozen version keeps the report's files
 in every format (FORMATS) exactly as they were sent, with a hash of the report's data; versions
-are numbered per period and never change.
+are numbered per period and never change. Beside them it keeps the same report without the
+register's service tables (REDUCED_FORMATS; the CSV has none), which is what a reader who may
+not see the register is given.
 
 This module only stores and reads: building and rendering a report, and freezing it on
 submission, is `reports.versions`, which calls `store_version` here. Nothing here imports
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from grants.core import audit
-from grants.core.access import Action, Principal
+from grants.core.access import AccessDenied, Action, Principal
 from grants.core.errors import Problems, Refused
 from grants.core.translatable import N_
 from grants.core.vocabulary import LOCKED_PERIOD_STATUSES
@@ -44,6 +46,8 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
 }
+# The formats whose files show the register's service tables: a version keeps them twice.
+REDUCED_FORMATS = ("html", "pdf", "xlsx")
 UNKNOWN_SECTION = N_("“%(section)s” is not a section of the report.")
 UNKNOWN_FORMAT = N_("Choose one of the formats html, pdf, xlsx, csv.")
 UNKNOWN_VERSION = N_("The period has no report version %(version)s.")
@@ -88,7 +92,9 @@ async def save_narrative(
         if key not in NARRATIVE:
             problems.add(UNKNOWN_SECTION, key, section=key)
             continue
-        cleaned[key] = problems.text((text or "").replace("\r\n", "\n"), key, limit=MAX_NARRATIVE)
+        cleaned[key] = problems.text(
+            (text or "").replace("\r\n", "\n"), key, limit=MAX_NARRATIVE, multiline=True
+        )
     async with write_transaction():
         period = await _locked_period_row(period_id)
         principal.require(Action.EDIT_INDICATORS, period["project"])
@@ -157,14 +163,18 @@ async def store_version(
     period: PeriodRow,
     files: Mapping[str, bytes],
     *,
+    reduced: Mapping[str, bytes],
     report_date: date,
     locale: str,
 ) -> VersionRow:
-    """Store the rendered files (one per format of FORMATS) as the period's next version, with
-    the hash of their CSV, and record it in the audit trail."""
+    """Store the rendered files (one per format of FORMATS, and the `reduced` ones without
+    the service tables, one per REDUCED_FORMATS) as the period's next version, with the hash
+    of their CSV (the full data sent to the funder), and record it in the audit trail."""
     principal.require(Action.SUBMIT_PERIOD, period.project_id)
     if set(files) != set(FORMATS):
         raise ValueError(f"a version needs the formats {sorted(FORMATS)}, got {sorted(files)}")
+    if set(reduced) != set(REDUCED_FORMATS):
+        raise ValueError(f"a version needs reduced {REDUCED_FORMATS}, got {sorted(reduced)}")
     async with write_transaction():
         last = await (
             ReportVersion.select(ReportVersion.version)
@@ -180,6 +190,7 @@ async def store_version(
             locale=locale,
             data_hash=data_hash(files["csv"]),
             **files,
+            **{f"{fmt}_reduced": data for fmt, data in reduced.items()},
         )
         await row.save()
         await audit.record(
@@ -220,16 +231,19 @@ async def list_versions(principal: Principal, period_id: int) -> list[VersionRow
 
 
 async def stored_file(
-    period: PeriodRow, fmt: str, *, version: int | None = None
+    period: PeriodRow, fmt: str, *, version: int | None = None, full: bool = True
 ) -> tuple[int, bytes] | None:
     """(version, bytes) of a stored version's file in `fmt`, byte for byte: the latest version,
     or `version`. None when the period has no stored version at all (and none was asked for).
+    Without `full` (a reader who may not see the register), the file without the service
+    tables; AccessDenied for a version frozen before that was kept.
 
     `period` is read with the reader's rights (`get_period`). Refused for an unknown format,
     and for a `version` the period does not have.
     """
     check_format(fmt)
-    query = ReportVersion.select(ReportVersion.version, getattr(ReportVersion, fmt)).where(
+    column = fmt if full or fmt not in REDUCED_FORMATS else f"{fmt}_reduced"
+    query = ReportVersion.select(ReportVersion.version, getattr(ReportVersion, column)).where(
         ReportVersion.period == period.id
     )
     if version is not None:
@@ -239,7 +253,9 @@ async def stored_file(
         if version is not None:
             raise Refused.one(UNKNOWN_VERSION, field="version", version=version)
         return None
-    return row["version"], bytes(row[fmt])
+    if row[column] is None:
+        raise AccessDenied()
+    return row["version"], bytes(row[column])
 
 
 def filename(code: str, period_number: int, fmt: str, version: int | None) -> str:

@@ -12,21 +12,27 @@ text ("1985", "1234.5") and are refused when they carry more than two decimals, 
 amount or a unit count never has more. Codes with leading zeros and amounts therefore belong
 in text cells in a spreadsheet (format the column as Text before typing).
 
+A file is read only up to its limits (`MAX_ROWS` data rows and the others below): a small
+workbook that unpacks to millions of rows is refused at the first row past them, and
+`import_file` reads in a worker thread, so that other requests go on meanwhile.
+
 Rows keep the file's numbering: data row 1 is the first row after the header, and empty rows
 are skipped without renumbering the rest. Each row says its number under `ROW`; the register
 numbers the rows it is given by their place in the list, so `in_file_rows` puts the file's
 numbers back into its refusals.
 """
 
+import asyncio
 import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from grants.core.errors import Problem, Problems, Refused
 from grants.core.translatable import N_
@@ -37,8 +43,18 @@ if TYPE_CHECKING:
     from grants.register.services import ReceiptInput
 
 T = TypeVar("T")
-MAX_ROWS = 50_000
 ROW = "_row"  # the key holding a row's data-row number in the file, as text
+
+# Limits, checked while reading, so that a file that unpacks to millions of rows is refused
+# at the first row past them, not after it has been read whole.
+MAX_ROWS = 50_000  # data rows
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # rows read, empty ones included
+MAX_COLUMNS = 30  # a register file has at most 13 known columns
+MAX_CELLS = 1_000_000  # cells with a value
+MAX_CELL_CHARS = 1_000  # no register value is longer than 255 characters
+MAX_CSV_BYTES = 20_000_000  # a 50 000-row register is about 4 MB
+MAX_XLSX_BYTES = 100_000_000  # unpacked; a 50 000-row register is about 20 MB
+_CHUNK = 1 << 20
 
 # Canonical column → how people head it (Latvian first: that name is shown in messages).
 PARTICIPANT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -83,7 +99,16 @@ UNREADABLE = N_("The file could not be read as %(kind)s: %(reason)s")
 NOT_UTF8 = N_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
 UNKNOWN_TYPE = N_("“%(name)s” is neither a CSV nor an XLSX file.")
 NO_ROWS = N_("The file has no data rows under its header.")
-TOO_MANY_ROWS = N_("The file has %(count)s rows; at most %(max)s can be imported at once.")
+TOO_MANY_ROWS = N_("The file has more than %(max)s rows; at most %(max)s can be imported at once.")
+TOO_MANY_SHEET_ROWS = N_(
+    "The sheet has more than %(max)s rows, empty ones included; delete the rows below the data."
+)
+TOO_MANY_COLUMNS = N_("The file has more than %(max)s columns.")
+TOO_MANY_CELLS = N_("The file has more than %(max)s filled cells.")
+CELL_TOO_LONG = N_("Row %(row)s has a cell of more than %(max)s characters.")
+TOO_LARGE = N_("The file is larger than %(max)s MB.")
+TOO_LARGE_UNPACKED = N_("The workbook unpacks to more than %(max)s MB.")
+FILE_REQUIRED = N_("Choose a CSV or XLSX file.")
 UNKNOWN_COLUMN = N_("Unknown column “%(column)s”. The columns are: %(known)s.")
 MISSING_COLUMN = N_("The column “%(column)s” is missing.")
 DUPLICATE_COLUMN = N_("The columns “%(first)s” and “%(second)s” both give %(column)s.")
@@ -123,31 +148,68 @@ def _shown(column: str) -> str:
     return f"{_SYNONYMS[column][0]} / {column.replace('_', ' ')}"
 
 
-def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
+def read_table(source: bytes | BinaryIO, filename: str) -> list[dict[str, str]]:
     """The file's data rows as {column: text}, every column present in every row, plus `ROW`.
 
-    CSV: UTF-8 with or without BOM, separated by commas, semicolons (Latvian Excel) or tabs,
-    found from the header line (an Excel "sep=;" first line is honoured). XLSX: the first
-    sheet. Headers map to canonical column names (see `PARTICIPANT_COLUMNS`,
-    `RECEIPT_COLUMNS`); empty rows are skipped, keeping the file's row numbers.
-    Raises Refused when the file is unreadable, a column is unknown, doubled or nameless,
-    there are no rows, or more than `MAX_ROWS`.
+    `source` is the file's bytes or a binary file open at its start. CSV: UTF-8 with or
+    without BOM, separated by commas, semicolons (Latvian Excel) or tabs, found from the
+    header line (an Excel "sep=;" first line is honoured). XLSX: the first sheet. Headers map
+    to canonical column names (see `PARTICIPANT_COLUMNS`, `RECEIPT_COLUMNS`); empty rows are
+    skipped, keeping the file's row numbers.
+    Raises Refused when the file is unreadable, past a limit (`MAX_ROWS` and the others above,
+    found while reading), a column is unknown, doubled or nameless, or there are no rows.
     """
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
     if suffix in ("csv", "tsv", "txt"):
-        grid = _csv_grid(data)
+        grid = _csv_grid(source)
     elif suffix in ("xlsx", "xlsm"):
-        grid = _xlsx_grid(data)
+        grid = _xlsx_grid(source)
     else:
         raise Refused.one(UNKNOWN_TYPE, field="file", name=filename)
     return _rows(grid)
 
 
-def _csv_grid(data: bytes) -> list[list[object]]:
-    import pandas as pd
+def _limited(rows: Iterable[list[object]]) -> list[list[object]]:
+    """The rows, read only until one of the limits is passed (then Refused)."""
+    grid: list[list[object]] = []
+    filled_rows = cells = 0
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_SHEET_ROWS:
+            raise Refused.one(TOO_MANY_SHEET_ROWS, field="file", max=MAX_SHEET_ROWS)
+        if len(row) > MAX_COLUMNS and any(_cell(value) for value in row[MAX_COLUMNS:]):
+            raise Refused.one(TOO_MANY_COLUMNS, field="file", max=MAX_COLUMNS)
+        row = list(row[:MAX_COLUMNS])
+        filled = [value for value in row if _cell(value)]
+        if filled:
+            filled_rows += 1
+            cells += len(filled)
+        if filled_rows > MAX_ROWS + 1:  # the header, then the data rows
+            raise Refused.one(TOO_MANY_ROWS, field="file", max=MAX_ROWS)
+        if cells > MAX_CELLS:
+            raise Refused.one(TOO_MANY_CELLS, field="file", max=MAX_CELLS)
+        if any(isinstance(value, str) and len(value) > MAX_CELL_CHARS for value in filled):
+            raise Refused.one(CELL_TOO_LONG, field="file", row=number, max=MAX_CELL_CHARS)
+        grid.append(row)
+    width = max((len(row) for row in grid), default=0)
+    return [row + [""] * (width - len(row)) for row in grid]
 
+
+def _read_bytes(source: BinaryIO, limit: int) -> bytes:
+    """At most `limit` bytes of `source`, read a chunk at a time; Refused when there are more."""
+    chunks, size = [], 0
+    while chunk := source.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise Refused.one(TOO_LARGE, field="file", max=limit // 1_000_000)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _csv_grid(source: BinaryIO) -> list[list[object]]:
     try:
-        text = data.decode("utf-8-sig")
+        text = _read_bytes(source, MAX_CSV_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Refused.one(NOT_UTF8, field="file") from None
     first_line, _, rest = text.lstrip("\r\n").partition("\n")
@@ -160,25 +222,9 @@ def _csv_grid(data: bytes) -> list[list[object]]:
     # Rows may have more cells than the header (a trailing separator, a stray value): read
     # them all as wide as the widest, and let the header check judge the extra columns.
     try:
-        rows = csv.reader(io.StringIO(text), delimiter=separator)
-        width = max((len(row) for row in rows), default=0)
-        if not width:
-            raise Refused.one(NO_ROWS, field="file")
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            header=None,
-            names=range(width),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-        )
-    except pd.errors.EmptyDataError:
-        raise Refused.one(NO_ROWS, field="file") from None
-    except (ValueError, csv.Error) as error:  # pandas' ParserError is a ValueError
+        return _limited(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as error:
         raise Refused.one(UNREADABLE, field="file", kind="CSV", reason=str(error)) from None
-    return frame.to_numpy(dtype=object).tolist()
 
 
 def _separator(header_line: str) -> str:
@@ -189,23 +235,51 @@ def _separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _xlsx_grid(data: bytes) -> list[list[object]]:
-    import pandas as pd
+def _xlsx_grid(source: BinaryIO) -> list[list[object]]:
+    """The first sheet's cells, streamed (openpyxl's read-only mode) and refused at the first
+    limit passed; before that, a workbook that would unpack to too much is refused from the
+    sizes its zip declares (which zipfile holds each member to)."""
+    from openpyxl import load_workbook
 
     try:
-        frame = pd.read_excel(
-            io.BytesIO(data),
-            sheet_name=0,
-            header=None,
-            dtype=object,
-            keep_default_na=False,
-            na_filter=False,
-            engine="openpyxl",
-        )
+        with zipfile.ZipFile(source) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_XLSX_BYTES:
+            raise Refused.one(TOO_LARGE_UNPACKED, field="file", max=MAX_XLSX_BYTES // 1_000_000)
+        source.seek(0)
+        workbook = load_workbook(source, read_only=True, data_only=True, keep_links=False)
+    except Refused:
+        raise
     except Exception as error:  # a broken zip, not a workbook, an encrypted file, …
-        reason = str(error) or type(error).__name__
-        raise Refused.one(UNREADABLE, field="file", kind="XLSX", reason=reason) from None
-    return frame.to_numpy(dtype=object).tolist()
+        raise _unreadable_xlsx(error) from None
+    try:
+        sheet = workbook.worksheets[0]
+        if (sheet.max_row or 0) > MAX_SHEET_ROWS:  # the size the sheet says it has
+            raise Refused.one(TOO_MANY_SHEET_ROWS, field="file", max=MAX_SHEET_ROWS)
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1)
+        return _limited([_xlsx_value(cell) for cell in row] for row in rows)
+    except Refused:
+        raise
+    except Exception as error:  # broken XML inside the zip
+        raise _unreadable_xlsx(error) from None
+    finally:
+        workbook.close()
+
+
+def _unreadable_xlsx(error: Exception) -> Refused:
+    reason = str(error) or type(error).__name__
+    return Refused.one(UNREADABLE, field="file", kind="XLSX", reason=reason)
+
+
+def _xlsx_value(cell) -> object:
+    """A cell's value: a whole number as int, a cell holding an error as NaN (`CELL_ERROR`)."""
+    if cell.value is None:
+        return None
+    if cell.data_type == "e":
+        return float("nan")
+    if cell.data_type == "n" and isinstance(cell.value, float) and cell.value.is_integer():
+        return int(cell.value)
+    return cell.value
 
 
 def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
@@ -215,10 +289,7 @@ def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
         raise Refused.one(NO_ROWS, field="file")
     header = [_cell(value) for value in grid[header_at]]
     body = grid[header_at + 1 :]
-    count = sum(1 for row in body if not _empty_row(row))
-    if count > MAX_ROWS:
-        raise Refused.one(TOO_MANY_ROWS, field="file", count=count, max=MAX_ROWS)
-    if not count:
+    if all(_empty_row(row) for row in body):
         raise Refused.one(NO_ROWS, field="file")
 
     columns: dict[int, str] = {}
@@ -420,18 +491,28 @@ def row_of(problem: Problem) -> tuple[int | None, str]:
     return None, problem.field or ""
 
 
+def read_inputs(
+    source: bytes | BinaryIO, filename: str, kind: str
+) -> "tuple[list[dict[str, str]], list[ParticipantInput] | list[ReceiptInput]]":
+    """The file's table and the register's inputs from it: participants, or receipts when
+    `kind` is "receipts"."""
+    table = read_table(source, filename)
+    return table, receipt_rows(table) if kind == "receipts" else participant_rows(table)
+
+
 async def import_file(
-    principal: "Principal", project_id: int, data: bytes, filename: str, kind: str
+    principal: "Principal", project_id: int, source: bytes | BinaryIO, filename: str, kind: str
 ) -> int:
     """Read an uploaded file and import its participants or receipts, all or nothing; refusals
-    name the file's own row numbers."""
+    name the file's own row numbers. The file is read in a worker thread: reading a large
+    workbook takes seconds, and other requests go on meanwhile."""
     from grants.register.participants import import_participants
     from grants.register.services import import_receipts
 
-    table = read_table(data, filename)
+    table, inputs = await asyncio.to_thread(read_inputs, source, filename, kind)
     try:
         if kind == "receipts":
-            return await import_receipts(principal, project_id, receipt_rows(table))
-        return await import_participants(principal, project_id, participant_rows(table))
+            return await import_receipts(principal, project_id, inputs)
+        return await import_participants(principal, project_id, inputs)
     except Refused as refused:
         raise in_file_rows(refused, table) from None

@@ -13,17 +13,18 @@ the 1-based position of the row in the list given (the file importer maps it bac
 file's own row numbers).
 """
 
-import itertools
+import asyncio
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.dates import day_str
-from grants.core.errors import Problem, Problems, Refused
+from grants.core.errors import NotFound, Problem, Problems, Refused
 from grants.core.messages import NOT_ONE_OF, YEAR_MALFORMED, YEAR_REQUIRED
+from grants.core.text import comparable
 from grants.core.translatable import N_
 from grants.core.vocabulary import AGE_GROUPS, SPECIAL_CATEGORY_FLAGS, Gender, ParticipantFlag
 from grants.db import (
@@ -34,16 +35,19 @@ from grants.db import (
 )
 from grants.projects.periods import add_months
 from grants.projects.reading import project_dates
+from grants.register.pseudonyms import looks_identifying
 from grants.tables.participants import Participant, ServiceReceipt
+from grants.tables.projects import Project
 
 PARTICIPANT = "participant"
 RETENTION_YEARS = 5  # CPR Art. 82
 EARLIEST_BIRTH_YEAR = 1900
+YIELD_EVERY = 1000  # rows an import checks before letting other requests run
 
 CODE_REQUIRED = N_("Enter the participant's code.")
 _IDENTIFYING = N_(
-    "This looks like a name or a personal code. The register is pseudonymous: "
-    "use a code that does not identify the person, e.g. TUK-017."
+    "This looks like a name, an e-mail address or a personal code. The register is "
+    "pseudonymous: use a code that does not identify the person, e.g. TUK-017."
 )
 _DUPLICATE_CODE = N_(
     "Code %(code)s is already in this project's register: a person counts once, also when "
@@ -59,31 +63,15 @@ _RECEIPTS_OUTSIDE_STAY = N_(
 )
 _CONCURRENT = N_("Someone else changed the register at the same time; please try again.")
 
-_PERSONAL_CODE = re.compile(r"\d{6}-?\d{5}")  # Latvian personal code, with or without hyphen
 _GENDERS = ", ".join(Gender)
 _FLAGS = ", ".join(ParticipantFlag)
 
 
 def code_key(code: str) -> str:
-    """A code as the register compares it: "tuk-001" and "TUK-001 " are the same person."""
-    return code.strip().casefold()
-
-
-def looks_identifying(text: str) -> bool:
-    """A Latvian personal code (ddmmyy-nnnnn, also without the hyphen) or two capitalised
-    words in a row, as a first and last name are written ("Anna Bērziņa")."""
-    if _PERSONAL_CODE.search(text):
-        return True
-    words = text.split()
-    return any(_capitalised(a) and _capitalised(b) for a, b in itertools.pairwise(words))
-
-
-def _capitalised(word: str) -> bool:
-    """ "Anna", "Bērziņa-Kalniņa": each part a capital followed by lower-case letters."""
-    return all(
-        len(part) > 1 and part[0].isupper() and part[1:].isalpha() and part[1:].islower()
-        for part in word.split("-")
-    )
+    """A code as the register compares it: "tuk-001", "TUK-001 " and "ＴＵＫ-001" are the same
+    person (`grants.core.text.comparable`). Stored in `Participant.code_key`, whose unique
+    index holds it also when two writers race."""
+    return comparable(code)
 
 
 def age_group(birth_year: int, entry_date: date) -> str:
@@ -231,7 +219,7 @@ def _check_participant(
 ) -> dict:
     """Column values for one participant, adding every problem found (a taken code is a
     conflict), in the order of the form."""
-    code = _pseudonym(problems, data.code, "code", CODE_REQUIRED)
+    code = _pseudonym(problems, data.code, "code", CODE_REQUIRED, key=code_key)
     taken = register.codes.get(code_key(code)) if code else None
     if taken is not None and taken != own_id:
         conflicts.add(_DUPLICATE_CODE, "code", code=code)
@@ -242,6 +230,7 @@ def _check_participant(
     problems.extend(dates.items)
     return {
         "code": code,
+        "code_key": code_key(code),
         "gender": gender,
         "birth_year": birth_year,
         "entry_date": entry,
@@ -255,11 +244,15 @@ def _check_participant(
 
 
 def _pseudonym(
-    problems: Problems, text: str | None, field_name: str, required: str | None = None
+    problems: Problems,
+    text: str | None,
+    field_name: str,
+    required: str | None = None,
+    key: Callable[[str], str] | None = None,
 ) -> str:
     """A participant's or a family's code, which must not name anyone."""
     limit = getattr(Participant, field_name).length
-    code = problems.text(text, field_name, limit=limit, required=required)
+    code = problems.text(text, field_name, limit=limit, required=required, key=key)
     if code and looks_identifying(code):
         problems.add(_IDENTIFYING, field_name)
     return code
@@ -444,7 +437,10 @@ async def list_participants(
 
 
 async def export_participants(principal: Principal, project_id: int) -> list[ParticipantRow]:
-    """The whole register for taking out of the system; the audit trail records who took it."""
+    """The whole register for taking out of the system; the audit trail records who took it.
+    NotFound for an unknown project (the trail's row would refer to nothing)."""
+    if not await Project.exists().where(Project.id == project_id):
+        raise NotFound()
     principal.require(Action.READ_REGISTER, project_id)
     async with write_transaction():
         rows = await list_participants(principal, project_id)
@@ -463,8 +459,23 @@ async def import_participants(
     principal: Principal, project_id: int, rows: list[ParticipantInput]
 ) -> int:
     """Add every row, or none: refusals name "<row>.<field>", the row counted from 1 in `rows`.
-    A code already in the register or twice in the rows is a conflict."""
+    A code already in the register or twice in the rows is a conflict. When another writer
+    enters some of the codes meanwhile, the unique index stops this import and a second check
+    names them."""
     principal.require(Action.EDIT_REGISTER, project_id)
+    try:
+        return await _import_participants(principal, project_id, rows)
+    except INTEGRITY_ERRORS:
+        pass
+    try:
+        return await _import_participants(principal, project_id, rows)
+    except INTEGRITY_ERRORS:
+        raise Refused.one(_CONCURRENT, conflict=True) from None
+
+
+async def _import_participants(
+    principal: Principal, project_id: int, rows: list[ParticipantInput]
+) -> int:
     async with write_transaction():
         register = await _register(project_id)
         found, conflict = [], False
@@ -472,18 +483,15 @@ async def import_participants(
         for number, data in enumerate(rows, start=1):
             problems, conflicts = Problems(), Problems()
             values = _check_participant(register, data, problems, conflicts)
-            key = code_key(values["code"])
+            key = values["code_key"]
             if key and key in seen:
                 conflicts.add(_DUPLICATE_IN_FILE, "code", code=values["code"], row=seen[key])
             seen.setdefault(key, number)
             found += in_rows(problems.items + conflicts.items, number)
             conflict = conflict or bool(conflicts)
             checked.append({**values, "project": project_id, "created_by": principal.user_id})
+            if number % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # a long import does not hold other requests
         if found:
             raise Refused(found, conflict=conflict)
-        try:
-            return await audit.import_recorded(
-                Participant, PARTICIPANT, principal, project_id, checked
-            )
-        except INTEGRITY_ERRORS:
-            raise Refused.one(_CONCURRENT, conflict=True) from None
+        return await audit.import_recorded(Participant, PARTICIPANT, principal, project_id, checked)

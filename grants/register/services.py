@@ -5,6 +5,7 @@ one receipt are written once (`_check_receipt`) and serve single adds and file i
 import writes all of its rows or none.
 """
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +26,7 @@ from grants.db import from_row, write_transaction
 from grants.projects.reading import project_dates
 from grants.register.participants import (
     CODE_REQUIRED,
+    YIELD_EVERY,
     code_key,
     in_rows,
     refuse_all,
@@ -102,14 +104,12 @@ async def add_service(principal: Principal, project_id: int, data: ServiceInput)
             raise NotFound()
         catalogue = await service_catalogue(project_id)
         problems, conflicts = Problems(), Problems()
-        name = " ".join((data.name or "").split())
-        if not name:
-            problems.add(_SERVICE_NAME_REQUIRED, "name")
-        elif service_key(name) in {service_key(s.name_lv) for s in catalogue}:
+        name = " ".join(problems.text(data.name, "name", required=_SERVICE_NAME_REQUIRED).split())
+        if name and service_key(name) in {service_key(s.name_lv) for s in catalogue}:
             conflicts.add(_DUPLICATE_SERVICE, "name", name=name)
         values = {
             "name_lv": name,
-            "name_en": " ".join((data.name_en or "").split()),
+            "name_en": " ".join(problems.text(data.name_en, "name_en").split()),
             "unit_lv": problems.text(data.unit, "unit", limit=Service.unit_lv.length),
             "unit_en": problems.text(data.unit_en, "unit_en", limit=Service.unit_en.length),
             "unit_price": problems.cents(data.unit_price, "unit_price", required=False),
@@ -205,14 +205,13 @@ def _check_receipt(context: _Receipts, data: ReceiptInput, problems: Problems) -
         "received_on": day,
         "units_hundredths": units,
         "amount": _amount(problems, data.amount, units, service),
-        "note": (data.note or "").strip(),
+        "note": problems.text(data.note, "note", multiline=True),
     }
 
 
 def _receipt_participant(context: _Receipts, code: str | None, problems: Problems) -> _Stay | None:
-    code = (code or "").strip()
+    code = problems.text(code, "participant", required=CODE_REQUIRED)
     if not code:
-        problems.add(CODE_REQUIRED, "participant")
         return None
     stay = context.participants.get(code_key(code))
     if stay is None:
@@ -228,7 +227,7 @@ def _receipt_service(
     if not typed:
         problems.add(_SERVICE_REQUIRED, "service")
         return None
-    found = context.services.get(int(typed)) if typed.isdigit() else None
+    found = context.services.get(int(typed)) if typed.isdecimal() else None
     found = found or context.by_name.get(" ".join(typed.split()))
     if found is None:
         problems.add(_SERVICE_UNKNOWN, "service", service=typed)
@@ -310,6 +309,8 @@ async def import_receipts(principal: Principal, project_id: int, rows: list[Rece
             values = _check_receipt(context, data, row_problems)
             problems.extend(in_rows(row_problems.items, number))
             checked.append({**values, "project": project_id, "created_by": principal.user_id})
+            if number % YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # a long import does not hold other requests
         problems.raise_if_any()
         return await audit.import_recorded(ServiceReceipt, RECEIPT, principal, project_id, checked)
 

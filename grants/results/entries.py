@@ -25,6 +25,7 @@ from grants.db import (
     first_or_not_found,
     from_row,
     insert_one,
+    possible_id,
     write_transaction,
 )
 from grants.projects.periods import for_update, locked_problem
@@ -108,10 +109,12 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
         async with write_transaction():
             indicator = await _entry_target(indicator_id)
             principal.require(Action.EDIT_INDICATORS, indicator["project"])
-            period = await for_update(
-                ReportingPeriod.select().where(ReportingPeriod.id == data.period_id),
-                strength="SHARE",
-            ).first()
+            period = None
+            if possible_id(data.period_id):
+                period = await for_update(
+                    ReportingPeriod.select().where(ReportingPeriod.id == data.period_id),
+                    strength="SHARE",
+                ).first()
             values = await _check_entry(indicator, period, data)
             old = await entry_rows(
                 (IndicatorEntry.indicator == indicator_id)
@@ -188,17 +191,21 @@ async def _check_entry(indicator: dict, period: dict | None, data: EntryInput) -
     evidence_ref = problems.text(
         data.evidence_ref, "evidence_ref", limit=IndicatorEntry.evidence_ref.length
     )
-    if data.attachment_id is not None and not await Attachment.exists().where(
-        (Attachment.id == data.attachment_id) & (Attachment.project == indicator["project"])
+    if data.attachment_id is not None and not (
+        possible_id(data.attachment_id)
+        and await Attachment.exists().where(
+            (Attachment.id == data.attachment_id) & (Attachment.project == indicator["project"])
+        )
     ):
         problems.add(ATTACHMENT_UNKNOWN, "attachment_id")
+    comment = problems.text(data.comment, "comment", multiline=True)
     problems.raise_if_any(conflict=locked)
     return {
         "value_hundredths": value,
         "numerator_hundredths": numerator,
         "denominator_hundredths": denominator,
         "breakdown": json.dumps(breakdown) if breakdown else None,
-        "comment": data.comment.strip(),
+        "comment": comment,
         "evidence_ref": evidence_ref,
         "attachment": data.attachment_id,
     }

@@ -199,7 +199,7 @@ def _check_indicator(
     values = {
         "code": code,
         "name_lv": name,
-        "name_en": data.name_en.strip(),
+        "name_en": problems.text(data.name_en, "name_en"),
         "unit_lv": problems.text(data.unit, "unit", limit=Indicator.unit_lv.length),
         "unit_en": problems.text(data.unit_en, "unit_en", limit=Indicator.unit_en.length),
         "target_hundredths": target,

@@ -20,6 +20,7 @@ from grants.core import audit
 from grants.core.money import parse_amount, to_cents, to_hundredths
 from grants.core.vocabulary import Gender, ParticipantFlag
 from grants.projects.periods import add_months
+from grants.register.participants import code_key
 from grants.tables.participants import Participant, Service, ServiceReceipt
 
 PILOT = "IB-2020"
@@ -386,6 +387,7 @@ async def _load(project_id: int, register: Register) -> int:
             Participant(
                 project=project_id,
                 code=p.code,
+                code_key=code_key(p.code),
                 target_group=p.target_group,
                 gender=p.gender,
                 birth_year=p.birth_year,

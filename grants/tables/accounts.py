@@ -1,4 +1,4 @@
-from piccolo.columns import Boolean, Bytea, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Bytea, ForeignKey, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -37,11 +37,13 @@ class ApiToken(Table):
 
 
 class WebSession(Table):
-    """Server-side web sessions, so every worker and machine behind one database shares them."""
+    """Server-side web sessions, so every worker and machine behind one database shares them.
+    Only signed-in users have one; `user` lets a password change end the user's others."""
 
     key = Varchar(length=100, unique=True)
     data = Bytea()
     expires_at = Timestamptz(null=True, default=None)
+    user = ForeignKey(references=User, null=True, on_delete=OnDelete.cascade)
 
 
 class LoginAttempt(Table):

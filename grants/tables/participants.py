@@ -9,10 +9,12 @@ from grants.tables.projects import Project
 
 class Participant(Table):
     """A person in a project's register. Pseudonymous: a code, never a name or personal code.
-    A code enters a project once (unique index), so a person counts once."""
+    A code enters a project once (unique index on the code as compared, `code_key`), so a
+    person counts once."""
 
     project = ForeignKey(references=Project, null=False)
     code = Varchar(length=50)
+    code_key = Varchar(length=50, null=True, default=None)  # grants.register.participants
     target_group = Varchar(length=50, default="")  # e.g. "children", "grt"
     gender = Varchar(length=12, choices=Gender)
     birth_year = Integer()

@@ -30,7 +30,10 @@ class PeriodNarrative(Table):
 
 
 class ReportVersion(Table):
-    """A period's report as frozen on submission; never changed. Unique (period, version)."""
+    """A period's report as frozen on submission; never changed. Unique (period, version).
+    The `*_reduced` files are the same report without the register's service tables, for
+    readers who may not see the register (None: frozen before they were kept); the CSV has no
+    service tables."""
 
     period = ForeignKey(references=ReportingPeriod, null=False, on_delete=OnDelete.cascade)
     version = Integer()
@@ -43,3 +46,6 @@ class ReportVersion(Table):
     pdf = Bytea()
     xlsx = Bytea()
     csv = Bytea()
+    html_reduced = Bytea(null=True, default=None)
+    pdf_reduced = Bytea(null=True, default=None)
+    xlsx_reduced = Bytea(null=True, default=None)

@@ -4,17 +4,35 @@ from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from grants import db
 from grants.accounts.users import principal_for_token, principal_for_user
 from grants.core.access import AccessDenied, Principal
 from grants.core.errors import NotFound, Refused
 from grants.core.i18n import DEFAULT_LOCALE, LOCALES, gettext, set_locale, translate_error
+from grants.core.translatable import N_
+from grants.web.parameters import check_parameters
+from grants.web.refusals import (
+    MULTIPART_PHRASE,
+    framework_refusal,
+    raised_by_litestar,
+    refusal,
+    validation_refusal,
+)
 
 LANG_COOKIE = "lang"
 SESSION_USER = "user_id"
+DATABASE_UNAVAILABLE = N_("The database cannot be reached just now. Please try again in a minute.")
+RETRY_AFTER_SECONDS = 30
 
 
 def is_api(request: Request) -> bool:
@@ -43,6 +61,7 @@ def choose_locale(request: Request) -> str:
 
 async def before_request(request: Request) -> None:
     set_locale(choose_locale(request))
+    check_parameters(request)
 
 
 async def provide_principal(request: Request) -> Principal:
@@ -70,7 +89,7 @@ CurrentPrincipal = NamedDependency[Principal]
 def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Response:
     if is_api(request):
         return Response(
-            {"status_code": 401, "detail": exc.detail},
+            refusal(401, exc.detail),
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )
@@ -78,17 +97,40 @@ def not_authorized_handler(request: Request, exc: NotAuthorizedException) -> Res
 
 
 def http_error_handler(request: Request, exc: HTTPException) -> Response:
-    """HTML error pages for people, JSON for API clients."""
+    """HTML error pages for people, JSON for API clients, in the request's language: routing
+    refusals (404, 405) come before `before_request` has chosen it."""
+    set_locale(choose_locale(request))
+    body = framework_refusal(request, exc)
     if is_api(request) or exc.status_code == 405:
-        body = {"status_code": exc.status_code, "detail": exc.detail}
-        if getattr(exc, "extra", None):
-            body["extra"] = exc.extra
-        return Response(body, status_code=exc.status_code, media_type=MediaType.JSON)
+        return Response(
+            body, status_code=body.status_code, media_type=MediaType.JSON, headers=exc.headers
+        )
     return Template(
         "error.html",
-        context={"status_code": exc.status_code, "detail": exc.detail},
-        status_code=exc.status_code,
+        context={"status_code": body.status_code, "detail": body.detail},
+        status_code=body.status_code,
     )
+
+
+def validation_handler(request: Request, exc: ValidationException) -> Response:
+    """Parameters or a body that do not match their types, refused as the domain refuses:
+    each problem with its field."""
+    set_locale(choose_locale(request))
+    body = validation_refusal(request, exc)
+    if is_api(request):
+        return Response(body, status_code=400)
+    return Template(
+        "error.html", context={"status_code": 400, "detail": body.detail}, status_code=400
+    )
+
+
+def undecodable_handler(request: Request, exc: UnicodeDecodeError) -> Response:
+    """Litestar decodes a multipart body's text parts as UTF-8 and lets the error through: that
+    body is the client's mistake (400). Raised anywhere else, the error is ours (500)."""
+    if raised_by_litestar(exc):
+        malformed = ClientException(detail=MULTIPART_PHRASE)
+        return http_error_handler(request, malformed)
+    return server_error_handler(request, exc)
 
 
 def access_denied_handler(request: Request, exc: AccessDenied) -> Response:
@@ -139,7 +181,27 @@ def not_found_handler(request: Request, exc: NotFoundException) -> Response:
 
 
 def server_error_handler(request: Request, exc: Exception) -> Response:
+    if db.unavailable(exc):
+        return database_unavailable(request, exc)
     request.logger.exception("Unhandled error")
     return http_error_handler(
         request, HTTPException(status_code=HTTP_500_INTERNAL_SERVER_ERROR, detail="Server error")
+    )
+
+
+def database_unavailable(request: Request, exc: Exception) -> Response:
+    """503 with Retry-After while the database is out of reach (restarting, a network fault, a
+    writer holding SQLite too long): unlike a 500 it tells people and clients to try again."""
+    request.logger.warning("Database unavailable: %s", exc)
+    set_locale(choose_locale(request))
+    detail = gettext(DATABASE_UNAVAILABLE)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if is_api(request):
+        body = {"status_code": 503, "detail": detail, "errors": []}
+        return Response(body, status_code=503, headers=headers, media_type=MediaType.JSON)
+    return Template(
+        "error.html",
+        context={"status_code": 503, "detail": detail},
+        status_code=503,
+        headers=headers,
     )

@@ -1,66 +1,114 @@
-"""A Litestar session store kept in the database (table `web_session`)."""
+"""Server-side web sessions kept in the database (table `web_session`), written only when they
+change: a session starts at sign-in, always under a new id (a planted or donated id never
+becomes signed in), so anonymous visits and API calls store nothing, and reading pages writes
+nothing but a slide of the expiry at most once an hour."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from litestar.stores.base import Store
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.middleware.session.server_side import (
+    ServerSideSessionBackend,
+    ServerSideSessionConfig,
+)
+from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
 from grants.db import write_transaction
 from grants.tables.accounts import WebSession
+from grants.web import SESSION_USER
+
+RENEW_EVERY = timedelta(hours=1)  # how often reading pages slides the expiry, at most
+_LOADED = "grants.session"  # the stored session a request came with, kept in its scope
+_START = "grants.session.start"  # the request asks for a new session id
 
 
-def _expiry(expires_in: int | timedelta | None) -> datetime | None:
-    if expires_in is None:
-        return None
-    seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else expires_in
-    return datetime.now(UTC) + timedelta(seconds=seconds)
+@dataclass(frozen=True)
+class _Stored:
+    key: str
+    data: bytes
+    expires_at: datetime | None
 
 
-class DatabaseStore(Store):
-    async def set(
-        self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
-    ) -> None:
-        data = value.encode() if isinstance(value, str) else value
-        expires_at = _expiry(expires_in)
-        async with write_transaction():
-            updated = (
-                await WebSession.update({WebSession.data: data, WebSession.expires_at: expires_at})
-                .where(WebSession.key == key)
-                .returning(WebSession.id)
-            )
-            if not updated:
-                await WebSession.insert(WebSession(key=key, data=data, expires_at=expires_at))
+def start_session(request: Request, user_id: int) -> None:
+    """Sign the user in under a new session id; the one the browser brought is dropped."""
+    request.set_session({SESSION_USER: user_id})
+    request.scope[_START] = True
 
-    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        row = (
-            await WebSession.select(WebSession.data, WebSession.expires_at)
+
+class DatabaseSessionBackend(ServerSideSessionBackend):
+    async def load_from_connection(self, connection: ASGIConnection) -> dict[str, Any]:
+        """The session of the cookie's id, if stored and not expired; an expired one is left
+        for the purge, since reading must not write."""
+        key = connection.cookies.get(self.config.key)
+        if not key or key == "null":
+            return {}
+        row = await (
+            WebSession.select(WebSession.data, WebSession.expires_at)
             .where(WebSession.key == key)
             .first()
         )
-        if row is None:
-            return None
-        if row["expires_at"] is not None and row["expires_at"] <= datetime.now(UTC):
-            await self.delete(key)
-            return None
-        if renew_for is not None and row["expires_at"] is not None:
-            await WebSession.update({WebSession.expires_at: _expiry(renew_for)}).where(
-                WebSession.key == key
-            )
-        return bytes(row["data"])
+        if row is None or (row["expires_at"] and row["expires_at"] <= datetime.now(UTC)):
+            return {}
+        stored = _Stored(key, bytes(row["data"]), row["expires_at"])
+        connection.scope[_LOADED] = stored
+        return self.deserialize_data(stored.data)
 
-    async def delete(self, key: str) -> None:
-        await WebSession.delete().where(WebSession.key == key)
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection
+    ) -> None:
+        """Write the session only when it started, changed, ended or is due to slide."""
+        scope = connection.scope
+        stored: _Stored | None = scope.get(_LOADED)
+        headers = MutableScopeHeaders.from_message(message)
+        if scope_session is Empty or not scope_session:
+            if stored is not None:
+                await WebSession.delete().where(WebSession.key == stored.key)
+            if connection.cookies.get(self.config.key):
+                headers.add("Set-Cookie", self._cookie("null", max_age=0, expires=0))
+            return
+        data = self.serialize_data(scope_session, scope)
+        expires_at = datetime.now(UTC) + timedelta(seconds=self.config.max_age)
+        if stored is None or scope.get(_START):
+            key = self.generate_session_id()
+            async with write_transaction():
+                if stored is not None:
+                    await WebSession.delete().where(WebSession.key == stored.key)
+                await WebSession.insert(
+                    WebSession(
+                        key=key,
+                        data=data,
+                        expires_at=expires_at,
+                        user=scope_session.get(SESSION_USER),
+                    )
+                )
+        elif data != stored.data or _due_to_slide(stored, expires_at):
+            key = stored.key
+            await WebSession.update(
+                {WebSession.data: data, WebSession.expires_at: expires_at}
+            ).where(WebSession.key == key)
+        else:
+            return
+        headers.add("Set-Cookie", self._cookie(key))
 
-    async def delete_all(self) -> None:
-        await WebSession.delete(force=True)
+    def _cookie(self, value: str, **changes: Any) -> str:
+        params = extract_dataclass_items(
+            self.config, exclude_none=True, include=Cookie.__dict__.keys()
+        )
+        return Cookie(value=value, key=self.config.key, **(dict(params) | changes)).to_header(
+            header=""
+        )
 
-    async def delete_expired(self) -> None:
-        await WebSession.delete().where(WebSession.expires_at < datetime.now(UTC))
 
-    async def exists(self, key: str) -> bool:
-        return await self.get(key) is not None
+def _due_to_slide(stored: _Stored, expires_at: datetime) -> bool:
+    return stored.expires_at is None or expires_at - stored.expires_at >= RENEW_EVERY
 
-    async def expires_in(self, key: str) -> int | None:
-        row = await WebSession.select(WebSession.expires_at).where(WebSession.key == key).first()
-        if row is None or row["expires_at"] is None:
-            return None
-        return int((row["expires_at"] - datetime.now(UTC)).total_seconds())
+
+@dataclass
+class DatabaseSessionConfig(ServerSideSessionConfig):
+    """Sessions in the database; see `DatabaseSessionBackend`."""
+
+    _backend_class = DatabaseSessionBackend

@@ -178,7 +178,9 @@ def test_too_many_rows_are_refused():
     rows = b"A\n" * MAX_ROWS
     assert len(read_table(b"kods\n" + rows, "p.csv")) == MAX_ROWS
     (problem,) = refused(b"kods\n" + rows + b"B\n")
-    assert problem.english() == "The file has 50001 rows; at most 50000 can be imported at once."
+    assert problem.english() == (
+        "The file has more than 50000 rows; at most 50000 can be imported at once."
+    )
 
 
 # --- XLSX --------------------------------------------------------------------------------

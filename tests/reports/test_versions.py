@@ -24,9 +24,11 @@ from tests.helpers import FAMILIES, api_headers, csrf_token, grants, principal, 
 TEXTS = {"activities": "Notika 12 grupu nodarbības.", "next_steps": "Turpināsim ģimeņu darbu."}
 
 
-async def files(period_id: int, version: int | None = None) -> dict[str, bytes]:
-    admin = await principal(Role.ADMIN)
-    return {fmt: (await report_file(admin, period_id, fmt, version=version))[0] for fmt in FORMATS}
+async def files(
+    period_id: int, version: int | None = None, role: Role = Role.ADMIN
+) -> dict[str, bytes]:
+    reader = await principal(role)
+    return {fmt: (await report_file(reader, period_id, fmt, version=version))[0] for fmt in FORMATS}
 
 
 def pdf_text(data: bytes) -> str:
@@ -112,7 +114,7 @@ async def test_every_format_opens_and_the_numbers_equal_the_api(reported, client
         disposition = response.headers["content-disposition"]
         assert f"filename*=UTF-8''4.4.1.1._2_004-periods-2-v1.{fmt}" in disposition
         got[fmt] = response.content
-    assert got == await files(period)
+    assert got == await files(period, role=Role.VIEWER)
     assert got["pdf"].startswith(b"%PDF") and PdfReader(io.BytesIO(got["pdf"])).pages
     assert "<html" in got["html"].decode()
     assert list(csv.reader(io.StringIO(got["csv"].decode("utf-8-sig")), delimiter=";"))

@@ -1,0 +1,9 @@
+// Small page behaviour, kept here rather than inline: the Content-Security-Policy lets pages
+// run scripts from /static only.
+
+// A <select data-autosubmit> sends its form as soon as another option is chosen.
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-autosubmit]")) {
+    event.target.form.submit();
+  }
+});
