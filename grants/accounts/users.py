@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from grants.core import audit
 from grants.core.access import Action, Principal, member_project_ids
-from grants.core.errors import NotFound, Problem, Problems, Refused
+from grants.core.errors import NotFound, Problem, Problems, Refused, control_character
 from grants.core.messages import NOT_ONE_OF
 from grants.core.translatable import N_
 from grants.core.vocabulary import Role
@@ -36,7 +36,7 @@ _TOO_MANY = N_("Too many failed sign-ins from this address. Try again in %(secon
 _PASSWORD_IS_EMAIL = N_("The password must not be your email address.")
 _PASSWORD_UNCHANGED = N_("The new password must differ from the current one.")
 _hasher = PasswordHasher()
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f]+@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f]+$")
 
 
 class AccountError(Refused):
@@ -106,6 +106,7 @@ async def add_user(
         )
     _check_role(role)
     _check_password(password, email)
+    full_name = _full_name(full_name)
     if await User.exists().where(User.email == email):
         raise AccountError.one(
             N_("A user %(email)s already exists."), field="email", conflict=True, email=email
@@ -132,6 +133,15 @@ async def add_user(
     return user_id
 
 
+def _full_name(text: str) -> str:
+    """A user's name as typed, without surrounding spaces; Refused when it cannot be one."""
+    typed = Problems()
+    name = typed.text(text, "full_name", limit=User.full_name.length)
+    if typed:
+        raise AccountError(typed.items)
+    return name
+
+
 async def _project_id(code: str) -> int:
     row = await Project.select(Project.id).where(Project.code_key == normalise_code(code)).first()
     if row is None:
@@ -141,6 +151,10 @@ async def _project_id(code: str) -> int:
 
 async def create_token(email: str, *, name: str = "", actor: Principal | None = None) -> str:
     """A new API token for the user; only its hash is kept, so it is shown once."""
+    typed = Problems()
+    name = typed.text(name, "name", limit=ApiToken.name.length)
+    if typed:
+        raise AccountError(typed.items)
     user = await User.select(User.id).where(User.email == email.strip().lower()).first()
     if user is None:
         raise AccountError.one(N_("There is no user “%(email)s”."), field="email", email=email)
@@ -188,6 +202,8 @@ async def authenticate(email: str, password: str, *, ip: str = "") -> Principal 
     only the address they come from, so nobody can lock the owner out, nor a whole office
     behind one address; counted in the database so every worker sees the same count."""
     email = email.strip().lower()
+    if control_character(email) is not None:  # no user has one; PostgreSQL cannot store NUL
+        return None
     seconds = await _seconds_to_wait(email, ip, datetime.now(UTC))
     if seconds:
         raise SignInDelayed(seconds)
@@ -292,6 +308,7 @@ async def update_user(
     Deactivating a user also revokes their API tokens."""
     principal.require(Action.MANAGE_USERS)
     _check_role(role)
+    full_name = _full_name(full_name)
     if user_id == principal.user_id and (role != Role.ADMIN or not active):
         raise Refused.one(N_("You cannot take away your own administrator access."), field="role")
     async with write_transaction():
@@ -301,9 +318,9 @@ async def update_user(
         before = found[0]
         existing = await Project.select(Project.id).where(Project.id.is_in([*project_ids, 0]))
         after_projects = sorted(p["id"] for p in existing)
-        await User.update(
-            {User.role: role, User.active: active, User.full_name: full_name.strip()}
-        ).where(User.id == user_id)
+        await User.update({User.role: role, User.active: active, User.full_name: full_name}).where(
+            User.id == user_id
+        )
         await Membership.delete().where(Membership.user == user_id)
         for project_id in after_projects:
             await Membership.insert(Membership(user=user_id, project=project_id))
@@ -327,7 +344,7 @@ async def update_user(
                 "role": role,
                 "active": active,
                 "projects": after_projects,
-                "full_name": full_name.strip(),
+                "full_name": full_name,
             },
         )
 

@@ -13,6 +13,7 @@ from grants.core.translatable import N_
 from grants.projects.editing import FundingLineInput, ProjectInput
 from grants.projects.funding_plan import Check, PlanLine
 from grants.projects.reading import IndicatorRow, ProjectDetail, ProjectSummary
+from grants.web.refusals import AS_STRING
 
 T = TypeVar("T")
 S = TypeVar("S", bound=Struct)
@@ -23,13 +24,13 @@ class In(Struct, forbid_unknown_fields=True):
 
 
 # Money, rates and decimal figures travel as decimal strings, so they stay exact; a JSON number
-# sent for one is refused with the message under "as_string" (see grants.web.refusals).
+# sent for one is refused with the message under AS_STRING (see grants.web.refusals).
 Money = Annotated[
     str,
     Meta(
         description='An amount in euros as a decimal string: "1234.50" (or "1 234,50").',
         examples=["1234.50"],
-        extra={"as_string": N_('Send the amount as a string, e.g. "1234.50".')},
+        extra={AS_STRING: N_('Send the amount as a string, e.g. "1234.50".')},
     ),
 ]
 Rate = Annotated[
@@ -37,7 +38,7 @@ Rate = Annotated[
     Meta(
         description='A percentage as a decimal string: "85.00".',
         examples=["85.00"],
-        extra={"as_string": N_('Send the rate as a string, e.g. "85.00".')},
+        extra={AS_STRING: N_('Send the rate as a string, e.g. "85.00".')},
     ),
 ]
 Quantity = Annotated[
@@ -45,7 +46,7 @@ Quantity = Annotated[
     Meta(
         description='A figure (persons, hours, units) as a decimal string: "12" or "12.5".',
         examples=["12.5"],
-        extra={"as_string": N_('Send the figure as a string, e.g. "12.5".')},
+        extra={AS_STRING: N_('Send the figure as a string, e.g. "12.5".')},
     ),
 ]
 

@@ -30,6 +30,7 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
     "txt": ("text/plain", None),
 }
 UNKNOWN_TYPE = "application/octet-stream"
+_CONTROLS = dict.fromkeys(range(0x20))
 _NOT_ALLOWED = N_(
     "“%(name)s” cannot be attached: attach a PDF, PNG, JPEG, XLSX, DOCX, ODT, ODS, CSV, TXT "
     "or ZIP file."
@@ -60,7 +61,8 @@ async def store_attachment(principal: Principal, project_id: int, name: str, dat
         raise Refused.one(
             N_("The file is larger than %(max)s MB."), field="attachment", max=MAX_BYTES // 2**20
         )
-    name = (name or "file").rsplit("/", 1)[-1][:255]
+    # a file name is kept as the file had it, less control characters (NUL breaks PostgreSQL)
+    name = (name or "file").rsplit("/", 1)[-1].translate(_CONTROLS)[:255] or "file"
     content_type = _allowed_type(name, data)
     async with write_transaction():
         return await audit.insert_recorded(

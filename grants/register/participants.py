@@ -42,7 +42,7 @@ from grants.tables.projects import Project
 PARTICIPANT = "participant"
 RETENTION_YEARS = 5  # CPR Art. 82
 EARLIEST_BIRTH_YEAR = 1900
-YIELD_EVERY = 1000  # rows an import checks before letting other requests run
+YIELD_EVERY = 250  # rows an import checks before letting other requests run
 
 CODE_REQUIRED = N_("Enter the participant's code.")
 _IDENTIFYING = N_(

@@ -208,20 +208,20 @@ def _every_body_problem(request: Request, body: Any) -> list[dict[str, str]]:
     raw = ScopeState.from_scope(request.scope).json  # as Litestar decoded it for this request
     if not isinstance(body, inspect.StructType) or not isinstance(raw, dict):
         return []
-    items = [{"message": f"Object contains unknown field `{name}`", "key": "data"}
-             for name in raw if name not in {f.encode_name for f in body.fields}]  # fmt: skip
+    unknown = [name for name in raw if name not in {f.encode_name for f in body.fields}]
+    found = [(f"Object contains unknown field `{name}`", "data") for name in unknown]
     for field in structs.fields(body.cls):
-        if field.encode_name not in raw:
+        name = field.encode_name
+        if name not in raw:
             if field.required:
-                items.append({"message": f"Object missing required field `{field.encode_name}`",
-                              "key": "data"})  # fmt: skip
+                found.append((f"Object missing required field `{name}`", "data"))
             continue
         try:
-            convert(raw[field.encode_name], type=field.type, strict=False)
+            convert(raw[name], type=field.type, strict=False)
         except ValidationError as error:
             message, _, at = str(error).partition(" - at `$")
-            items.append({"message": message, "key": field.encode_name + at.rstrip("`")})
-    return [item | {"source": "body"} for item in items]
+            found.append((message, name + at.rstrip("`")))
+    return [{"message": message, "key": key, "source": "body"} for message, key in found]
 
 
 def _as_string(body: Any, path: str) -> str | None:

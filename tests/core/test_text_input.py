@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 
+from grants.accounts.users import add_user, authenticate, update_user
 from grants.core.errors import Problems, Refused
 from grants.core.vocabulary import PeriodStatus, Role
 from grants.finance.expenditures import record_expenditure
+from grants.projects.attachments import fetch_attachment, store_attachment
 from grants.projects.editing import ProjectInput, create_project, update_project
 from grants.projects.periods import return_period
 from grants.projects.reports import save_narrative
@@ -118,3 +120,28 @@ async def test_the_api_refuses_nul_with_400_naming_the_field(families, client):
     [error] = response.json()["errors"]
     assert error["field"] == "title" and "title" in error["message"]
 
+
+async def test_account_texts_and_file_names(families):
+    refused = await refusal(
+        add_user("jauns@tukums.lv", "ilga-parole-2026", Role.VIEWER, full_name="Jā\x00nis")
+    )
+    assert fields(refused) == ["full_name"]
+    refused = await refusal(add_user("jau\x00ns@tukums.lv", "ilga-parole-2026", Role.VIEWER))
+    assert fields(refused) == ["email"]
+    admin = await principal(Role.ADMIN)
+    viewer = await principal(Role.VIEWER)
+    refused = await refusal(
+        update_user(
+            admin,
+            viewer.user_id,
+            role=Role.VIEWER,
+            active=True,
+            project_ids=set(),
+            full_name="\x1bX",
+        )
+    )
+    assert fields(refused) == ["full_name"]
+    assert await authenticate("viewer\x00@tukums.demo", "demo-viewer-2026", ip="10.0.0.1") is None
+    finance = await principal(Role.FINANCE)
+    stored = await store_attachment(finance, families, "rēķins\x00\x07.pdf", b"%PDF-1.4 x")
+    assert (await fetch_attachment(finance, stored)).name == "rēķins.pdf"

@@ -71,8 +71,8 @@ async def test_the_unique_index_refusal_gives_the_duplicate_code_message(familie
     monkeypatch.setattr(register, "register_codes", first_before_the_other_writer)
     refused = await refusal(add_participant(BUILDER, families, person("ａ1")))
     assert refused.conflict
-    assert refused.problems[0].english().startswith(
-        "Code ａ1 is already in this project's register"
+    assert (
+        refused.problems[0].english().startswith("Code ａ1 is already in this project's register")
     )
     reads.clear()
     refused = await refusal(import_participants(BUILDER, families, [person("C3"), person("a1")]))

@@ -3,6 +3,7 @@ loop: a small workbook that unpacks to millions of rows never holds the server, 
 legitimate 50 000-row import goes through while other requests keep being answered."""
 
 import asyncio
+import gc
 import io
 import re
 import threading
@@ -173,29 +174,36 @@ async def test_a_workbook_is_read_in_a_worker_thread(families, monkeypatch):
 
 
 async def test_a_50000_row_import_works_and_others_are_answered_meanwhile(families):
+    """Between two turns of a request that runs meanwhile, the event loop's thread spends a
+    fraction of a second on the import at most. Counted in that thread's own CPU time, so a
+    machine busy with other work does not make the import look slower than it is, and with
+    the garbage collector paused: its pauses grow with everything the test process holds,
+    and come with any work that allocates, not with how the import takes turns."""
     rows = "".join(
         f"TUK-{n:05d};{'sieviete' if n % 2 else 'vīrietis'};{1950 + n % 50};01.02.2026\n"
         for n in range(files.MAX_ROWS)
     )
     data = f"Kods;Dzimums;Dzimšanas gads;Iesaistes datums\n{rows}".encode()
     coordinator = await principal(Role.COORDINATOR)
-    gaps: list[float] = []
+    held: list[float] = []
     done = asyncio.Event()
 
     async def other_requests() -> None:
-        last = time.monotonic()
+        last = time.thread_time()
         while not done.is_set():
             await asyncio.sleep(0.01)
-            now = time.monotonic()
-            gaps.append(now - last)
+            now = time.thread_time()
+            held.append(now - last)
             last = now
 
     ticking = asyncio.create_task(other_requests())
+    gc.disable()
     try:
         count = await files.import_file(coordinator, families, data, "p.csv", "participants")
     finally:
+        gc.enable()
         done.set()
         await ticking
     assert count == files.MAX_ROWS
     assert await Participant.count().where(Participant.project == families) == files.MAX_ROWS
-    assert max(gaps) < 0.5, f"the event loop was held for {max(gaps):.2f} s"
+    assert max(held) < 0.25, f"the event loop was held for {max(held):.2f} s"

@@ -62,9 +62,7 @@ async def test_a_formula_typed_as_a_title_stays_text_in_the_portfolio_xlsx(repor
         Indicator.project == reported["project"]
     )
     admin = await principal(Role.ADMIN)
-    portfolio = render_portfolio_xlsx(
-        await build_portfolio_report(admin, report_date=REPORT_DATE)
-    )
+    portfolio = render_portfolio_xlsx(await build_portfolio_report(admin, report_date=REPORT_DATE))
     progress = render_xlsx(
         await build_project_report(admin, reported["period"], report_date=REPORT_DATE)
     )
@@ -113,9 +111,7 @@ async def test_stored_control_characters_never_break_a_report_or_a_submission(re
     for fmt in ("xlsx", "pdf", "html", "csv"):
         data, *_ = await report_file(admin, period, fmt)
         assert data
-    portfolio = render_portfolio_xlsx(
-        await build_portfolio_report(admin, report_date=REPORT_DATE)
-    )
+    portfolio = render_portfolio_xlsx(await build_portfolio_report(admin, report_date=REPORT_DATE))
     assert "Ģimenes un bērni" in text_cells(portfolio)
     await submit_and_freeze(await principal(Role.COORDINATOR), period)
     stored, *_ = await report_file(admin, period, "xlsx")

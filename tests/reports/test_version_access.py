@@ -62,9 +62,7 @@ async def test_the_api_serves_each_reader_their_copy(reported, client):
     period = await frozen(reported)
     url = f"/api/v1/periods/{period}/report"
     for role, shown in ((Role.COORDINATOR, True), (Role.VIEWER, False), (Role.FINANCE, False)):
-        response = await client.get(
-            url, params={"format": "html"}, headers=await api_headers(role)
-        )
+        response = await client.get(url, params={"format": "html"}, headers=await api_headers(role))
         assert response.status_code == 200, response.text
         assert (SERVICE in response.text) is shown, role
 
