@@ -1,8 +1,10 @@
 """Database engines: one URL picks SQLite or PostgreSQL; migrations and readiness checks; and
 the few row helpers every domain module uses (one row or NotFound, insert one, row to record)."""
 
+import contextlib
 import dataclasses
 import importlib
+import io
 import socket
 import sqlite3
 from datetime import UTC, datetime
@@ -153,9 +155,13 @@ async def upgrade() -> list[str]:
     manager = ForwardsMigrationManager(app_name="grants")
     await manager.create_migration_table()
     before = set(await Migration.get_migrations_which_ran(app_name="grants"))
-    result = await manager.run_migrations(APP_CONFIG)
+    # Piccolo prints its own progress, which on a fresh database says "N migrations already
+    # complete" above "N not yet run"; the caller reports what ran instead.
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter):
+        result = await manager.run_migrations(APP_CONFIG)
     if not result.success:
-        raise DatabaseError(f"Migration failed: {result.message}")
+        raise DatabaseError(f"Migration failed: {result.message}\n{chatter.getvalue()}".rstrip())
     after = await Migration.get_migrations_which_ran(app_name="grants")
     return [m for m in after if m not in before]
 

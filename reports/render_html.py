@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from grants.core import i18n
+from grants.core.vocabulary import LOCKED_PERIOD_STATUSES
 from reports.charts import CHARTS, chart_uris
 from reports.frames import in_locale, records
 from reports.project_report import (
@@ -63,7 +64,14 @@ def html_context(report: ProjectReport, *, charts: bool = True) -> dict[str, Any
         "narrative": dict(report.narrative),
         "charts": chart_uris(report) if charts else dict.fromkeys(CHARTS),
         "created": created_stamp(report),
+        "draft": is_draft(report),
     }
+
+
+def is_draft(report: ProjectReport) -> bool:
+    """A report of a period not yet submitted (or returned): it carries a DRAFT mark. A frozen
+    version is rendered after the period is submitted, so it never does."""
+    return report.header["period_status"] not in LOCKED_PERIOD_STATUSES
 
 
 def render_html(report: ProjectReport, *, charts: bool = True) -> bytes:

@@ -29,11 +29,21 @@ def version_out(v: VersionRow) -> ReportVersionOut:
     return to_output(v, ReportVersionOut)
 
 
-def download(data: bytes, media_type: str, name: str) -> Response[bytes]:
-    """The file with its name in Content-Disposition (ASCII, and UTF-8 per RFC 6266)."""
+def download(data: bytes, media_type: str, name: str, *, inline: bool = False) -> Response[bytes]:
+    """The file with its name in Content-Disposition (ASCII, and UTF-8 per RFC 6266): shown in
+    the browser when `inline`, else saved. Litestar adds the charset of a text/* type itself
+    (UTF-8), so it is taken off `media_type` here to be named once."""
     ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    kind = "inline" if inline else "attachment"
+    disposition = f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    if media_type.startswith("text/"):
+        media_type = media_type.split(";")[0].strip()
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def report_download(data: bytes, media_type: str, name: str, fmt: str) -> Response[bytes]:
+    """A period's report: the HTML opens in the browser, the other formats are saved."""
+    return download(data, media_type, name, inline=fmt == "html")
 
 
 class ReportsApi(Controller):
@@ -55,7 +65,7 @@ class ReportsApi(Controller):
         data, media_type, name = await report_file(
             principal, period_id, format, version=version, locale=lang
         )
-        return download(data, media_type, name)
+        return report_download(data, media_type, name, format)
 
     @get("/versions")
     async def versions(

@@ -5,7 +5,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from grants.controllers.projects_pages import refused_in_period
-from grants.controllers.reports_api import download
+from grants.controllers.reports_api import report_download
 from grants.core.errors import Refused
 from grants.core.i18n import current_locale
 from grants.projects.periods import get_period
@@ -30,7 +30,7 @@ class ReportsPages(Controller):
         data, media_type, name = await report_file(
             principal, period_id, format, version=version, locale=locale
         )
-        return download(data, media_type, name)
+        return report_download(data, media_type, name, format)
 
     @post("/periods/{period_id:int}/narrative")
     async def narrative(

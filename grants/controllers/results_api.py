@@ -49,6 +49,8 @@ class IndicatorIn(In):
     source: str | None = None  # "participants" | "households" | "completed": same as aggregation
     min_stay_months: int | None = None  # "completed" and "households": the minimum stay
     target_group: str = ""  # register-counted indicators: only this group
+    # decimals a figure takes, 0–2 (0: whole units); none: 0 for register counts, otherwise 2
+    decimals: int | None = None
 
 
 class IndicatorDefinitionOut(Struct):
@@ -65,6 +67,7 @@ class IndicatorDefinitionOut(Struct):
     milestones: list[dict[str, str | None]]
     min_stay_months: int | None
     target_group: str
+    decimals: int
 
 
 class EntryIn(In):
@@ -119,6 +122,7 @@ class ProgressOut(Struct):
     actual: str | None
     percent_of_target: str | None
     breakdown: list[BreakdownOut]
+    decimals: int
 
 
 def indicator_out(i: IndicatorDetail) -> IndicatorDefinitionOut:

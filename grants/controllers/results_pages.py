@@ -26,6 +26,7 @@ _INDICATOR_FIELDS = (
     "kind",
     "min_stay_months",
     "target_group",
+    "decimals",
 )
 
 

@@ -29,7 +29,12 @@ from grants.db import (
     write_transaction,
 )
 from grants.projects.periods import for_update, locked_problem
-from grants.results.indicators import LOGGED_AGGREGATIONS, breakdown_dimensions
+from grants.results.indicators import (
+    LOGGED_AGGREGATIONS,
+    MAX_DECIMALS,
+    breakdown_dimensions,
+    check_decimals,
+)
 from grants.tables.attachments import Attachment
 from grants.tables.indicators import Indicator, IndicatorEntry
 from grants.tables.periods import ReportingPeriod
@@ -151,7 +156,11 @@ async def _entry_target(indicator_id: int) -> dict:
     """What logging or reading an indicator's entries needs to know about the indicator."""
     return await first_or_not_found(
         Indicator.select(
-            Indicator.id, Indicator.project, Indicator.aggregation, Indicator.breakdowns
+            Indicator.id,
+            Indicator.project,
+            Indicator.aggregation,
+            Indicator.breakdowns,
+            Indicator.decimals,
         ).where(Indicator.id == indicator_id)
     )
 
@@ -180,13 +189,15 @@ async def _check_entry(indicator: dict, period: dict | None, data: EntryInput) -
     elif locked:
         start, end = period["start_date"], period["end_date"]
         problems.extend([locked_problem(period["status"], start, end, "period_id")])
+    decimals = indicator.get("decimals", MAX_DECIMALS)
     if indicator["aggregation"] == Aggregation.PERCENTAGE:
-        numerator, denominator, value = _check_fraction(problems, data)
+        numerator, denominator, value = _check_fraction(problems, data, decimals)
     else:
         numerator = denominator = None
         value = problems.hundredths(data.value, "value")
+        check_decimals(problems, value, decimals, "value")
     breakdown = _check_breakdown(
-        problems, data.breakdown, breakdown_dimensions(indicator["breakdowns"])
+        problems, data.breakdown, breakdown_dimensions(indicator["breakdowns"]), decimals
     )
     evidence_ref = problems.text(
         data.evidence_ref, "evidence_ref", limit=IndicatorEntry.evidence_ref.length
@@ -212,11 +223,14 @@ async def _check_entry(indicator: dict, period: dict | None, data: EntryInput) -
 
 
 def _check_fraction(
-    problems: Problems, data: EntryInput
+    problems: Problems, data: EntryInput, decimals: int = MAX_DECIMALS
 ) -> tuple[int | None, int | None, int | None]:
-    """Numerator, denominator and the percentage they make, in hundredths."""
+    """Numerator, denominator and the percentage they make, in hundredths; both take the
+    indicator's decimals."""
     numerator = problems.hundredths(data.numerator, "numerator")
     denominator = problems.hundredths(data.denominator, "denominator")
+    check_decimals(problems, numerator, decimals, "numerator")
+    check_decimals(problems, denominator, decimals, "denominator")
     if denominator == 0:
         problems.add(_DENOMINATOR_ZERO, "denominator")
     elif numerator is not None and denominator is not None and numerator > denominator:
@@ -232,7 +246,10 @@ def percent_hundredths(numerator: int, denominator: int) -> int:
 
 
 def _check_breakdown(
-    problems: Problems, breakdown: dict[str, dict[str, str]], dimensions: tuple[str, ...]
+    problems: Problems,
+    breakdown: dict[str, dict[str, str]],
+    dimensions: tuple[str, ...],
+    decimals: int = MAX_DECIMALS,
 ) -> dict[str, dict[str, int]]:
     """Known dimensions and categories with figures that parse; empty categories are left out."""
     checked: dict[str, dict[str, int]] = {}
@@ -246,6 +263,7 @@ def _check_breakdown(
                 problems.add(_NO_SUCH_CATEGORY, where, category=category, dimension=dimension)
                 continue
             figure = problems.hundredths(text, where, required=False)
+            check_decimals(problems, figure, decimals, where)
             if figure is not None:
                 checked.setdefault(dimension, {})[category] = figure
     return checked

@@ -39,6 +39,12 @@ PERSON_AGGREGATIONS = (Aggregation.PARTICIPANTS, Aggregation.COMPLETED)  # broke
 STAY_AGGREGATIONS = (Aggregation.COMPLETED, Aggregation.HOUSEHOLDS)  # take a minimum stay
 DEFAULT_MIN_STAY_MONTHS = 3  # a completed service cycle, e.g. "a full 3–6 month cycle"
 HUNDRED_PERCENT = 10_000  # in hundredths
+MAX_DECIMALS = 2  # figures are hundredths
+# Units counted whole (Latvian and English stems, lower case): persons, families, households…
+WHOLE_UNIT_WORDS = (
+    "person", "people", "participant", "famil", "household", "child", "cilvēk", "dalībniek",
+    "ģimen", "mājsaimniec", "bērn", "jaunie",
+)  # fmt: skip
 ONE = 100  # one person or household, in hundredths
 
 _CODE_REQUIRED = N_("Enter the indicator code.")
@@ -54,6 +60,9 @@ _TARGET_GROUP_NOT_HERE = N_(
     "Only indicators counted from the participant register take a target group."
 )
 _HOUSEHOLDS_UNBROKEN = N_("Households are not broken down by gender or age.")
+_DECIMALS_MALFORMED = N_("Decimals must be 0, 1 or 2.")
+_WHOLE_UNITS_ONLY = N_("This indicator counts whole units: enter a whole number.")
+_TOO_MANY_DECIMALS = N_("Enter at most %(decimals)s decimals.")
 
 
 # Defining indicators --------------------------------------------------------------------------
@@ -79,6 +88,7 @@ class IndicatorInput:
     measured_after_end: bool = False
     min_stay_months: str | None = None  # completed / households; completed defaults to 3
     target_group: str = ""  # register counts: only this group's participants
+    decimals: str | int | None = None  # 0–2; none: 0 for register counts, otherwise 2
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,7 @@ class IndicatorDetail(IndicatorRow):
     milestones: tuple[MilestoneRow, ...]
     min_stay_months: int | None = None
     target_group: str = ""
+    decimals: int = MAX_DECIMALS
 
 
 async def get_indicator(principal: Principal, indicator_id: int) -> IndicatorDetail:
@@ -188,7 +199,9 @@ def _check_indicator(
     if current and logged and aggregation and aggregation != current["aggregation"]:
         problems.add(_AGGREGATION_FIXED, "aggregation")
     rule = problems.choice(data.target_rule, sorted(TargetRule), "target_rule")
+    decimals = _decimals(problems, data.decimals, aggregation)
     target = problems.hundredths(data.target, "target", required=False)
+    check_decimals(problems, target, decimals, "target")
     if target is not None and rule == TargetRule.NONE:
         problems.add(_TARGET_WITHOUT_RULE, "target")
     if target is not None and aggregation == Aggregation.PERCENTAGE and target > HUNDRED_PERCENT:
@@ -196,6 +209,8 @@ def _check_indicator(
     breakdowns = [
         problems.choice(b.strip(), sorted(Breakdown), "breakdowns") for b in data.breakdowns
     ]
+    baseline = problems.hundredths(data.baseline, "baseline", required=False)
+    check_decimals(problems, baseline, decimals, "baseline")
     values = {
         "code": code,
         "name_lv": name,
@@ -203,7 +218,7 @@ def _check_indicator(
         "unit_lv": problems.text(data.unit, "unit", limit=Indicator.unit_lv.length),
         "unit_en": problems.text(data.unit_en, "unit_en", limit=Indicator.unit_en.length),
         "target_hundredths": target,
-        "baseline_hundredths": problems.hundredths(data.baseline, "baseline", required=False),
+        "baseline_hundredths": baseline,
         "target_rule": rule,
         "aggregation": aggregation,
         "vocabulary": problems.choice(data.vocabulary, sorted(IndicatorVocabulary), "vocabulary"),
@@ -212,8 +227,9 @@ def _check_indicator(
         "measured_after_end": bool(data.measured_after_end),
         "min_stay_months": _min_stay(problems, data.min_stay_months, aggregation),
         "target_group": _target_group(problems, data.target_group, aggregation),
+        "decimals": decimals,
     }
-    milestones = _check_milestones(problems, data.milestones, dates)
+    milestones = _check_milestones(problems, data.milestones, dates, decimals)
     own_id = current["id"] if current else None
     taken = {other["code"].casefold() for other in others if other["id"] != own_id}
     duplicate = bool(code) and code.casefold() in taken
@@ -250,6 +266,35 @@ def _min_stay(problems: Problems, text: object, aggregation: str | None) -> int 
     return int(typed)
 
 
+def default_decimals(aggregation: str | None, unit_lv: str = "", unit_en: str = "") -> int:
+    """0 for counts from the register and units counted whole (persons, families…), else 2."""
+    units = f"{unit_lv} {unit_en}".casefold()
+    if aggregation in REGISTER_AGGREGATIONS or any(word in units for word in WHOLE_UNIT_WORDS):
+        return 0
+    return MAX_DECIMALS
+
+
+def _decimals(problems: Problems, given: object, aggregation: str | None) -> int:
+    """0, 1 or 2; none given: 0 for counts from the register, otherwise 2."""
+    typed = "" if given is None else str(given).strip()
+    if not typed:
+        return 0 if aggregation in REGISTER_AGGREGATIONS else MAX_DECIMALS
+    if typed not in ("0", "1", "2"):
+        problems.add(_DECIMALS_MALFORMED, "decimals")
+        return MAX_DECIMALS
+    return int(typed)
+
+
+def check_decimals(problems: Problems, figure: int | None, decimals: int, where: str) -> None:
+    """A problem when the figure (hundredths) has more decimals than the indicator takes."""
+    if figure is None or figure % 10 ** (MAX_DECIMALS - decimals) == 0:
+        return
+    if decimals == 0:
+        problems.add(_WHOLE_UNITS_ONLY, where)
+    else:
+        problems.add(_TOO_MANY_DECIMALS, where, decimals=decimals)
+
+
 def _target_group(problems: Problems, text: str | None, aggregation: str | None) -> str:
     group = problems.text(text, "target_group", limit=Indicator.target_group.length).casefold()
     if group and aggregation and aggregation not in REGISTER_AGGREGATIONS:
@@ -261,6 +306,7 @@ def _check_milestones(
     problems: Problems,
     milestones: Iterable[tuple[str, str]],
     dates: tuple[date | None, date | None],
+    decimals: int = MAX_DECIMALS,
 ) -> list[MilestoneRow]:
     """Milestones must fall within the project (when both its dates are known)."""
     start, end = dates
@@ -271,6 +317,7 @@ def _check_milestones(
         if day is not None and start and end:
             problems.within_project(day, start, end, f"{where}.date")
         value = problems.hundredths(value_text, f"{where}.value")
+        check_decimals(problems, value, decimals, f"{where}.value")
         if day is not None and value is not None:
             checked.append(MilestoneRow(day, value))
     return sorted(checked, key=lambda milestone: milestone.due_date)
@@ -319,6 +366,7 @@ def _indicator_audit(detail: IndicatorDetail) -> dict:
         "breakdowns": list(detail.breakdowns),
         "min_stay_months": detail.min_stay_months,
         "target_group": detail.target_group,
+        "decimals": detail.decimals,
         "milestones": [
             {"due_date": m.due_date.isoformat(), "value_hundredths": m.value_hundredths}
             for m in detail.milestones

@@ -70,6 +70,7 @@ class IndicatorProgress:
     breakdown: list[BreakdownTotal]
     milestone: MilestoneRow | None  # the latest one due by the end of the period
     series: list[tuple[date, int | None]]  # (period end, to date) up to the period
+    decimals: int = 2  # how many decimals the indicator's figures take
 
 
 async def indicator_progress(

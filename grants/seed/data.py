@@ -46,6 +46,7 @@ class SeedIndicator:
     breakdowns: str = ""  # comma-separated Breakdown values, e.g. "gender,age"
     min_stay_months: int | None = None  # register counts: only stays at least this long
     target_group: str = ""  # register counts: only this group, e.g. "children"
+    decimals: int | None = None  # none: 0 for register counts and persons/families, else 2
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from grants.core.vocabulary import ProjectStatus, Role
 from grants.db import write_transaction
 from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
+from grants.results.indicators import default_decimals
 from grants.seed.data import Org, SeedProject
 from grants.seed.portfolio import (
     MEASURES,
@@ -232,6 +233,11 @@ async def _create_project(seed: SeedProject, measure_id: int, org_ids: dict[str,
                 breakdowns=ind.breakdowns,
                 min_stay_months=ind.min_stay_months,
                 target_group=ind.target_group,
+                decimals=(
+                    default_decimals(ind.aggregation, ind.unit_lv, ind.unit_en)
+                    if ind.decimals is None
+                    else ind.decimals
+                ),
                 position=position,
             )
         )

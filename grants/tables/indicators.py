@@ -48,6 +48,7 @@ class Indicator(Table):
     min_stay_months = Integer(null=True, default=None)  # "completed": exits after this stay
     target_group = Varchar(length=50, default="")  # register counts: only this group
     position = Integer(default=0)
+    decimals = Integer(default=2)  # 0–2: how many decimals a figure takes (0: whole units)
 
 
 class Milestone(Table):
