@@ -271,12 +271,19 @@ def _unreadable_xlsx(error: Exception) -> Refused:
     return Refused.one(UNREADABLE, field="file", kind="XLSX", reason=reason)
 
 
+class _ErrorCell:
+    """A cell holding #DIV/0!, #REF!, …: refused with `CELL_ERROR` where a value is read."""
+
+
+ERROR_CELL = _ErrorCell()
+
+
 def _xlsx_value(cell) -> object:
-    """A cell's value: a whole number as int, a cell holding an error as NaN (`CELL_ERROR`)."""
+    """A cell's value: a whole number as int, a cell holding an error as `ERROR_CELL`."""
     if cell.value is None:
         return None
     if cell.data_type == "e":
-        return float("nan")
+        return ERROR_CELL
     if cell.data_type == "n" and isinstance(cell.value, float) and cell.value.is_integer():
         return int(cell.value)
     return cell.value
@@ -330,7 +337,7 @@ def _empty_row(row: list[object]) -> bool:
 
 def _cell(value: object) -> str:
     """Any cell as quick text, only to tell empty from not (and to read headers)."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or value is ERROR_CELL:
         return ""
     return str(value).strip()
 
@@ -351,10 +358,10 @@ def _cell_text(value: object, field: str, problems: Problems) -> str:
         return value.isoformat()
     if isinstance(value, int):
         return str(value)
+    if value is ERROR_CELL:
+        problems.add(CELL_ERROR, field)
+        return ""
     if isinstance(value, float):
-        if value != value:  # NaN: pandas' stand-in for a cell holding #DIV/0!, #REF!, …
-            problems.add(CELL_ERROR, field)
-            return ""
         return _number(value, field, problems)
     return str(value).strip()
 
