@@ -244,6 +244,14 @@ def test_xlsx_numbers_with_more_than_two_decimals_are_refused():
     ]
 
 
+def test_xlsx_error_cells_are_refused():
+    data = xlsx(["kods", "summa"], ["A", "#DIV/0!"], ["B", 10])
+    problems = refused(data, "r.xlsx")
+    assert [(p.field, p.english()) for p in problems] == [
+        ("1.amount", "The cell holds a spreadsheet error; type the value instead.")
+    ]
+
+
 def test_xlsx_reads_the_first_sheet_and_skips_leading_empty_rows():
     book = openpyxl.Workbook()
     first = book.active
