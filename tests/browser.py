@@ -1,4 +1,7 @@
-"""A real grants server on SQLite with the demo, and Debian's Chromium driven by Playwright."""
+"""A real grants server on SQLite with the demo, and Debian's Chromium driven by Playwright.
+
+A plugin of the suite (`pytest_plugins` in `tests/conftest.py`): a browser test module gets a
+server of its own (`server`, module-scoped) and a fresh Latvian page (`page`)."""
 
 import os
 import shutil
@@ -9,6 +12,10 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from grants.seed.demo import DEMO_USERS
 
 GRANTS = Path(sys.executable).parent / "grants"
 
@@ -60,3 +67,29 @@ def chromium_path() -> str | None:
 
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = Server(tmp_path_factory.mktemp("browser"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def page(server):
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        context = await browser.new_context(base_url=server.url, locale="lv-LV")
+        yield await context.new_page()
+        await browser.close()
+
+
+async def sign_in(page: Page, role: str) -> None:
+    user = next(u for u in DEMO_USERS if u.role == role)
+    await page.goto("/login")
+    await page.get_by_label("E-pasts").fill(user.email)
+    await page.get_by_label("Parole").fill(user.password)
+    await page.get_by_role("button", name="Pieslēgties").click()
+    await expect(page.get_by_role("heading", name="Portfelis")).to_be_visible()

@@ -28,6 +28,8 @@ from grants.settings import Settings
 from tests import builders
 from tests.helpers import CONNECTINGEN, FAMILIES, PROTI, grants
 
+pytest_plugins = ["tests.browser"]
+
 POSTGRES_URL = os.environ.get("GRANTS_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 

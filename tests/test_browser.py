@@ -1,41 +1,15 @@
-"""Real browser flows in Debian's Chromium against `grants serve`."""
+"""Real browser flows in Debian's Chromium against `grants serve`; the `server` and `page`
+fixtures come from `tests.browser`."""
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
-from grants.seed.demo import DEMO_USERS
-from tests.browser import CHROMIUM_ARGS, Server, chromium_path
+from tests.browser import chromium_path, sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(chromium_path() is None, reason="Debian's chromium is not installed"),
 ]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("browser"))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def page(server):
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = await browser.new_context(base_url=server.url, locale="lv-LV")
-        yield await context.new_page()
-        await browser.close()
-
-
-async def sign_in(page: Page, role: str) -> None:
-    user = next(u for u in DEMO_USERS if u.role == role)
-    await page.goto("/login")
-    await page.get_by_label("E-pasts").fill(user.email)
-    await page.get_by_label("Parole").fill(user.password)
-    await page.get_by_role("button", name="Pieslēgties").click()
-    await expect(page.get_by_role("heading", name="Portfelis")).to_be_visible()
 
 
 async def test_sign_in_shows_the_portfolio_in_latvian(page):
