@@ -62,7 +62,7 @@ _TARGET_GROUP_NOT_HERE = N_(
 _HOUSEHOLDS_UNBROKEN = N_("Households are not broken down by gender or age.")
 _DECIMALS_MALFORMED = N_("Decimals must be 0, 1 or 2.")
 _WHOLE_UNITS_ONLY = N_("This indicator counts whole units: enter a whole number.")
-_TOO_MANY_DECIMALS = N_("Enter at most %(decimals)s decimals.")
+_ONE_DECIMAL = N_("Enter at most one decimal.")  # figures are hundredths: 1 is the only case
 
 
 # Defining indicators --------------------------------------------------------------------------
@@ -292,7 +292,7 @@ def check_decimals(problems: Problems, figure: int | None, decimals: int, where:
     if decimals == 0:
         problems.add(_WHOLE_UNITS_ONLY, where)
     else:
-        problems.add(_TOO_MANY_DECIMALS, where, decimals=decimals)
+        problems.add(_ONE_DECIMAL, where)
 
 
 def _target_group(problems: Problems, text: str | None, aggregation: str | None) -> str:

@@ -54,8 +54,8 @@ async def test_a_percentage_with_2_decimals_takes_4_5_and_with_1_refuses_a_secon
     data = EntryInput(period, numerator="4,55", denominator="10,25")
     refused = await refusal(log_entry(await principal(Role.COORDINATOR), tenths.id, data))
     assert [(p.field, p.english()) for p in refused.problems] == [
-        ("numerator", "Enter at most 1 decimals."),
-        ("denominator", "Enter at most 1 decimals."),
+        ("numerator", "Enter at most one decimal."),
+        ("denominator", "Enter at most one decimal."),
     ]
     assert await written() == before
 
