@@ -23,6 +23,7 @@ from piccolo.engine.postgres import PostgresEngine
 from grants import db
 from grants.accounts.users import purge_expired
 from grants.controllers.accounts_pages import AccountsPages
+from grants.controllers.favicon import favicon
 from grants.controllers.finance_api import FinanceApi
 from grants.controllers.finance_pages import FinancePages
 from grants.controllers.projects_api import PeriodsApi, ProjectsApi
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ReportsApi,
             PortfolioReportApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
+            favicon,
         ],
         dependencies={"principal": Provide(provide_principal)},
         before_request=before_request,

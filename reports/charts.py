@@ -73,7 +73,7 @@ def indicator_chart(report: ProjectReport) -> bytes | None:
             )
         axes.set_yticks(positions, [r["code"] for r in rows])
         axes.set_xlim(0, 165)
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %"))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: format_percent(round(v), 0)))
         axes.set_xlabel(gettext("% of target"))
         return _svg(figure)
 

@@ -2,8 +2,10 @@
 
 One row per project: code, title, programme, measure, period, total, eligible, EU share (the
 same figures as the portfolio page: `grants.projects.reading.list_projects` filtered by
-`grants.projects.portfolio.build_portfolio`), declared to date, absorption, indicator
-achievement and the next report due; then computed totals.
+`grants.projects.portfolio.build_portfolio`, so a partner project at our share, with the whole
+project's amounts apart), declared to date, absorption, indicator achievement and the next
+report due; then computed totals in two groups, as on the page: our projects (own ones at full
+amounts, partner ones at our share) and other organisations' approvals, never added together.
 
 - declared to date: Σ of the current expenditure versions' amounts (and eligible amounts), read
   for all projects in one grouped query (`grants.finance.expenditures.declared_totals`);
@@ -18,6 +20,8 @@ achievement and the next report due; then computed totals.
 
 Money is integer cents, percentages Decimal; totals are exact integer sums over the rows that
 have the figure, with the number of such rows, and the absorption of the sums.
+
+A group's figures are None when no row of the group has them, not a misleading 0.
 """
 
 from collections.abc import Mapping
@@ -30,8 +34,9 @@ from typing import Any
 import pandas as pd
 
 from grants.core.access import Principal
-from grants.core.i18n import label, localised, negotiate
+from grants.core.i18n import gettext, label, localised, negotiate
 from grants.core.money import percentage, quotient
+from grants.core.translatable import N_
 from grants.core.vocabulary import TargetRule
 from grants.finance.expenditures import declared_totals
 from grants.projects.periods import PeriodRow, next_deadlines
@@ -53,6 +58,13 @@ from reports.frames import (
 
 HUNDRED = Decimal(100)
 
+COUNTED_AS = {
+    "own_project": N_("Own project"),
+    "our_share": N_("Our share"),
+    "other_organisation": N_("Other organisation"),
+}
+GROUPS = ("ours", "others")
+
 PROJECT_COLUMNS = {
     "project_id": WHOLE,
     "code": TEXT,
@@ -63,11 +75,15 @@ PROJECT_COLUMNS = {
     "fund": TEXT,
     "status": TEXT,
     "status_label": TEXT,
+    "counted_as": TEXT,
+    "counted_label": TEXT,
     "start": DAY,
     "end": DAY,
     "total_cost": CENTS_OR_NONE,
     "eligible_cost": CENTS_OR_NONE,
     "eu_share": CENTS_OR_NONE,
+    "project_total_cost": CENTS_OR_NONE,
+    "project_eligible_cost": CENTS_OR_NONE,
     "declared": CENTS,
     "declared_eligible": CENTS,
     "absorption": DECIMAL,
@@ -82,9 +98,9 @@ PROJECT_COLUMNS = {
 
 @dataclass(frozen=True)
 class PortfolioReport:
-    """The rows (`projects`, columns as PROJECT_COLUMNS) and their `totals` (see
-    `portfolio_totals`), in the report's language; `filters` are the programme and measure
-    asked for (empty: all)."""
+    """The rows (`projects`, columns as PROJECT_COLUMNS; total, eligible and EU share as the
+    page counts them) and their `totals` (see `portfolio_totals`), in the report's language;
+    `filters` are the programme and measure asked for (empty: all)."""
 
     locale: str
     report_date: date
@@ -156,6 +172,7 @@ def _frame(
         amount, eligible = declared.get(p.id, (0, 0))
         targeted, reached, mean = achievement(progress.get(p.id, []))
         next_period = deadlines.get(p.id)
+        share = p.counted_as == "our_share"
         records.append(
             {
                 "project_id": p.id,
@@ -167,14 +184,18 @@ def _frame(
                 "fund": p.fund,
                 "status": str(p.status),
                 "status_label": label(p.status),
+                "counted_as": p.counted_as,
+                "counted_label": gettext(COUNTED_AS[p.counted_as]),
                 "start": p.start_date,
                 "end": p.end_date,
-                "total_cost": p.total_cost,
-                "eligible_cost": p.eligible_cost,
-                "eu_share": p.eu_share,
+                "total_cost": p.shown_total,
+                "eligible_cost": p.shown_eligible,
+                "eu_share": p.shown_eu_share,
+                "project_total_cost": p.total_cost if share else None,
+                "project_eligible_cost": p.eligible_cost if share else None,
                 "declared": amount,
                 "declared_eligible": eligible,
-                "absorption": percentage(eligible, p.eligible_cost) if p.eligible_cost else None,
+                "absorption": percentage(eligible, p.shown_eligible) if p.shown_eligible else None,
                 "indicators_with_target": targeted,
                 "indicators_reached": reached,
                 "achievement": mean,
@@ -187,13 +208,24 @@ def _frame(
 
 
 def portfolio_totals(projects: pd.DataFrame) -> dict[str, Any]:
+    """{"projects": rows, "ours": …, "others": …}: our projects (own and at our share) and
+    other organisations' approvals, each totalled by `group_totals`, as the page does."""
+    others = projects["counted_as"] == "other_organisation"
+    return {
+        "projects": len(projects),
+        "ours": group_totals(projects[~others]),
+        "others": group_totals(projects[others]),
+    }
+
+
+def group_totals(projects: pd.DataFrame) -> dict[str, Any]:
     """Exact sums over the rows; for a figure some rows lack, the sum of the known ones and
-    `<column>_known` how many rows had it (as the portfolio page shows). Absorption of the
-    sums over the projects with an eligible cost, never an average of percentages."""
+    `<column>_known` how many rows had it (None when none had it). Absorption of the sums over
+    the projects with an eligible cost, never an average of percentages."""
     totals: dict[str, Any] = {"projects": len(projects)}
     for column in ("total_cost", "eligible_cost", "eu_share", "declared", "declared_eligible"):
         known = [int(v) for v in projects[column] if v is not None and v is not pd.NA]
-        totals[column] = sum(known)
+        totals[column] = sum(known) if known else None
         totals[f"{column}_known"] = len(known)
     with_eligible = [
         (int(eligible), int(declared))

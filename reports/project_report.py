@@ -19,13 +19,14 @@ from grants.core.access import Action, Principal
 from grants.core.i18n import category_names, gettext, label, localised, negotiate
 from grants.core.money import percentage
 from grants.core.translatable import N_
-from grants.finance.budget import CategoryReport, category_report
+from grants.finance.budget import DIRECT, CategoryReport, category_report
 from grants.finance.cofinancing import Cofinancing, cofinancing, declared_bases, split
 from grants.finance.expenditures import Declared, cost_categories, declared_expenditures, in_period
 from grants.projects.periods import PeriodRow, get_period, list_periods
 from grants.projects.reading import ProjectDetail, get_project
 from grants.projects.reports import NARRATIVE
 from grants.register.service_tables import ServiceTable, service_table, target_groups
+from grants.results.indicators import REGISTER_AGGREGATIONS
 from grants.results.progress import IndicatorProgress, indicator_progress
 from reports.frames import (
     CENTS,
@@ -74,6 +75,10 @@ class ProjectReport:
     Units: money columns are cents, indicator figures hundredths, rates basis points,
     percentages Decimal with one decimal (None where nothing to divide by). `services` and
     `service_totals` are None when the reader's role may not see the participant register.
+    `reconciliation` says how the declared eligible costs (what the split by source is
+    computed on) and the budget table's total relate: the flat-rate amounts.
+    Figures counted from the participant register (register indicators, service tables) are
+    counted up to the end of the period, `header["register_until"]`.
     """
 
     locale: str
@@ -83,6 +88,7 @@ class ProjectReport:
     sources: pd.DataFrame
     declared: pd.DataFrame
     categories: pd.DataFrame
+    reconciliation: pd.DataFrame
     checks: pd.DataFrame
     spending: pd.DataFrame
     services: pd.DataFrame | None
@@ -172,11 +178,12 @@ def _assemble(
     return ProjectReport(
         locale=locale,
         header=MappingProxyType(header_section(data.project, data.period, report_date)),
-        indicators=indicator_section(data.progress),
+        indicators=indicator_section(data.progress, data.period.end),
         breakdowns=breakdown_section(data.progress),
         sources=source_section(data.split, data.project),
         declared=declared_section(data.split),
         categories=category_section(data.budget, data.category_names),
+        reconciliation=reconciliation_section(data.budget),
         checks=check_section(data.project, data.split),
         spending=spending_section(data.project, data.periods, data.declared),
         services=None if services is None else services[0],
@@ -215,6 +222,7 @@ def header_section(project: ProjectDetail, period: PeriodRow, report_date: date)
         "period_status": str(period.status),
         "period_status_label": label(period.status),
         "report_date": report_date,
+        "register_until": period.end,  # what the register's figures are counted up to
     }
 
 
@@ -234,11 +242,13 @@ INDICATOR_COLUMNS = {
     "percent_of_target": DECIMAL,
     "breakdown_complete": FLAG,
     "comment": TEXT,
+    "counted_until": DAY,
 }
 
 
-def indicator_section(progress: list[IndicatorProgress]) -> pd.DataFrame:
-    """target · previously reported · this period · to date · % of target, in hundredths."""
+def indicator_section(progress: list[IndicatorProgress], until: date) -> pd.DataFrame:
+    """target · previously reported · this period · to date · % of target, in hundredths;
+    `counted_until` (the end of the period) for an indicator counted from the register."""
     return frame(
         (
             {
@@ -257,6 +267,7 @@ def indicator_section(progress: list[IndicatorProgress]) -> pd.DataFrame:
                 "percent_of_target": p.percent_of_target,
                 "breakdown_complete": all(b.complete for b in p.breakdown),
                 "comment": p.entry.comment if p.entry else "",
+                "counted_until": until if p.aggregation in REGISTER_AGGREGATIONS else None,
             }
             for p in progress
         ),
@@ -385,6 +396,7 @@ CATEGORY_COLUMNS = {
     "category": TEXT,
     "name": TEXT,
     "flat_rate_bp": WHOLE_OR_NONE,
+    "flat_rate_base": TEXT,  # the base's names, "" for a category with real amounts
     "planned": CENTS,
     "this_period": CENTS,
     "to_date": CENTS,
@@ -396,14 +408,16 @@ CATEGORY_COLUMNS = {
 def category_section(
     budget: CategoryReport, own_names: dict[str, tuple[str, str] | None]
 ) -> pd.DataFrame:
-    """Per cost category: plan, this period, to date, remaining, absorption."""
-    names = category_names(own_names)
+    """Per cost category: plan, this period, to date, remaining, absorption; a flat-rate
+    category's amounts are computed from its base, which the line names."""
+    names = category_names(own_names) | {DIRECT: gettext("direct costs")}
     return frame(
         (
             {
                 "category": c.category,
                 "name": names.get(c.category) or label(c.category),
                 "flat_rate_bp": c.flat_rate_bp,
+                "flat_rate_base": ", ".join(names.get(p) or label(p) for p in c.flat_rate_base),
                 "planned": c.planned,
                 "this_period": c.this_period,
                 "to_date": c.to_date,
@@ -414,6 +428,37 @@ def category_section(
         ),
         CATEGORY_COLUMNS,
     )
+
+
+RECONCILIATION_COLUMNS = {"measure": TEXT, "label": TEXT, "this_period": CENTS, "to_date": CENTS}
+_RECONCILIATION = {
+    "declared": N_("Declared eligible costs (the split by source is computed on these)"),
+    "on_flat_rate": N_("Recorded on flat-rate categories (not counted: the flat rate covers them)"),
+    "flat_rate": N_("Flat-rate amounts computed from their base"),
+    "total": N_("Budget by cost category, total"),
+}
+
+
+def reconciliation_section(budget: CategoryReport) -> pd.DataFrame:
+    """From the declared eligible costs to the budget table's total, signed so the first three
+    lines add up to the last; the line of costs recorded on flat-rate categories only when
+    there are any."""
+    rows = []
+    for key, msgid in _RECONCILIATION.items():
+        this_period, to_date = (getattr(r, key) for r in (budget.this_period, budget.to_date))
+        if key == "on_flat_rate":
+            if not to_date and not this_period:
+                continue
+            this_period, to_date = -this_period, -to_date
+        rows.append(
+            {
+                "measure": key,
+                "label": gettext(msgid),
+                "this_period": this_period,
+                "to_date": to_date,
+            }
+        )
+    return frame(rows, RECONCILIATION_COLUMNS)
 
 
 CHECK_COLUMNS = {

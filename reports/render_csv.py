@@ -6,10 +6,16 @@ Layout (one header row, then one row per figure, "long" form so every section fi
     section;key;label;measure;value;unit
 
 - section: `indicators`, `breakdowns`, `sources`, `source_totals`, `declared`, `categories`,
-  `category_totals`
+  `category_totals`, `reconciliation`
 - key: the indicator code (with `/dimension/category` for breakdowns), the funding source, the
-  cost category code, or the declared measure (`amount`, `eligible`, `ineligible`, `vat`)
-- label: the indicator, source, category or line name in the report's language
+  cost category code, the declared measure (`amount`, `eligible`, `ineligible`, `vat`), or
+  the reconciliation line: `declared` (eligible costs, what the split by source is computed
+  on) + `on_flat_rate` (negative: recorded on flat-rate categories, not counted there; only
+  when there are any) + `flat_rate` (computed flat-rate amounts) = `total` (the budget by
+  cost category's total)
+- label: the indicator, source, category or line name in the report's language; a flat-rate
+  category's says its rate and base ("flat rate 15,00 % of Staff"), an indicator counted from
+  the participant register the date it is counted up to
 - measure: `target`, `previously`, `this_period`, `to_date`, `percent_of_target`, `value`,
   `total`, `planned`, `remaining`, `absorption`
 - value: the figure without grouping, with the locale's decimal separator (lv "252091,67",
@@ -29,7 +35,7 @@ from decimal import Decimal
 from io import StringIO
 from typing import Any
 
-from grants.core.i18n import gettext
+from grants.core.i18n import format_day, format_rate, gettext
 from grants.core.money import cents_to_str, quantity_str
 from reports.frames import in_locale, records
 from reports.project_report import ProjectReport, category_totals, source_totals
@@ -75,10 +81,14 @@ def csv_rows(report: ProjectReport) -> Iterator[Row]:
         return "" if value is None else _decimal_mark(f"{value:f}", comma)
 
     for i in records(report.indicators):
+        name = i["name"]
+        if i["counted_until"]:
+            day = format_day(i["counted_until"])
+            name += f" ({gettext('counted from the participant register up to %(day)s', day=day)})"
         for measure in _INDICATOR_MEASURES:
-            yield ("indicators", i["code"], i["name"], measure, figure(i[measure]), i["unit"])
+            yield ("indicators", i["code"], name, measure, figure(i[measure]), i["unit"])
         share = percent(i["percent_of_target"])
-        yield ("indicators", i["code"], i["name"], "percent_of_target", share, "%")
+        yield ("indicators", i["code"], name, "percent_of_target", share, "%")
     for b in records(report.breakdowns):
         key = f"{b['code']}/{b['dimension']}/{b['category']}"
         label = f"{b['dimension_label']}: {b['category_label']}"
@@ -88,9 +98,21 @@ def csv_rows(report: ProjectReport) -> Iterator[Row]:
     for d in records(report.declared):
         for measure in ("this_period", "to_date"):
             yield ("declared", d["measure"], d["label"], measure, money(d[measure]), "EUR")
-    categories = records(report.categories)
+    categories = [c | {"name": _category_label(c)} for c in records(report.categories)]
     yield from _money_rows("categories", "category", "name", categories, money, percent)
     yield from _totals("category_totals", category_totals(report), money, percent)
+    for r in records(report.reconciliation):
+        for measure in ("this_period", "to_date"):
+            yield ("reconciliation", r["measure"], r["label"], measure, money(r[measure]), "EUR")
+
+
+def _category_label(row: dict[str, Any]) -> str:
+    """The category's name; a flat-rate one's with its rate and base."""
+    if row["flat_rate_bp"] is None:
+        return row["name"]
+    rate = format_rate(row["flat_rate_bp"])
+    flat = gettext("flat rate %(rate)s of %(base)s", rate=rate, base=row["flat_rate_base"])
+    return f"{row['name']} ({flat})"
 
 
 def _money_rows(

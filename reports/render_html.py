@@ -59,6 +59,7 @@ def html_context(report: ProjectReport, *, charts: bool = True) -> dict[str, Any
         "declared": records(report.declared),
         "categories": records(report.categories),
         "category_totals": category_totals(report),
+        "reconciliation": records(report.reconciliation),
         "checks": records(report.checks),
         "services": _services(report),
         "narrative": dict(report.narrative),

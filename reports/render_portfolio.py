@@ -2,18 +2,29 @@
 language, with the same helpers and look as the progress report: typed cells with number
 formats (money as the exact Decimal), a frozen header row, and a totals row of computed values
 (values, not formulas, so every reader sees the same figures). Both are deterministic: the
-report date is the documents' date."""
+report date is the documents' date.
+
+As on the portfolio page, a partner project's total and EU share are our share (the whole
+project's amounts in columns of their own), and the totals come in two rows never added
+together: our projects, and other organisations' approvals."""
 
 from typing import Any
 
 from weasyprint import HTML
 
-from grants.core.i18n import gettext
+from grants.core.i18n import gettext, ngettext
 from grants.core.translatable import N_
 from reports.frames import in_locale, records
 from reports.portfolio_report import PortfolioReport
 from reports.render_html import environment
-from reports.render_xlsx import Column, _sheet, new_workbook, workbook_bytes
+from reports.render_xlsx import (
+    Column,
+    _sheet,
+    _totals_row,
+    new_workbook,
+    put_text,
+    workbook_bytes,
+)
 
 DOCUMENT = "reports/portfolio.html"
 
@@ -23,11 +34,14 @@ PORTFOLIO_COLUMNS = (
     Column(N_("Programme"), "programme_code", width=12),
     Column(N_("Measure"), "measure", width=12),
     Column(N_("Status"), "status_label", width=12),
+    Column(N_("Counted as"), "counted_label", width=16),
     Column(N_("Project start"), "start", "date", width=12),
     Column(N_("Project end"), "end", "date", width=12),
     Column(N_("Total"), "total_cost", "money"),
     Column(N_("Eligible"), "eligible_cost", "money"),
     Column(N_("EU share"), "eu_share", "money"),
+    Column(N_("Whole project: total"), "project_total_cost", "money"),
+    Column(N_("Whole project: eligible"), "project_eligible_cost", "money"),
     Column(N_("Declared to date"), "declared", "money"),
     Column(N_("Declared eligible to date"), "declared_eligible", "money"),
     Column(N_("Absorption"), "absorption", "percent", width=12),
@@ -57,8 +71,52 @@ def render_portfolio_xlsx(report: PortfolioReport) -> bytes:
 def _workbook_bytes(report: PortfolioReport) -> bytes:
     workbook = new_workbook(report_title(report), report.report_date)
     rows = records(report.projects)
-    _sheet(workbook, gettext("Portfolio"), PORTFOLIO_COLUMNS, rows, dict(report.totals))
+    sheet = _sheet(workbook, gettext("Portfolio"), PORTFOLIO_COLUMNS, rows, None)
+    number = len(rows) + 2
+    for title, group in total_groups(report):
+        _totals_row(sheet, PORTFOLIO_COLUMNS, group, number)
+        put_text(sheet.cell(row=number, column=1), title)
+        put_text(sheet.cell(row=number, column=_column("counted_label")), _known_note(group))
+        number += 1
     return workbook_bytes(workbook, report.report_date)
+
+
+def total_groups(report: PortfolioReport) -> list[tuple[str, dict[str, Any]]]:
+    """The totals rows, titled with their project count, in the current language: our
+    projects (also when there are none, unless only others are shown), then other
+    organisations' approvals when there are any, as the page shows them."""
+    ours, others = report.totals["ours"], report.totals["others"]
+    groups = []
+    if ours["projects"] or not others["projects"]:
+        groups.append((N_("Our projects"), ours))
+    if others["projects"]:
+        groups.append((N_("Other organisations' approvals"), others))
+    return [
+        (f"{gettext(title)} · {projects_count(group['projects'])}", group)
+        for title, group in groups
+    ]
+
+
+def projects_count(count: int) -> str:
+    return ngettext("%(num)d project", "%(num)d projects", count)
+
+
+def _known_note(group: dict[str, Any]) -> str:
+    """How many rows had each figure: the spreadsheet's version of the page's captions."""
+    parts = [
+        f"{gettext(title)}: "
+        + gettext("%(known)s of %(all)s known", known=group[f"{key}_known"], all=group["projects"])
+        for title, key in (
+            (N_("Total"), "total_cost"),
+            (N_("Eligible"), "eligible_cost"),
+            (N_("EU share"), "eu_share"),
+        )
+    ]
+    return "; ".join(parts)
+
+
+def _column(key: str) -> int:
+    return next(i for i, c in enumerate(PORTFOLIO_COLUMNS, start=1) if c.key == key)
 
 
 # HTML and PDF ---------------------------------------------------------------------------------
@@ -70,6 +128,7 @@ def html_context(report: PortfolioReport) -> dict[str, Any]:
         "title": report_title(report),
         "rows": records(report.projects),
         "totals": dict(report.totals),
+        "total_groups": total_groups(report),
         "created": report.report_date.isoformat(),
     }
 

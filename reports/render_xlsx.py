@@ -186,6 +186,12 @@ def _sheets(report: ProjectReport) -> list[Sheet]:
             records(report.categories),
             category_totals(report),
         ),
+        (
+            gettext("Budget reconciliation"),
+            _RECONCILIATION_COLUMNS,
+            records(report.reconciliation),
+            None,
+        ),
         (section_title("checks"), _CHECK_COLUMNS, checks, None),
     ]
     if report.services is not None and report.service_totals is not None:
@@ -227,6 +233,7 @@ def _header_rows(report: ProjectReport) -> list[dict[str, Any]]:
         (N_("Status"), h["period_status_label"], "text"),
         (N_("Deadline"), h["period_deadline"], "date"),
         (N_("Report date"), h["report_date"], "date"),
+        (N_("Register figures counted up to"), h["register_until"], "date"),
         (N_("Total costs"), h["total_cost"], "money"),
         (N_("Eligible costs"), h["eligible_cost"], "money"),
     ]
@@ -248,6 +255,7 @@ _INDICATOR_COLUMNS = (
     Column(N_("To date"), "to_date", "figure"),
     Column(N_("% of target"), "percent_of_target", "percent"),
     Column(N_("Comment"), "comment", width=40),
+    Column(N_("Counted from the register up to"), "counted_until", "date", width=14),
 )
 _BREAKDOWN_COLUMNS = (
     Column(N_("Code"), "code", width=10),
@@ -284,6 +292,12 @@ _CATEGORY_COLUMNS = (
     Column(N_("To date"), "to_date", "money"),
     Column(N_("Remaining"), "remaining", "money"),
     Column(N_("Absorption"), "absorption", "percent"),
+    Column(N_("Flat rate of"), "flat_rate_base", width=28),
+)
+_RECONCILIATION_COLUMNS = (  # declared eligible costs + flat-rate amounts = the budget table
+    Column(N_("From the declared costs to the budget table"), "label", width=60),
+    Column(N_("This period"), "this_period", "money"),
+    Column(N_("To date"), "to_date", "money"),
 )
 _CHECK_COLUMNS = (
     Column(N_("Check"), "label", width=50),

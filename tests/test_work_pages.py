@@ -3,7 +3,7 @@
 from datetime import date
 
 from grants.core.vocabulary import Role
-from grants.tables.expenditures import Expenditure
+from grants.tables.expenditures import Expenditure, ExpenditureFile
 from tests.builders import indicator, invoice_form, project, user
 from tests.helpers import CONNECTINGEN, PROTI, csrf_token, eur, post, sign_in
 
@@ -142,7 +142,7 @@ async def test_evidence_file_is_kept_and_only_project_readers_fetch_it(families,
         files={"attachment": ("rēķins.pdf", b"%PDF-1.4 evidence", "application/pdf")},
     )
     assert response.status_code == 303
-    row = await Expenditure.select(Expenditure.attachment).first()
+    row = await ExpenditureFile.select(ExpenditureFile.attachment).first()
     download = await client.get(f"/attachments/{row['attachment']}")
     assert download.status_code == 200 and download.content == b"%PDF-1.4 evidence"
     assert "UTF-8''r%C4%93%C4%B7ins.pdf" in download.headers["content-disposition"]

@@ -1,9 +1,12 @@
 """API for the money side: the expenditure register, the co-financing check, the budget."""
 
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 
-from litestar import Controller, get, patch, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar import Controller, delete, get, patch, post, put
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from msgspec import Struct, field
 
 from grants.controllers.api_schemas import (
@@ -15,24 +18,39 @@ from grants.controllers.api_schemas import (
     to_input,
     to_output,
 )
+from grants.core.i18n import category_names, format_money, gettext
 from grants.core.money import rate_str
-from grants.finance.budget import BudgetLineInput, CategoryReport, category_report, set_budget
+from grants.finance.budget import (
+    BudgetLineInput,
+    BudgetWarning,
+    CategoryReport,
+    budget_warnings,
+    category_report,
+    set_budget,
+)
 from grants.finance.cofinancing import Cofinancing, DeclaredTotals, cofinancing
+from grants.finance.evidence import Upload
 from grants.finance.expenditures import (
     ExpenditureInput,
     ExpenditureRow,
+    add_files,
     cancel_expenditure,
+    cost_categories,
     edit_expenditure,
     expenditure_history,
     list_expenditures,
     record_expenditure,
+    remove_file,
 )
+from grants.projects.attachments import MAX_BYTES
 from grants.web import CurrentPrincipal
 
 
 class ExpenditureIn(In):
     """Amounts as decimal strings, Latvian style accepted ("1 234,50"); dates ISO or dd.mm.yyyy.
-    `eligible_amount` defaults to `amount`, `vat` to 0. On PATCH, `note` says why."""
+    `eligible_amount` defaults to `amount`, `vat` to 0. On PATCH, `note` says why. Evidence
+    files are uploaded to `/expenditures/{id}/attachments`; `attachment_id` links a file the
+    project stored already (another entry's) as well; on PATCH the entry keeps its files."""
 
     date: str
     amount: Money
@@ -53,6 +71,20 @@ class CancelIn(In):
     note: str
 
 
+@dataclass
+class EvidenceUpload:
+    """A multipart body with one or more evidence files, each in a part named `file`."""
+
+    file: list[UploadFile] = dataclass_field(default_factory=list)
+
+
+class AttachmentOut(Struct):
+    id: int
+    name: str
+    size: int
+    content_type: str
+
+
 class ExpenditureOut(Struct):
     id: int
     entry_no: int
@@ -70,7 +102,7 @@ class ExpenditureOut(Struct):
     description: str
     evidence_ref: str
     partner_id: int | None
-    attachment_id: int | None
+    attachments: list[AttachmentOut]  # the entry's, the same on every version
     change_note: str
     created_by: str | None
     created_at: datetime
@@ -111,13 +143,28 @@ class BudgetLineIn(In):
     """One line of the budget by cost category and year: an `amount` as a decimal string
     (Latvian style accepted, "100 000,00"), or a `flat_rate` in percent ("15") of a base,
     `flat_rate_base`: a list of cost categories, or "direct" for every category with an
-    amount. A flat-rate category's amounts are computed, never sent."""
+    amount. A category is its code ("staff") or its name in Latvian or English, in any case,
+    with or without diacritics ("personals"). A flat-rate category's amounts are computed,
+    never sent."""
 
     category: str
     year: int
     amount: Money | None = None
     flat_rate: Rate | None = None
     flat_rate_base: list[str] | str = field(default_factory=list)
+
+
+class BudgetWarningOut(Struct):
+    """`code`: "total_differs" (the budget against the eligible costs) or "over_budget" (a
+    category's declared eligible costs to date against its budget); `difference` = actual −
+    expected."""
+
+    code: str
+    category: str | None
+    expected: str
+    actual: str
+    difference: str
+    message: str
 
 
 class CategoryOut(Struct):
@@ -140,8 +187,32 @@ def _budget_line(line: BudgetLineIn) -> BudgetLineInput:
         line,
         BudgetLineInput,
         year=str(line.year),
-        flat_rate_base=base if isinstance(base, str) else ",".join(base),
+        flat_rate_base=base if isinstance(base, str) else tuple(base),
     )
+
+
+def budget_warning_text(warning: BudgetWarning, names: dict[str, str]) -> str:
+    """The warning in the current language, amounts in its format (shared with the page)."""
+    category = warning.category or ""
+    return gettext(
+        warning.message,
+        category=names.get(category, category),
+        expected=format_money(warning.expected),
+        actual=format_money(warning.actual),
+        difference=format_money(abs(warning.difference)),
+    )
+
+
+def warnings_out(warnings: list[BudgetWarning], names: dict[str, str]) -> list[BudgetWarningOut]:
+    return [
+        to_output(
+            w,
+            BudgetWarningOut,
+            message=budget_warning_text(w, names),
+            **money_fields(w, "expected", "actual", "difference"),
+        )
+        for w in warnings
+    ]
 
 
 def expenditure_out(row: ExpenditureRow) -> ExpenditureOut:
@@ -149,8 +220,15 @@ def expenditure_out(row: ExpenditureRow) -> ExpenditureOut:
         row,
         ExpenditureOut,
         date=row.spent_on,
+        attachments=[to_output(f, AttachmentOut) for f in row.files],
         **money_fields(row, "amount", "eligible_amount", "ineligible_amount", "vat"),
     )
+
+
+async def read_uploads(files: list[UploadFile]) -> list[Upload]:
+    """The uploaded files, parts without a file name left out; each read up to one byte past
+    the limit, enough to refuse it as too large without holding more."""
+    return [Upload(f.filename, await f.read(MAX_BYTES + 1)) for f in files if f.filename]
 
 
 _AGAINST_PLAN = ("planned", "this_period", "to_date", "remaining")  # sources and categories
@@ -234,6 +312,30 @@ class FinanceApi(Controller):
         """Cancel an entry with a reason; it stays in the history and stops counting."""
         return expenditure_out(await cancel_expenditure(principal, expenditure_id, data.note))
 
+    @post("/expenditures/{expenditure_id:int}/attachments")
+    async def attach(
+        self,
+        principal: CurrentPrincipal,
+        expenditure_id: FromPath[int],
+        data: MultipartBody[EvidenceUpload],
+    ) -> ExpenditureOut:
+        """Add evidence files (multipart, each in a part named `file`) to a current entry; no
+        new version. Refused with every problem and nothing stored (400, or 409 when the entry
+        was changed meanwhile or its period is locked)."""
+        uploads = await read_uploads(data.file)
+        return expenditure_out(await add_files(principal, expenditure_id, uploads))
+
+    @delete("/expenditures/{expenditure_id:int}/attachments/{attachment_id:int}", status_code=200)
+    async def detach(
+        self,
+        principal: CurrentPrincipal,
+        expenditure_id: FromPath[int],
+        attachment_id: FromPath[int],
+    ) -> ExpenditureOut:
+        """Take an evidence file off a current entry (409 in a locked period); it is recorded
+        in the audit trail, and the stored file stays."""
+        return expenditure_out(await remove_file(principal, expenditure_id, attachment_id))
+
     @get("/expenditures/{expenditure_id:int}/history")
     async def history(
         self, principal: CurrentPrincipal, expenditure_id: FromPath[int]
@@ -272,3 +374,14 @@ class FinanceApi(Controller):
         with every problem and nothing written (400)."""
         await set_budget(principal, project_id, [_budget_line(line) for line in data])
         return categories_out(await category_report(principal, project_id))
+
+    @get("/projects/{project_id:int}/budget/warnings")
+    async def warnings(
+        self, principal: CurrentPrincipal, project_id: FromPath[int]
+    ) -> list[BudgetWarningOut]:
+        """What deserves a look in the budget, never a refusal: its total against the eligible
+        costs (our partner budget where we are a partner), and each category whose declared
+        eligible costs to date exceed its budget. Messages in the request's language."""
+        warnings = await budget_warnings(principal, project_id)
+        names = category_names(await cost_categories(project_id))
+        return warnings_out(warnings, names)

@@ -1,34 +1,42 @@
 """Finance pages: the expenditure register (inline entry with HTMX), one entry's versions, and
 the co-financing check."""
 
+import re
+
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from grants.controllers.finance_api import budget_warning_text, read_uploads
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
-from grants.core.i18n import category_names, typed_money, typed_rate
+from grants.core.i18n import category_names, translate_error, typed_money, typed_rate
 from grants.finance.budget import (
     BudgetLineInput,
     PlannedLine,
     base_parts,
+    budget_warnings,
     category_report,
     project_budget,
     set_budget,
 )
 from grants.finance.cofinancing import cofinancing
+from grants.finance.evidence import Upload
 from grants.finance.expenditures import (
     ExpenditureInput,
+    add_files,
     cancel_expenditure,
+    change_blocked,
     cost_categories,
     edit_expenditure,
     expenditure_history,
+    frozen_ids,
     list_expenditures,
     record_expenditure,
+    remove_file,
 )
-from grants.projects.attachments import store_attachment
 from grants.projects.periods import default_period, list_periods
 from grants.projects.reading import get_project
 from grants.web import CurrentPrincipal, form_errors, is_htmx, refusal_status
@@ -46,23 +54,21 @@ _FIELDS = (
     "evidence_ref",
 )
 
+_ENTRY = "/projects/{project_id:int}/expenditures/{expenditure_id:int}"
 
-async def _read(principal: Principal, project_id: int, request: Request) -> tuple[dict, int | None]:
-    """The form as typed, and the id of an uploaded evidence file (stored first)."""
+
+async def _read(request: Request) -> tuple[dict, list[Upload]]:
+    """The form as typed, and the evidence files uploaded with it (stored only once the whole
+    form is accepted)."""
     form = await request.form()
     values = {name: form.get(name, "") for name in _FIELDS}
     values["note"] = form.get("note", "")
-    upload = form.get("attachment")
-    attachment_id = None
-    if isinstance(upload, UploadFile) and upload.filename:
-        data = await upload.read()
-        attachment_id = await store_attachment(principal, project_id, upload.filename, data)
-    return values, attachment_id
+    files = [f for f in form.getall("attachment", []) if isinstance(f, UploadFile)]
+    return values, await read_uploads(files)
 
 
-def _input(values: dict, attachment_id: int | None) -> ExpenditureInput:
-    fields = {k: v for k, v in values.items() if k != "note"}
-    return ExpenditureInput(**fields, attachment_id=attachment_id)
+def _input(values: dict) -> ExpenditureInput:
+    return ExpenditureInput(**{k: v for k, v in values.items() if k != "note"})
 
 
 async def _expenditures_page(
@@ -77,12 +83,14 @@ async def _expenditures_page(
 ) -> Template:
     project = await get_project(principal, project_id)
     categories = await cost_categories(project_id)
+    rows = await list_expenditures(principal, project_id)
     return Template(
         "finance/expenditure_list.html" if fragment else "finance/expenditures.html",
         context={
             "principal": principal,
             "project": project,
-            "rows": await list_expenditures(principal, project_id),
+            "rows": rows,
+            "frozen": await frozen_ids(principal, project_id, rows),
             "split": await cofinancing(principal, project_id),
             "categories": list(category_names(categories).items()),
             "can_record": principal.can(Action.RECORD_EXPENDITURE, project_id),
@@ -110,8 +118,8 @@ class FinancePages(Controller):
         htmx = is_htmx(request)
         values: dict = {}
         try:
-            values, attachment_id = await _read(principal, project_id, request)
-            await record_expenditure(principal, project_id, _input(values, attachment_id))
+            values, uploads = await _read(request)
+            await record_expenditure(principal, project_id, _input(values), uploads)
         except Refused as refused:
             return await _expenditures_page(
                 principal,
@@ -143,17 +151,56 @@ class FinancePages(Controller):
         request: Request,
     ) -> Template | Redirect:
         values: dict = {}
+        cancelling = False
         try:
-            values, attachment_id = await _read(principal, project_id, request)
-            if (await request.form()).get("action") == "cancel":
+            values, uploads = await _read(request)
+            cancelling = (await request.form()).get("action") == "cancel"
+            if cancelling:
                 await cancel_expenditure(principal, expenditure_id, values["note"])
             else:
                 await edit_expenditure(
-                    principal, expenditure_id, _input(values, attachment_id), values["note"]
+                    principal, expenditure_id, _input(values), values["note"], uploads
                 )
         except Refused as refused:
-            return await self._entry_page(principal, project_id, expenditure_id, values, refused)
+            form = "cancel" if cancelling else "edit"
+            return await self._entry_page(
+                principal, project_id, expenditure_id, values, refused, form=form
+            )
         return Redirect(f"/projects/{project_id}/expenditures", status_code=303)
+
+    @post(_ENTRY + "/files")
+    async def attach(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        expenditure_id: FromPath[int],
+        request: Request,
+    ) -> Template | Redirect:
+        """More evidence files for a current entry, without a new version."""
+        try:
+            _, uploads = await _read(request)
+            await add_files(principal, expenditure_id, uploads)
+        except Refused as refused:
+            return await self._entry_page(
+                principal, project_id, expenditure_id, refused=refused, form="files"
+            )
+        return Redirect(f"/projects/{project_id}/expenditures/{expenditure_id}", status_code=303)
+
+    @post(_ENTRY + "/files/{attachment_id:int}/remove")
+    async def detach(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        expenditure_id: FromPath[int],
+        attachment_id: FromPath[int],
+    ) -> Template | Redirect:
+        try:
+            await remove_file(principal, expenditure_id, attachment_id)
+        except Refused as refused:
+            return await self._entry_page(
+                principal, project_id, expenditure_id, refused=refused, form="files"
+            )
+        return Redirect(f"/projects/{project_id}/expenditures/{expenditure_id}", status_code=303)
 
     async def _entry_page(
         self,
@@ -162,11 +209,21 @@ class FinancePages(Controller):
         expenditure_id: int,
         values: dict | None = None,
         refused: Refused | None = None,
+        form: str = "",
     ) -> Template:
+        """One entry: its versions and files, the one asked for marked; the forms to correct,
+        cancel and add or remove files only on the current version, and only while it may
+        change. `form` names the form a refusal belongs to."""
         versions = await expenditure_history(principal, expenditure_id)
         if not versions or versions[0].project_id != project_id:
             raise NotFoundException()
         latest = versions[-1]
+        viewed = next(v for v in versions if v.id == expenditure_id)
+        can_change = principal.can(Action.RECORD_EXPENDITURE, project_id) and viewed is latest
+        blocked = None
+        if can_change and latest.state == "current":
+            problem = await change_blocked(principal, latest)
+            blocked = problem and translate_error(problem.message, problem.params)
         categories = await cost_categories(project_id)
         return Template(
             "finance/expenditure.html",
@@ -175,10 +232,13 @@ class FinancePages(Controller):
                 "project": await get_project(principal, project_id),
                 "versions": versions,
                 "latest": latest,
+                "viewed": viewed,
+                "blocked": blocked,
+                "can_change": can_change and latest.state == "current" and not blocked,
                 "categories": list(category_names(categories).items()),
-                "can_record": principal.can(Action.RECORD_EXPENDITURE, project_id),
                 "values": values,
                 "errors": form_errors(refused) if refused else {},
+                "form": form,
             },
             status_code=200 if refused is None else refusal_status(refused),
         )
@@ -215,51 +275,79 @@ class FinancePages(Controller):
     async def save(
         self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
     ) -> Template | Redirect:
-        lines = _read_form(await request.form())
+        """Save the budget; or, with "Add a row", show the form again as typed with one more
+        row (only the rows, to an HTMX request), saving nothing."""
+        form = await request.form()
+        lines = _read_form(form)
+        if form.get("add_rows"):
+            principal.require(Action.EDIT_PROJECT, project_id)
+            if is_htmx(request):
+                names = category_names(await cost_categories(project_id))
+                context = {"lines": [*lines, {}], "names": names, "errors": {}}
+                return Template("finance/budget_rows.html", context=context)
+            return await _page(principal, project_id, lines)
         try:
-            await set_budget(principal, project_id, [BudgetLineInput(**ln) for ln in lines])
+            await set_budget(principal, project_id, [_line_input(ln) for ln in lines])
         except Refused as refused:
             return await _page(principal, project_id, lines, form_errors(refused), 400)
         return Redirect(f"/projects/{project_id}/budget", status_code=303)
 
 
-EMPTY_ROWS = 4  # blank rows below the current lines
-MAX_ROWS = 500  # a form claiming more rows than this is not ours
-_LINE_FIELDS = ("category", "year", "amount", "flat_rate", "flat_rate_base")
+MAX_ROWS = 500  # a form with more rows than this is not ours
+_LINE_FIELDS = ("category", "year", "amount", "flat_rate")
+_ROW = re.compile(r"lines-([0-9]{1,4})-")
+
+TypedLine = dict[str, str | list[str]]  # a form row: the fields as typed, the base as ticked
 
 
-def _typed(line: PlannedLine) -> dict[str, str]:
+def _typed(line: PlannedLine) -> TypedLine:
     """A stored line as a person would type it back into the form."""
     return {
         "category": line.category,
         "year": str(line.year),
         "amount": typed_money(line.amount),
         "flat_rate": typed_rate(line.flat_rate_bp),
-        "flat_rate_base": ", ".join(base_parts(line.flat_rate_base)),
+        "flat_rate_base": list(base_parts(line.flat_rate_base)),
     }
 
 
-def _read_form(form) -> list[dict[str, str]]:
-    """The rows as typed, empty rows left out."""
-    count = str(form.get("line_rows", ""))
+def _read_form(form) -> list[TypedLine]:
+    """The rows as typed, in order, empty rows left out. Rows are numbered by their fields'
+    names ("lines-3-year"), so a row added on the page needs no counter."""
+    numbers = sorted({int(m[1]) for key in form if (m := _ROW.match(key))})
     lines = []
-    for i in range(min(int(count), MAX_ROWS) if count.isdigit() else 0):
-        line = {f: str(form.get(f"lines-{i}-{f}", "")) for f in _LINE_FIELDS}
-        if any(value.strip() for value in line.values()):
-            lines.append(line)
+    for i in numbers[:MAX_ROWS]:
+        typed = {f: str(form.get(f"lines-{i}-{f}", "")) for f in _LINE_FIELDS}
+        base = [str(v) for v in form.getall(f"lines-{i}-flat_rate_base", []) if str(v).strip()]
+        if base or any(value.strip() for value in typed.values()):
+            lines.append({**typed, "flat_rate_base": base})
     return lines
+
+
+def _line_input(line: TypedLine) -> BudgetLineInput:
+    base = line["flat_rate_base"]
+    return BudgetLineInput(
+        category=str(line["category"]),
+        year=str(line["year"]),
+        amount=str(line["amount"]),
+        flat_rate=str(line["flat_rate"]),
+        flat_rate_base=tuple(base) if isinstance(base, list) else base,
+    )
 
 
 async def _page(
     principal: Principal,
     project_id: int,
-    lines: list[dict[str, str]] | None = None,
+    lines: list[TypedLine] | None = None,
     errors: dict | None = None,
     status_code: int = 200,
 ) -> Template:
+    """The budget as computed, with its warnings, and the form: the stored lines (or the
+    lines as typed) and one empty row; "Add a row" gives more."""
     project = await get_project(principal, project_id)
     budget = await project_budget(principal, project_id)
     names = category_names(await cost_categories(project_id))
+    warnings = await budget_warnings(principal, project_id)
     if lines is None:
         lines = [_typed(line) for line in budget.lines]
     return Template(
@@ -269,8 +357,9 @@ async def _page(
             "project": project,
             "budget": budget,
             "names": names,
+            "warnings": [budget_warning_text(w, names) for w in warnings],
             "can_edit": principal.can(Action.EDIT_PROJECT, project_id),
-            "lines": lines + [{} for _ in range(EMPTY_ROWS)],
+            "lines": [*lines, {}],
             "errors": errors or {},
         },
         status_code=status_code,

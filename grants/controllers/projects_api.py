@@ -2,11 +2,12 @@
 with the workflow."""
 
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, get, patch, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody
-from msgspec import Struct
+from msgspec import Meta, Struct, structs
 
 from grants.controllers.api_schemas import (
     AuditOut,
@@ -15,6 +16,7 @@ from grants.controllers.api_schemas import (
     ProjectIn,
     ProjectOut,
     audit_out,
+    money_fields,
     project_detail_out,
     project_input,
     project_out,
@@ -26,7 +28,8 @@ from grants.core.errors import NotFound
 from grants.core.i18n import gettext
 from grants.projects.editing import create_project, update_project
 from grants.projects.periods import PeriodRow, approve, list_periods, reopen, return_period
-from grants.projects.reading import get_project, list_projects
+from grants.projects.reading import ProjectSummary, get_project, list_projects
+from grants.projects.submission import SubmitChecklist, submit_checklist
 from grants.web import CurrentPrincipal
 from reports.versions import submit_and_freeze
 
@@ -41,14 +44,91 @@ class PeriodOut(Struct):
     status_note: str
     overdue: bool
     locked: bool
+    submitted_on: Annotated[
+        date | None,
+        Meta(description="Day (Riga time) of the submission that stands; null unless the "
+             "period is submitted or approved."),
+    ]  # fmt: skip
+    days_late: Annotated[
+        int | None,
+        Meta(description="Days after the deadline it was submitted (0: on time); null unless "
+             "the period is submitted or approved."),
+    ]  # fmt: skip
+
+
+class ProjectListOut(ProjectOut):
+    """A project in the list, with how the portfolio counts it."""
+
+    counted_as: Annotated[
+        str,
+        Meta(description='How the portfolio counts the project: "own_project" at its full '
+             'amounts, "our_share" (we are a partner or cooperation party: counted at our '
+             'share) or "other_organisation" (an approval we follow, totalled apart).'),
+    ]  # fmt: skip
+    our_share: Annotated[
+        str | None,
+        Meta(description="Our organisation's partner budget in the project; null when our "
+             "organisation has no partner row with a budget in it."),
+    ]  # fmt: skip
+    our_eu_share: Annotated[
+        str | None,
+        Meta(description="The EU-fund part of our share, from the funding plan; null when "
+             "the plan does not give it."),
+    ]  # fmt: skip
+
+
+def project_list_out(p: ProjectSummary) -> ProjectListOut:
+    return ProjectListOut(
+        **structs.asdict(project_out(p)),
+        counted_as=p.counted_as,
+        **money_fields(p, "our_share", "our_eu_share"),
+    )
 
 
 class ReasonIn(In):
     reason: str
 
 
+class ChecklistOut(Struct):
+    """What to look at before submitting; every item is a warning, submitting stays allowed."""
+
+    period_id: int
+    clear: Annotated[bool, Meta(description="True when there is nothing to warn about.")]
+    empty_sections: Annotated[
+        list[str],
+        Meta(description="Narrative sections without text: activities, results, "
+             "problems_risks, next_steps."),
+    ]  # fmt: skip
+    incomplete_breakdowns: Annotated[
+        list[str],
+        Meta(description="Codes of indicators whose value in this period has a breakdown "
+             "that does not add up."),
+    ]  # fmt: skip
+    earlier_not_reported: Annotated[
+        list[int],
+        Meta(description="Numbers of earlier periods neither submitted nor approved."),
+    ]
+    days_late: Annotated[
+        int,
+        Meta(description="Days past the deadline if submitted today (Riga time); 0: on time."),
+    ]
+    warnings: Annotated[
+        list[str], Meta(description="The same items as sentences in the reader's language.")
+    ]
+
+
 def period_out(p: PeriodRow) -> PeriodOut:
     return to_output(p, PeriodOut)
+
+
+def checklist_out(c: SubmitChecklist) -> ChecklistOut:
+    return to_output(
+        c,
+        ChecklistOut,
+        period_id=c.period.id,
+        earlier_not_reported=[p.number for p in c.earlier_not_reported],
+        warnings=c.warnings(),
+    )
 
 
 class ProjectsApi(Controller):
@@ -58,9 +138,10 @@ class ProjectsApi(Controller):
     @get("/")
     async def index(
         self, principal: CurrentPrincipal, code: FromQuery[str | None] = None
-    ) -> list[ProjectOut]:
-        """Projects the token's user may read; `code` matches regardless of separator style."""
-        return [project_out(p) for p in await list_projects(principal, code=code)]
+    ) -> list[ProjectListOut]:
+        """Projects the token's user may read; `code` matches regardless of separator style.
+        A partner project also gives our share, which the portfolio counts instead."""
+        return [project_list_out(p) for p in await list_projects(principal, code=code)]
 
     @get("/{project_id:int}")
     async def detail(
@@ -117,9 +198,19 @@ class PeriodsApi(Controller):
         """Reporting periods from the project's dates and rhythm, with deadlines and status."""
         return [period_out(p) for p in await list_periods(principal, project_id)]
 
+    @get("/periods/{period_id:int}/checklist")
+    async def checklist(
+        self, principal: CurrentPrincipal, period_id: FromPath[int]
+    ) -> ChecklistOut:
+        """What to look at before submitting the period (the page shows the same before its
+        final "Submit"): empty narrative sections, breakdowns that do not add up in this
+        period, earlier periods not yet submitted or approved, days past the deadline."""
+        return checklist_out(await submit_checklist(principal, period_id))
+
     @post("/periods/{period_id:int}/submit", status_code=200)
     async def submit(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:
-        """Submit the period for approval; its report is frozen as a new version."""
+        """Submit the period for approval; its report is frozen as a new version. Nothing on
+        the checklist (`GET /periods/{id}/checklist`) stops it."""
         return period_out(await submit_and_freeze(principal, period_id))
 
     @post("/periods/{period_id:int}/approve", status_code=200)

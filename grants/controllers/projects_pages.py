@@ -9,7 +9,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from grants.core.access import Action, Principal
-from grants.core.audit import project_audit
 from grants.core.errors import Refused
 from grants.core.i18n import label, typed_date, typed_money, typed_rate
 from grants.core.vocabulary import (
@@ -22,6 +21,7 @@ from grants.core.vocabulary import (
 )
 from grants.projects.attachments import fetch_attachment
 from grants.projects.editing import FundingLineInput, ProjectInput, create_project, update_project
+from grants.projects.history import project_history
 from grants.projects.periods import (
     PeriodRow,
     approve,
@@ -146,16 +146,24 @@ class ProjectsPages(Controller):
         project_id: FromPath[int],
         entity: FromQuery[str | None] = None,
         id: FromQuery[int | None] = None,
+        page: FromQuery[int] = 1,
     ) -> Template:
         project = await get_project(principal, project_id)
-        events = await project_audit(principal, project_id, entity=entity or None, entity_id=id)
+        history = await project_history(
+            principal,
+            project_id,
+            project.summary.code,
+            entity=entity or None,
+            entity_id=id,
+            page=page,
+        )
         return Template(
             "projects/history.html",
             context={
                 "principal": principal,
                 "project": project,
-                "events": events,
-                "entity": entity,
+                "history": history,
+                "entity": entity or "",
                 "entity_id": id,
             },
         )

@@ -1,35 +1,52 @@
 """The register page: participants, the service catalogue, receipts, the service table, and
 imports with a row-by-row error report."""
 
-from litestar import Controller, Request, get, post
+from datetime import date
+
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from grants.controllers.register_api import template_response
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
-from grants.core.i18n import label, localised
+from grants.core.i18n import format_day, gettext, label, localised
+from grants.core.translatable import N_
 from grants.core.vocabulary import Gender, ParticipantFlag
 from grants.projects.reading import get_project
 from grants.register.files import FILE_REQUIRED, import_file
 from grants.register.participants import (
+    CHANGEABLE,
     ParticipantInput,
+    ParticipantVersion,
     add_participant,
+    change_participant,
+    code_key,
+    get_participant,
     list_participants,
+    participant_history,
+    register_codes,
     retention_date,
 )
 from grants.register.service_tables import service_table
 from grants.register.services import (
+    RECEIPT_CHANGEABLE,
     ReceiptInput,
     ServiceInput,
     add_receipt,
     add_service,
+    cancel_receipt,
+    change_receipt,
+    get_receipt,
     list_services,
+    receipts_page,
 )
 from grants.web import CurrentPrincipal, form_errors, refusal_status
 
 FORMS = ("participant", "service", "receipt", "import")
+RECEIPTS_PER_PAGE = 50
 
 
 async def _page(
@@ -42,12 +59,26 @@ async def _page(
     errors: dict | None = None,
     status_code: int = 200,
     note: str = "",
+    receipts_page_number: int = 1,
+    receipts_of: str = "",
 ) -> Template:
     principal.require(Action.READ_REGISTER, project_id)
     project = await get_project(principal, project_id)
     participants = await list_participants(principal, project_id)
     services = await list_services(principal, project_id)
     table = await service_table(principal, project_id, target_group=group or None)
+    number = max(receipts_page_number, 1)
+    receipts = await receipts_page(
+        principal,
+        project_id,
+        participant_code=receipts_of or None,
+        limit=RECEIPTS_PER_PAGE,
+        offset=(number - 1) * RECEIPTS_PER_PAGE,
+        newest_first=True,  # the ones just typed, to correct
+    )
+    taken = None  # the participant whose code the add form repeated, to edit instead
+    if form == "participant" and (errors or {}).get("code") and values and values.get("code"):
+        taken = (await register_codes(project_id)).get(code_key(values["code"]))
     return Template(
         "register/register.html",
         context={
@@ -68,6 +99,11 @@ async def _page(
             "values": values or {},
             "errors": errors or {},
             "note": note,
+            "receipts": receipts,
+            "receipts_page": number,
+            "receipts_pages": max(-(-receipts.total // RECEIPTS_PER_PAGE), 1),
+            "receipts_of": receipts_of,
+            "taken": taken,
         },
         status_code=status_code,
     )
@@ -78,13 +114,23 @@ def _fields(form, names: tuple[str, ...]) -> dict:
 
 
 class RegisterPages(Controller):
+    """The register page and its forms; a participant's page (their history, and changing their
+    exit, household, target group or flags); a receipt's page (correct or cancel it)."""
+
     include_in_schema = False
 
     @get("/projects/{project_id:int}/register")
     async def register(
-        self, principal: CurrentPrincipal, project_id: FromPath[int], group: FromQuery[str] = ""
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        group: FromQuery[str] = "",
+        receipts: FromQuery[int] = 1,
+        receipts_of: FromQuery[str] = "",
     ) -> Template:
-        return await _page(principal, project_id, group)
+        return await _page(
+            principal, project_id, group, receipts_page_number=receipts, receipts_of=receipts_of
+        )
 
     @post("/projects/{project_id:int}/register/{form_name:str}")
     async def submit(
@@ -133,6 +179,183 @@ class RegisterPages(Controller):
                 status_code=refusal_status(refused),
             )
         return Redirect(f"/projects/{project_id}/register#{form_name}", status_code=303)
+
+    @get("/projects/{project_id:int}/register/participants/{participant_id:int}")
+    async def participant(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], participant_id: FromPath[int]
+    ) -> Template:
+        return await _participant_page(principal, project_id, participant_id)
+
+    @post("/projects/{project_id:int}/register/participants/{participant_id:int}")
+    async def change_participant(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        participant_id: FromPath[int],
+        request: Request,
+    ) -> Template | Redirect:
+        await _participant_of(principal, project_id, participant_id)
+        form = await request.form()
+        values = _fields(form, ("exit_date", "household", "target_group", "note"))
+        values["flags"] = form.getall("flags", [])
+        changes = {name: values[name] for name in CHANGEABLE}
+        changes["exit_date"] = changes["exit_date"] or None
+        try:
+            await change_participant(principal, participant_id, changes, values["note"])
+        except Refused as refused:
+            return await _participant_page(
+                principal,
+                project_id,
+                participant_id,
+                values=values,
+                errors=form_errors(refused),
+                status_code=refusal_status(refused),
+            )
+        return Redirect(f"/projects/{project_id}/register#p-{participant_id}", status_code=303)
+
+    @get("/projects/{project_id:int}/register/receipts/{receipt_id:int}")
+    async def receipt(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], receipt_id: FromPath[int]
+    ) -> Template:
+        return await _receipt_page(principal, project_id, receipt_id)
+
+    @post("/projects/{project_id:int}/register/receipts/{receipt_id:int}/{action:str}")
+    async def change_receipt(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        receipt_id: FromPath[int],
+        action: FromPath[str],
+        request: Request,
+    ) -> Template | Redirect:
+        if action not in ("correct", "cancel"):
+            raise NotFoundException()
+        await _receipt_of(principal, project_id, receipt_id)
+        form = await request.form()
+        values = _fields(form, (*RECEIPT_CHANGEABLE, "note"))
+        try:
+            if action == "cancel":
+                await cancel_receipt(principal, receipt_id, values["note"])
+            else:
+                changes = {name: values[name] for name in RECEIPT_CHANGEABLE}
+                await change_receipt(principal, receipt_id, changes, values["note"])
+        except Refused as refused:
+            return await _receipt_page(
+                principal,
+                project_id,
+                receipt_id,
+                form=action,
+                values=values,
+                errors=form_errors(refused),
+                status_code=refusal_status(refused),
+            )
+        return Redirect(f"/projects/{project_id}/register#receipts", status_code=303)
+
+    @get("/register/templates/{name:str}")
+    async def template(self, principal: CurrentPrincipal, name: FromPath[str]) -> Response[bytes]:
+        """An empty import file to fill in (signed-in users only, like every page)."""
+        return template_response(name)
+
+
+async def _participant_of(principal: Principal, project_id: int, participant_id: int):
+    """The participant, if they are in this project's register (else not found)."""
+    row = await get_participant(principal, participant_id)
+    if row.project_id != project_id:
+        raise NotFoundException()
+    return row
+
+
+async def _receipt_of(principal: Principal, project_id: int, receipt_id: int):
+    row = await get_receipt(principal, receipt_id)
+    if row.project_id != project_id:
+        raise NotFoundException()
+    return row
+
+
+async def _participant_page(
+    principal: Principal,
+    project_id: int,
+    participant_id: int,
+    *,
+    values: dict | None = None,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> Template:
+    row = await _participant_of(principal, project_id, participant_id)
+    return Template(
+        "register/participant.html",
+        context={
+            "principal": principal,
+            "project": await get_project(principal, project_id),
+            "p": row,
+            "versions": [
+                (v, _changes(v)) for v in await participant_history(principal, participant_id)
+            ],
+            "flag_options": [(f.value, label(f)) for f in ParticipantFlag],
+            "can_edit": principal.can(Action.EDIT_REGISTER, project_id),
+            "values": values,
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
+
+
+_FIELD_LABELS = {
+    "code": N_("Code"),
+    "target_group": N_("Target group"),
+    "gender": N_("Gender"),
+    "birth_year": N_("Birth year"),
+    "entry_date": N_("Entry"),
+    "exit_date": N_("Exit"),
+    "household": N_("Household"),
+    "flags": N_("Flags"),
+}
+
+
+def _changes(version: ParticipantVersion) -> list[tuple[str, str, str]]:
+    """(field, before, after) as the page shows them, for each value the version changed."""
+    before, after = (v if isinstance(v, dict) else {} for v in (version.before, version.after))
+    return [
+        (gettext(title), _shown(before.get(name)), _shown(after.get(name)))
+        for name, title in _FIELD_LABELS.items()
+        if before.get(name) != after.get(name) and version.action != "create"
+    ]
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(label(flag) for flag in value) or "—"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        return format_day(date.fromisoformat(value))
+    return "—" if value in (None, "") else str(value)
+
+
+async def _receipt_page(
+    principal: Principal,
+    project_id: int,
+    receipt_id: int,
+    *,
+    form: str = "",
+    values: dict | None = None,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> Template:
+    row = await _receipt_of(principal, project_id, receipt_id)
+    services = await list_services(principal, project_id)
+    return Template(
+        "register/receipt.html",
+        context={
+            "principal": principal,
+            "project": await get_project(principal, project_id),
+            "r": row,
+            "service_options": [(str(x.id), localised(x.name_lv, x.name_en)) for x in services],
+            "can_edit": principal.can(Action.EDIT_REGISTER, project_id),
+            "form": form,
+            "values": values,
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
 
 
 async def _import(principal: Principal, project_id: int, form) -> int:

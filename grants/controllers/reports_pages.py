@@ -1,16 +1,23 @@
-"""Page routes for a period's progress report: downloads with the session, and the narrative."""
+"""Page routes for a period's progress report: downloads with the session, the narrative, and
+the checklist shown before a period is submitted."""
 
+from datetime import datetime
+
+from babel.dates import format_time
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from grants.controllers.projects_pages import refused_in_period
 from grants.controllers.reports_api import report_download
+from grants.core.access import Principal
 from grants.core.errors import Refused
-from grants.core.i18n import current_locale
-from grants.projects.periods import get_period
-from grants.projects.reports import NARRATIVE, save_narrative
-from grants.web import CurrentPrincipal, form_errors
+from grants.core.i18n import RIGA, current_locale
+from grants.projects.periods import PeriodRow, get_period
+from grants.projects.reading import get_project
+from grants.projects.reports import NARRATIVE, report_panel, save_narrative
+from grants.projects.submission import submit_checklist
+from grants.web import CurrentPrincipal, form_errors, is_htmx
 from reports.versions import report_file
 
 
@@ -36,12 +43,47 @@ class ReportsPages(Controller):
     async def narrative(
         self, principal: CurrentPrincipal, period_id: FromPath[int], request: Request
     ) -> Template | Redirect:
+        """Save the narrative: with HTMX the editor comes back in place saying when it was
+        saved; without, the project page at the report."""
         period = await get_period(principal, period_id)
         form = await request.form()
         texts = {key: form.get(key, "") for key in NARRATIVE if key in form}
+        htmx = is_htmx(request)
         try:
             await save_narrative(principal, period_id, texts)
         except Refused as refused:
             narrative = {"values": texts, "errors": form_errors(refused)}
+            if htmx:
+                return await _narrative_editor(principal, period, narrative, status_code=422)
             return await refused_in_period(principal, period, refused, narrative_form=narrative)
+        if htmx:
+            saved_at = format_time(datetime.now(RIGA), "short", locale=current_locale())
+            return await _narrative_editor(principal, period, {"saved_at": saved_at})
         return Redirect(f"/projects/{period.project_id}?period={period_id}#report", status_code=303)
+
+    @get("/periods/{period_id:int}/checklist")
+    async def checklist(
+        self, principal: CurrentPrincipal, period_id: FromPath[int], request: Request
+    ) -> Template:
+        """What to look at before submitting, with the final "Submit the report": a panel on
+        the project page with HTMX, a page of its own without."""
+        checklist = await submit_checklist(principal, period_id)
+        context = {"principal": principal, "checklist": checklist, "period": checklist.period}
+        if is_htmx(request):
+            return Template("projects/submit_check.html", context=context)
+        project = await get_project(principal, checklist.period.project_id)
+        return Template("projects/submit_period.html", context=context | {"project": project})
+
+
+async def _narrative_editor(
+    principal: Principal, period: PeriodRow, form: dict, status_code: int = 200
+) -> Template:
+    return Template(
+        "projects/narrative.html",
+        context={
+            "principal": principal,
+            "period": period,
+            "report": await report_panel(principal, period, form),
+        },
+        status_code=status_code,
+    )

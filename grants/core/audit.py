@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from piccolo.columns.combination import Combinable
 from piccolo.table import Table
 
 from grants.core.access import Action, Principal
+from grants.core.vocabulary import SPECIAL_CATEGORY_FLAGS
 from grants.db import from_row, insert_many, insert_one
 from grants.tables.audit import AuditEvent
 
@@ -80,13 +82,20 @@ class AuditRow:
     after: Any
     note: str
 
-    @property
-    def changes(self) -> list[tuple[str, Any, Any]]:
-        """(field, before, after) for every field that differs, for the history view."""
-        before = self.before if isinstance(self.before, dict) else {"": self.before}
-        after = self.after if isinstance(self.after, dict) else {"": self.after}
-        keys = list(dict.fromkeys([*before, *after]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+def _visible_events(
+    principal: Principal, project_id: int, entity: str | None, entity_id: int | None
+) -> Combinable:
+    """The project's events this principal may read: the register's only for its readers."""
+    principal.require(Action.READ_AUDIT, project_id)
+    where = AuditEvent.project == project_id
+    if not principal.can(Action.READ_REGISTER, project_id):
+        where &= AuditEvent.entity.not_in(list(REGISTER_ENTITIES))
+    if entity:
+        where &= AuditEvent.entity == entity
+    if entity_id is not None:
+        where &= AuditEvent.entity_id == entity_id
+    return where
 
 
 async def project_audit(
@@ -96,15 +105,40 @@ async def project_audit(
     entity: str | None = None,
     entity_id: int | None = None,
     limit: int = 1000,
+    offset: int = 0,
 ) -> list[AuditRow]:
-    """The project's history, newest first; optionally one record's."""
-    principal.require(Action.READ_AUDIT, project_id)
-    query = AuditEvent.select().where(AuditEvent.project == project_id)
-    if not principal.can(Action.READ_REGISTER, project_id):
-        query = query.where(AuditEvent.entity.not_in(list(REGISTER_ENTITIES)))
-    if entity:
-        query = query.where(AuditEvent.entity == entity)
-    if entity_id is not None:
-        query = query.where(AuditEvent.entity_id == entity_id)
-    rows = await query.order_by(AuditEvent.id, ascending=False).limit(limit).output(load_json=True)
-    return [from_row(AuditRow, r, project_id=r["project"]) for r in rows]
+    """The project's history, newest first; optionally one record's. Special-category data
+    is taken out for readers who may not see it, whatever an event kept."""
+    where = _visible_events(principal, project_id, entity, entity_id)
+    query = AuditEvent.select().where(where).order_by(AuditEvent.id, ascending=False)
+    rows = await query.limit(limit).offset(offset).output(load_json=True)
+    special = principal.can(Action.READ_SPECIAL_CATEGORY, project_id)
+    return [
+        from_row(AuditRow, r if special else _without_special(r), project_id=r["project"])
+        for r in rows
+    ]
+
+
+async def count_project_audit(
+    principal: Principal,
+    project_id: int,
+    *,
+    entity: str | None = None,
+    entity_id: int | None = None,
+) -> int:
+    """How many events `project_audit` can list, for paging through them."""
+    return await AuditEvent.count().where(_visible_events(principal, project_id, entity, entity_id))
+
+
+def _without_special(row: dict) -> dict:
+    """A participant event without special-category flags (the trail leaves them out, but an
+    event recorded before that rule, or by a tool, may have them)."""
+    if row["entity"] != "participant":
+        return row
+    return row | {side: _visible_flags(row[side]) for side in ("before", "after")}
+
+
+def _visible_flags(values: Any) -> Any:
+    if not isinstance(values, dict) or not isinstance(values.get("flags"), list):
+        return values
+    return values | {"flags": [f for f in values["flags"] if f not in SPECIAL_CATEGORY_FLAGS]}

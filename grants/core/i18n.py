@@ -6,18 +6,20 @@ templates, domain messages and formatters all speak the same language without pa
 
 from contextvars import ContextVar
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+from babel.numbers import format_percent as babel_format_percent
 from babel.support import NullTranslations, Translations
 
 from grants.core import money
@@ -87,7 +89,8 @@ def format_money(cents: int | None, *, currency: bool = True) -> str:
 
 
 def format_rate(rate_bp: int | None) -> str:
-    return "—" if rate_bp is None else money.format_rate(rate_bp, current_locale())
+    """A rate as it is kept, to the hundredth: 8500 → lv "85,00 %", en "85.00%"."""
+    return "—" if rate_bp is None else format_percent(money.rate_fraction(rate_bp) * 100, places=2)
 
 
 def format_hundredths(value: int | None) -> str:
@@ -97,11 +100,31 @@ def format_hundredths(value: int | None) -> str:
     return format_decimal(money.from_hundredths(value), format="#,##0.##", locale=current_locale())
 
 
-def format_percent(value: Decimal | None) -> str:
-    """A percentage already rounded by the domain (one decimal), in the locale's style."""
+# The percent pattern of each language: CLDR's (Babel's), except Latvian, where CLDR has
+# "#,##0%" but Latvian typography puts a space between the number and the sign ("85 %"); a
+# no-break space, so the sign never starts a line.
+_PERCENT_PATTERNS = {"lv": "#,##0\u00a0%"}
+
+
+@cache
+def _percent_pattern(locale: str, places: int) -> str:
+    pattern = _PERCENT_PATTERNS.get(locale) or Locale.parse(locale).percent_formats[None].pattern
+    return pattern.replace("0", "0." + "0" * places, 1) if places else pattern
+
+
+def format_percent(value: Decimal | int | None, places: int = 1, locale: str | None = None) -> str:
+    """The one way a percentage is shown: `value` in percent (16.7, not 0.167), half-up to
+    `places` decimals, in the language's style: lv "16,7 %", en "16.7%". No float: it would
+    already have lost the figure."""
     if value is None:
         return "—"
-    return format_decimal(value, format="#,##0.0", locale=current_locale()) + "\u00a0%"
+    if not isinstance(value, Decimal | int):
+        raise TypeError(f"expected Decimal or int, not {type(value).__name__}")
+    locale = locale or current_locale()
+    shown = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return babel_format_percent(
+        shown.scaleb(-2), format=_percent_pattern(locale, places), locale=locale
+    )
 
 
 def format_number(value: Decimal | None, places: int = 1) -> str:

@@ -12,8 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal
 
-from babel import Locale
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
 
 from grants.core.translatable import N_
 
@@ -333,9 +332,3 @@ def format_amount(cents: int, locale: str = "lv", *, currency: bool = True) -> s
     if currency:
         return format_currency(value, "EUR", locale=locale)
     return format_decimal(value, format="#,##0.00", locale=locale)
-
-
-def format_rate(rate_bp: int, locale: str = "lv") -> str:
-    """Rate for display with two decimals in the locale's percent style: lv "85,00%"."""
-    pattern = Locale.parse(locale).percent_formats[None].pattern.replace("0", "0.00", 1)
-    return format_percent(rate_fraction(rate_bp), format=pattern, locale=locale)

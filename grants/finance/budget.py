@@ -7,7 +7,10 @@ declared amount from the declared base costs. Totals are computed on total bases
 can differ by a cent from the sum of its years.
 
 Finance staff enter the budget as lines by category and year (`set_budget`): an amount, or a
-flat rate with its base; the whole budget is replaced at once, after every rule is checked.
+flat rate with its base; the whole budget is replaced at once, after every rule is checked. A
+category is named by its code or by its name in either language, typed in any case and with or
+without diacritics. Warnings (`budget_warnings`) point out what deserves a look without refusing
+it: a budget that does not add up to the eligible costs, a category declared beyond its budget.
 """
 
 import re
@@ -20,6 +23,7 @@ from typing import Protocol
 from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.errors import Problems, blank
+from grants.core.i18n import LABELS, LOCALES, translations
 from grants.core.messages import (
     CATEGORY_REQUIRED,
     CATEGORY_UNKNOWN,
@@ -29,6 +33,7 @@ from grants.core.messages import (
     YEAR_REQUIRED,
 )
 from grants.core.money import money_str, percentage, rate_str, share_of
+from grants.core.text import comparable
 from grants.core.translatable import N_
 from grants.core.vocabulary import CostCategory, Rounding
 from grants.db import first_or_not_found, write_transaction
@@ -39,7 +44,7 @@ from grants.finance.expenditures import (
 )
 from grants.projects.periods import PeriodRow, for_update
 from grants.tables.funding import BudgetLine
-from grants.tables.projects import Project
+from grants.tables.projects import Partner, Project
 
 DIRECT = "direct"  # in a flat-rate base: every category with a real amount
 
@@ -90,6 +95,22 @@ class CategoryLine:
     to_date: int
     remaining: int  # planned − to date
     absorption: Decimal | None  # to date / planned, %; None when nothing is planned
+    flat_rate_base: tuple[str, ...] = ()  # a flat rate's base categories, or DIRECT
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """How the declared eligible costs (what the split by source is computed on) become the
+    budget table's total: the amounts recorded on a flat-rate category do not count there (the
+    flat rate stands for them), and the flat-rate amounts computed from their base are added."""
+
+    declared: int  # eligible parts of the declared expenditures
+    on_flat_rate: int  # of them, recorded on a flat-rate category
+    flat_rate: int  # the flat-rate categories' computed amounts
+
+    @property
+    def total(self) -> int:
+        return self.declared - self.on_flat_rate + self.flat_rate
 
 
 @dataclass(frozen=True)
@@ -98,6 +119,8 @@ class CategoryReport:
     period: PeriodRow | None  # None: the whole project, so this period = to date
     rounding: Rounding
     lines: list[CategoryLine]
+    this_period: Reconciliation
+    to_date: Reconciliation
 
 
 def base_parts(text: str) -> tuple[str, ...]:
@@ -223,9 +246,26 @@ async def category_report(
                 to_date=spent,
                 remaining=total - spent,
                 absorption=percentage(spent, total),
+                flat_rate_base=budget.flat_rate_base if budget else (),
             )
         )
-    return CategoryReport(project_id, declared.period, rounding, report)
+    flat = [line for line in report if line.flat_rate_bp is not None]
+
+    def reconciliation(rows: list[ExpenditureRow], amount: str) -> Reconciliation:
+        return Reconciliation(
+            declared=sum(row.eligible_amount for row in rows),
+            on_flat_rate=sum(row.eligible_amount for row in rows if row.category in rates),
+            flat_rate=sum(getattr(line, amount) for line in flat),
+        )
+
+    return CategoryReport(
+        project_id,
+        declared.period,
+        rounding,
+        report,
+        this_period=reconciliation(declared.this_period, "this_period"),
+        to_date=reconciliation(declared.to_date, "to_date"),
+    )
 
 
 async def _rounding(project_id: int) -> Rounding:
@@ -289,6 +329,74 @@ async def project_budget(principal: Principal, project_id: int) -> ProjectBudget
     )
 
 
+# Warnings: what deserves a look, never a refusal
+
+TOTAL_DIFFERS = "total_differs"
+OVER_BUDGET = "over_budget"
+_TOTAL_DIFFERS = N_(
+    "The budget total %(actual)s differs from the project's eligible costs %(expected)s "
+    "by %(difference)s."
+)
+_PARTNER_DIFFERS = N_(
+    "The budget total %(actual)s differs from our partner budget %(expected)s by %(difference)s."
+)
+_OVER_BUDGET = N_(
+    "“%(category)s”: the eligible costs declared to date, %(actual)s, exceed its budget "
+    "%(expected)s by %(difference)s."
+)
+
+
+@dataclass(frozen=True)
+class BudgetWarning:
+    """A figure that does not match the one it is compared with. `message` is an English
+    msgid; the edge fills in the category's name and the amounts in the reader's language."""
+
+    code: str  # TOTAL_DIFFERS or OVER_BUDGET
+    message: str
+    category: str | None  # the category an OVER_BUDGET warning is about
+    expected: int  # the eligible costs, or the category's budget
+    actual: int  # the budget total, or the category's declared eligible costs to date
+
+    @property
+    def difference(self) -> int:
+        return self.actual - self.expected
+
+
+async def budget_warnings(principal: Principal, project_id: int) -> list[BudgetWarning]:
+    """The budget against the project's eligible costs (our partner budget when the project's
+    are not ours to know), and each category's declared eligible costs to date against its
+    budget. Nothing to say about a project without a budget."""
+    report = await category_report(principal, project_id)
+    if not any(line.planned for line in report.lines):
+        return []
+    warnings = []
+    planned = sum(line.planned for line in report.lines)
+    message, expected = await _eligible_cost(project_id)
+    if expected is not None and planned != expected:
+        warnings.append(BudgetWarning(TOTAL_DIFFERS, message, None, expected, planned))
+    warnings.extend(
+        BudgetWarning(OVER_BUDGET, _OVER_BUDGET, line.category, line.planned, line.to_date)
+        for line in report.lines
+        if line.to_date > line.planned
+    )
+    return warnings
+
+
+async def _eligible_cost(project_id: int) -> tuple[str, int | None]:
+    """What the budget should add up to: the project's eligible costs, or, for a project we
+    are a partner in without them, our own partner budget."""
+    project = await first_or_not_found(
+        Project.select(Project.eligible_cost).where(Project.id == project_id)
+    )
+    if project["eligible_cost"] is not None:
+        return _TOTAL_DIFFERS, project["eligible_cost"]
+    own = await Partner.select(Partner.budget).where(
+        (Partner.project == project_id) & Partner.organisation.is_own.eq(True)
+    )
+    budgets = [row["budget"] for row in own if row["budget"] is not None]
+    return _PARTNER_DIFFERS, (budgets[0] if len(budgets) == 1 else None)
+
+
 # Writing the budget
 
 _YEAR_OUTSIDE = N_("The year %(year)s is outside the project's years %(start)s–%(end)s.")
@@ -310,13 +418,14 @@ _YEAR_RE = re.compile(r"[1-9][0-9]{3}")
 @dataclass(frozen=True)
 class BudgetLineInput:
     """One budget line as typed: an amount ("12 000,00"), or a flat rate ("15") of a base:
-    cost categories separated by commas, or "direct" for every category with an amount."""
+    cost categories (codes or names) as a list or separated by commas, or "direct" ("direct
+    costs") for every category with an amount."""
 
     category: str
     year: str
     amount: str | None = None
     flat_rate: str | None = None
-    flat_rate_base: str = ""
+    flat_rate_base: str | Sequence[str] = ""
 
 
 @dataclass(frozen=True)
@@ -327,12 +436,36 @@ class _Rules:
     start_year: int | None
     end_year: int | None
     rounding: Rounding
+    names: dict[str, str]  # a category's code or name, made comparable → its code
+
+
+_DIRECT_NAME = N_("direct costs")
+
+
+def _aliases(categories: dict[str, tuple[str, str] | None]) -> dict[str, str]:
+    """Every way a person may name a category, made `comparable` (case and diacritics do not
+    matter), to its code: the code, and its name in each language; "direct" and "direct costs"
+    to DIRECT. A name two categories share names neither."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for code, own in [*categories.items(), (DIRECT, None)]:
+        msgid = _DIRECT_NAME if code == DIRECT else LABELS.get(code, code)
+        names = own or tuple(translations(locale).gettext(msgid) for locale in LOCALES)
+        for name in (code, *names):
+            found[comparable(name)].add(code)
+    return {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
+
+
+def _code(rules: _Rules, typed: str) -> str | None:
+    """The category (or DIRECT) a person named, by code or by name; None when unknown."""
+    if typed in rules.categories or typed == DIRECT:
+        return typed
+    return rules.names.get(comparable(typed))
 
 
 def _canonical_base(parts: Iterable[str]) -> tuple[str, ...]:
     """DIRECT first, then the categories in their order, each once, so that the same base
     typed in another order is the same base."""
-    parts = [DIRECT if part.casefold() == DIRECT else part for part in parts]
+    parts = list(parts)
     return ((DIRECT,) if DIRECT in parts else ()) + tuple(_ordered(p for p in parts if p != DIRECT))
 
 
@@ -342,11 +475,12 @@ def _parse_line(
     """One line's values, or None after adding a problem for each field that is wrong."""
     where = f"lines[{i}]"
     found = len(problems.items)
-    category = (data.category or "").strip()
-    if not category:
+    typed = (data.category or "").strip()
+    category = _code(rules, typed) if typed else None
+    if not typed:
         problems.add(CATEGORY_REQUIRED, f"{where}.category")
-    elif category not in rules.categories:
-        problems.add(CATEGORY_UNKNOWN, f"{where}.category", category=category)
+    elif category is None or category == DIRECT:
+        problems.add(CATEGORY_UNKNOWN, f"{where}.category", category=typed)
 
     year = None
     year_text = str(data.year or "").strip()
@@ -378,7 +512,11 @@ def _parse_line(
     else:
         rate_bp = problems.rate(data.flat_rate, f"{where}.flat_rate")
 
-    parts = base_parts(data.flat_rate_base or "")
+    typed_base = data.flat_rate_base or ""
+    if isinstance(typed_base, str):
+        parts = base_parts(typed_base)
+    else:
+        parts = tuple(part.strip() for part in typed_base if part.strip())
     base: tuple[str, ...] = ()
     if has_amount and has_rate:
         pass  # which of the two is meant decides whether a base belongs here
@@ -387,16 +525,17 @@ def _parse_line(
     elif has_rate and not parts:
         problems.add(_BASE_REQUIRED, f"{where}.flat_rate_base")
     elif has_rate:
-        base = _canonical_base(parts)
-        for part in base:
-            if part != DIRECT and part not in rules.categories:
+        codes = [_code(rules, part) for part in parts]
+        for part, code in zip(parts, codes, strict=True):
+            if code is None:
                 problems.add(CATEGORY_UNKNOWN, f"{where}.flat_rate_base", category=part)
+        base = _canonical_base(code for code in codes if code is not None)
         if category in base:
             problems.add(_BASE_ITSELF, f"{where}.flat_rate_base")
 
     if len(problems.items) > found:
         return None
-    assert year is not None
+    assert year is not None and category is not None
     return PlannedLine(category, year, amount, rate_bp, ",".join(base))
 
 
@@ -483,11 +622,13 @@ async def _rules(project_id: int) -> _Rules:
         )
     )
     start, end = project["start_date"], project["end_date"]
+    categories = await cost_categories(project_id)
     return _Rules(
-        categories=frozenset(await cost_categories(project_id)),
+        categories=frozenset(categories),
         start_year=start.year if start else None,
         end_year=end.year if end else None,
         rounding=Rounding(project["rounding"]),
+        names=_aliases(categories),
     )
 
 

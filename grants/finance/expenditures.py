@@ -3,10 +3,12 @@
 A row is never changed in place: an edit writes the next version of the same entry and marks
 the old one superseded; a cancellation marks the row cancelled. Only current rows count.
 Invoices dated in a submitted or approved period are frozen, because that period's report
-has been sent with them.
+has been sent with them. Evidence files belong to the entry, so every version shows them
+(grants.finance.evidence); they are added and removed while the entry may still change.
 """
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from piccolo.query.functions.aggregate import Sum
@@ -30,6 +32,14 @@ from grants.db import (
     possible_id,
     write_transaction,
 )
+from grants.finance.evidence import (
+    EvidenceFile,
+    Upload,
+    check_uploads,
+    entry_files,
+    link_files,
+    unlink_file,
+)
 from grants.projects.periods import PeriodRow, for_update, list_periods, locked_problem
 from grants.projects.reading import project_dates
 from grants.tables.attachments import Attachment
@@ -48,6 +58,7 @@ _PARTNER_UNKNOWN = N_("This partner does not take part in the project.")
 _NOTE_REQUIRED = N_("Give the reason for the change.")
 _NOT_CURRENT = N_("This expenditure was changed or cancelled meanwhile; open its current version.")
 _CONCURRENT = N_("Someone else changed the expenditures at the same time; please try again.")
+_FILE_REQUIRED = N_("Choose a file to attach.")
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ class ExpenditureInput:
     description: str = ""
     evidence_ref: str = ""
     partner_id: int | None = None
-    attachment_id: int | None = None
+    attachment_id: int | None = None  # a file the project stored already, to link as well
 
 
 @dataclass(frozen=True)
@@ -88,10 +99,10 @@ class ExpenditureRow:
     payment_date: date | None
     description: str
     evidence_ref: str
-    attachment_id: int | None
     change_note: str
     created_by: str | None  # email; None when the user was removed
     created_at: datetime
+    files: tuple[EvidenceFile, ...] = ()  # the entry's, the same on every version
 
     @property
     def ineligible_amount(self) -> int:
@@ -124,7 +135,6 @@ _COLUMNS = (
     Expenditure.payment_date,
     Expenditure.description,
     Expenditure.evidence_ref,
-    Expenditure.attachment,
     Expenditure.change_note,
     Expenditure.created_by.email.as_alias("created_by_email"),
     Expenditure.created_at,
@@ -138,14 +148,20 @@ def _to_row(r: dict) -> ExpenditureRow:
         project_id=r["project"],
         partner_id=r["partner"],
         state=RecordState(r["state"]),
-        attachment_id=r["attachment"],
         created_by=r["created_by_email"],
     )
 
 
+async def _with_files(project_id: int, rows: list[dict]) -> list[ExpenditureRow]:
+    """The project's rows with their entries' evidence files, read in one query."""
+    files = await entry_files(project_id, [r["entry_no"] for r in rows])
+    return [replace(_to_row(r), files=files.get(r["entry_no"], ())) for r in rows]
+
+
 async def _row(expenditure_id: int) -> ExpenditureRow:
     query = Expenditure.select(*_COLUMNS).where(Expenditure.id == expenditure_id)
-    return _to_row(await first_or_not_found(query))
+    row = await first_or_not_found(query)
+    return (await _with_files(row["project"], [row]))[0]
 
 
 async def current_rows(project_id: int, *, until: date | None = None) -> list[ExpenditureRow]:
@@ -156,7 +172,7 @@ async def current_rows(project_id: int, *, until: date | None = None) -> list[Ex
     if until is not None:
         query = query.where(Expenditure.spent_on <= until)
     rows = await query.order_by(Expenditure.spent_on).order_by(Expenditure.entry_no)
-    return [_to_row(r) for r in rows]
+    return await _with_files(project_id, rows)
 
 
 async def declared_totals(project_ids: list[int]) -> dict[int, tuple[int, int]]:
@@ -190,7 +206,7 @@ async def list_expenditures(
         .order_by(Expenditure.entry_no)
         .order_by(Expenditure.version)
     )
-    return [_to_row(r) for r in rows]
+    return await _with_files(project_id, rows)
 
 
 async def expenditure_history(principal: Principal, expenditure_id: int) -> list[ExpenditureRow]:
@@ -202,7 +218,7 @@ async def expenditure_history(principal: Principal, expenditure_id: int) -> list
         .where((Expenditure.project == row.project_id) & (Expenditure.entry_no == row.entry_no))
         .order_by(Expenditure.version)
     )
-    return [_to_row(r) for r in rows]
+    return await _with_files(row.project_id, rows)
 
 
 @dataclass(frozen=True)
@@ -376,7 +392,6 @@ def _parse(ctx: _Context, data: ExpenditureInput, problems: Problems) -> dict:
         "payment_date": payment_date,
         "description": problems.text(data.description, "description", multiline=True),
         "evidence_ref": evidence_ref,
-        "attachment": data.attachment_id,
     }
 
 
@@ -384,23 +399,25 @@ async def _checked(
     ctx: _Context,
     data: ExpenditureInput,
     *,
+    uploads: Sequence[Upload] = (),
     editing: ExpenditureRow | None = None,
     note: str = "",
 ) -> dict:
     """The values to write, or Refused with every problem (a conflict if a period is locked or
-    the invoice is already recorded)."""
+    the invoice is already recorded). Uploads are checked here too, and stored only after."""
     problems, conflicts = Problems(), Problems()
     if editing is not None and not note:
         problems.add(_NOTE_REQUIRED, "note")
     problems.plain(note, "note", multiline=True)
     values = _parse(ctx, data, problems)
-    if values["attachment"] is not None and not (
-        possible_id(values["attachment"])
+    if data.attachment_id is not None and not (
+        possible_id(data.attachment_id)
         and await Attachment.exists().where(
-            (Attachment.id == values["attachment"]) & (Attachment.project == ctx.project_id)
+            (Attachment.id == data.attachment_id) & (Attachment.project == ctx.project_id)
         )
     ):
         problems.add(ATTACHMENT_UNKNOWN, "attachment_id")
+    check_uploads(uploads, problems)
     days = [editing.spent_on] if editing else []
     if values["spent_on"] is not None:
         days.append(values["spent_on"])
@@ -477,7 +494,7 @@ def _snapshot(row: ExpenditureRow) -> dict:
         "description": row.description,
         "evidence_ref": row.evidence_ref,
         "partner_id": row.partner_id,
-        "attachment_id": row.attachment_id,
+        "attachments": [{"id": f.id, "name": f.name} for f in row.files],
         "change_note": row.change_note,
     }
 
@@ -490,26 +507,32 @@ async def _current_for_change(principal: Principal, expenditure_id: int) -> Expe
     return row
 
 
+def _stored_ids(data: ExpenditureInput) -> list[int]:
+    return [] if data.attachment_id is None else [data.attachment_id]
+
+
 async def record_expenditure(
-    principal: Principal, project_id: int, data: ExpenditureInput
+    principal: Principal, project_id: int, data: ExpenditureInput, uploads: Sequence[Upload] = ()
 ) -> ExpenditureRow:
-    """Add an invoice to the register as entry n+1, version 1."""
+    """Add an invoice to the register as entry n+1, version 1, with its evidence files."""
     principal.require(Action.RECORD_EXPENDITURE, project_id)
     async with write_transaction():
         await _lock_entries(project_id)
         ctx = await _context(principal, project_id)
-        values = await _checked(ctx, data)
+        values = await _checked(ctx, data, uploads=uploads)
         last = await (
             Expenditure.select(Expenditure.entry_no)
             .where(Expenditure.project == project_id)
             .order_by(Expenditure.entry_no, ascending=False)
             .first()
         )
+        entry_no = (last["entry_no"] if last else 0) + 1
+        await link_files(principal, project_id, entry_no, uploads, _stored_ids(data))
         row = await _insert(
             {
                 **values,
                 "project": project_id,
-                "entry_no": (last["entry_no"] if last else 0) + 1,
+                "entry_no": entry_no,
                 "version": 1,
                 "state": RecordState.CURRENT,
                 "created_by": principal.user_id,
@@ -537,14 +560,20 @@ async def _lock_entries(project_id: int) -> None:
 
 
 async def edit_expenditure(
-    principal: Principal, expenditure_id: int, data: ExpenditureInput, note: str
+    principal: Principal,
+    expenditure_id: int,
+    data: ExpenditureInput,
+    note: str,
+    uploads: Sequence[Upload] = (),
 ) -> ExpenditureRow:
-    """Replace a current row by its next version; the old one stays, superseded."""
+    """Replace a current row by its next version; the old one stays, superseded. The entry
+    keeps its evidence files; uploads are added to them."""
     note = (note or "").strip()
     async with write_transaction():
         old = await _current_for_change(principal, expenditure_id)
         ctx = await _context(principal, old.project_id)
-        values = await _checked(ctx, data, editing=old, note=note)
+        values = await _checked(ctx, data, uploads=uploads, editing=old, note=note)
+        await link_files(principal, old.project_id, old.entry_no, uploads, _stored_ids(data))
         await _retire(old, RecordState.SUPERSEDED)
         row = await _insert(
             {
@@ -594,3 +623,52 @@ async def cancel_expenditure(
         row = await _row(old.id)
         await _record_change("cancel", principal, old, row, note)
     return row
+
+
+async def change_blocked(principal: Principal, row: ExpenditureRow) -> Problem | None:
+    """Why a current entry cannot be corrected, cancelled or given files now: the locked
+    period its invoice date falls in. None when it can."""
+    return _locked(await list_periods(principal, row.project_id), row.spent_on)
+
+
+async def add_files(
+    principal: Principal, expenditure_id: int, uploads: Sequence[Upload]
+) -> ExpenditureRow:
+    """Attach more evidence files to a current entry; no new version, as the figures stay."""
+    async with write_transaction():
+        old = await _current_for_change(principal, expenditure_id)
+        problems = Problems()
+        if not uploads:
+            problems.add(_FILE_REQUIRED, "attachment")
+        check_uploads(uploads, problems)
+        locked = await change_blocked(principal, old)
+        if problems.items or locked:
+            raise Refused(problems.items + ([locked] if locked else []), conflict=bool(locked))
+        await link_files(principal, old.project_id, old.entry_no, uploads)
+        row = await _row(old.id)
+        await _record_change("update", principal, old, row, "")
+    return row
+
+
+async def remove_file(
+    principal: Principal, expenditure_id: int, attachment_id: int
+) -> ExpenditureRow:
+    """Take an evidence file off a current entry (every version); the stored file stays and
+    the audit trail names it. NotFound for a file the entry does not have."""
+    async with write_transaction():
+        old = await _current_for_change(principal, expenditure_id)
+        if attachment_id not in {f.id for f in old.files}:
+            raise NotFound()
+        locked = await change_blocked(principal, old)
+        if locked:
+            raise Refused([locked], conflict=True)
+        await unlink_file(old.project_id, old.entry_no, attachment_id)
+        row = await _row(old.id)
+        await _record_change("update", principal, old, row, "")
+    return row
+
+
+async def frozen_ids(principal: Principal, project_id: int, rows: list[ExpenditureRow]) -> set[int]:
+    """The rows dated in a submitted or approved period: they can no longer change."""
+    periods = [p for p in await list_periods(principal, project_id) if p.locked]
+    return {r.id for r in rows if any(in_period(p, r.spent_on) for p in periods)}

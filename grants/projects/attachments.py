@@ -55,15 +55,7 @@ async def store_attachment(principal: Principal, project_id: int, name: str, dat
         or principal.can(Action.EDIT_INDICATORS, project_id)
     ):
         principal.require(Action.RECORD_EXPENDITURE, project_id)
-    if not data:
-        raise Refused.one(N_("The file is empty."), field="attachment")
-    if len(data) > MAX_BYTES:
-        raise Refused.one(
-            N_("The file is larger than %(max)s MB."), field="attachment", max=MAX_BYTES // 2**20
-        )
-    # a file name is kept as the file had it, less control characters (NUL breaks PostgreSQL)
-    name = (name or "file").rsplit("/", 1)[-1].translate(_CONTROLS)[:255] or "file"
-    content_type = _allowed_type(name, data)
+    name, content_type = checked_file(name, data)
     async with write_transaction():
         return await audit.insert_recorded(
             Attachment,
@@ -78,6 +70,23 @@ async def store_attachment(principal: Principal, project_id: int, name: str, dat
             data=data,
             created_by=principal.user_id,
         )
+
+
+def checked_file(name: str, data: bytes) -> tuple[str, str]:
+    """The name to keep and the type to serve for an upload, or Refused (field "attachment")
+    when it cannot be attached: empty, too large, or not an allowed type."""
+    # a file name is kept as the file had it, less control characters (NUL breaks PostgreSQL)
+    name = (name or "file").rsplit("/", 1)[-1].translate(_CONTROLS)[:255] or "file"
+    if not data:
+        raise Refused.one(N_("“%(name)s” is empty."), field="attachment", name=name)
+    if len(data) > MAX_BYTES:
+        raise Refused.one(
+            N_("“%(name)s” is larger than %(max)s MB."),
+            field="attachment",
+            name=name,
+            max=MAX_BYTES // 2**20,
+        )
+    return name, _allowed_type(name, data)
 
 
 async def fetch_attachment(principal: Principal, attachment_id: int) -> StoredFile:

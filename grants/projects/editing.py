@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.errors import Problems, Refused
+from grants.core.i18n import format_percent, format_rate
 from grants.core.messages import RATE_OR_AMOUNT, RATE_OR_AMOUNT_NOT_BOTH
-from grants.core.money import RATE_SCALE, cents_to_str, money_str, rate_str, rate_to_str
+from grants.core.money import RATE_SCALE, cents_to_str, money_str, rate_str
 from grants.core.translatable import N_
 from grants.core.vocabulary import (
     AmountKind,
@@ -211,10 +212,11 @@ def _check_funding(
             total = sum(r["rate_bp"] for r in group)
             if total != RATE_SCALE:
                 problems.add(
-                    N_("The rates on %(base)s add up to %(total)s %%, not 100 %%."),
+                    N_("The rates on %(base)s add up to %(total)s, not %(full)s."),
                     "funding",
                     base=base,
-                    total=rate_to_str(total),
+                    total=format_rate(total),
+                    full=format_percent(100, places=0),
                 )
             elif not residuals:
                 group[-1]["residual"] = True  # so rounding can never leave a cent unfunded

@@ -2,13 +2,14 @@
 
 A period goes draft → submitted → approved, or submitted → returned (with a reason) → submitted
 again; an administrator can reopen an approved period to draft, with a reason. Submitted and
-approved periods are locked: their indicator values cannot change.
+approved periods are locked: their indicator values cannot change. The time of the last
+submission is kept, so a report can be shown as sent on time or N days late (in Riga time).
 """
 
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query import Select
@@ -17,6 +18,7 @@ from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.dates import day_str
 from grants.core.errors import NotFound, Problem, Problems, Refused
+from grants.core.i18n import RIGA
 from grants.core.messages import LOCKED_PERIOD
 from grants.core.translatable import N_
 from grants.core.vocabulary import LOCKED_PERIOD_STATUSES, PeriodStatus, ReportingRhythm
@@ -73,10 +75,25 @@ class PeriodRow:
     status_note: str
     overdue: bool  # the deadline has passed and the report is still a draft or returned
     locked: bool  # submitted or approved: indicator values cannot change
+    submitted_on: date | None  # day (Riga) of the submission that stands; None unless locked
+    days_late: int | None  # days after the deadline it was submitted (0: on time); as above
+
+
+def riga_today() -> date:
+    """Today where the deadlines are: a report sent at 00:30 Riga time counts for that day."""
+    return datetime.now(RIGA).date()
+
+
+def days_after(deadline: date, day: date) -> int:
+    """How many days `day` is past `deadline`; 0 when on or before it."""
+    return max(0, (day - deadline).days)
 
 
 def _row(row: dict, today: date | None = None) -> PeriodRow:
     status = PeriodStatus(row["status"])
+    locked = status in LOCKED_PERIOD_STATUSES
+    submitted_at = row.get("submitted_at")
+    submitted_on = submitted_at.astimezone(RIGA).date() if locked and submitted_at else None
     return from_row(
         PeriodRow,
         row,
@@ -84,9 +101,11 @@ def _row(row: dict, today: date | None = None) -> PeriodRow:
         start=row["start_date"],
         end=row["end_date"],
         status=status,
-        overdue=row["deadline"] < (today or date.today())
+        overdue=row["deadline"] < (today or riga_today())
         and status in (PeriodStatus.DRAFT, PeriodStatus.RETURNED),
-        locked=status in LOCKED_PERIOD_STATUSES,
+        locked=locked,
+        submitted_on=submitted_on,
+        days_late=None if submitted_on is None else days_after(row["deadline"], submitted_on),
     )
 
 
@@ -408,8 +427,11 @@ async def _move(
         problems += typed.items
         if problems:
             raise Refused(problems, conflict=row["status"] not in transition.sources)
+        changes = {"status": transition.target, "status_note": reason}
+        if transition.target == PeriodStatus.SUBMITTED:
+            changes["submitted_at"] = datetime.now().astimezone()
         await ReportingPeriod.update(
-            {ReportingPeriod.status: transition.target, ReportingPeriod.status_note: reason}
+            {getattr(ReportingPeriod, column): value for column, value in changes.items()}
         ).where(ReportingPeriod.id == period_id)
         await audit.record(
             "status",
@@ -421,4 +443,4 @@ async def _move(
             after={"status": str(transition.target)},
             note=reason,
         )
-    return _row(row | {"status": transition.target, "status_note": reason})
+    return _row(row | changes)

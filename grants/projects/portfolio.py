@@ -1,4 +1,9 @@
-"""The portfolio view: filter, sort and total project summaries (pure, no database)."""
+"""The portfolio view: filter, sort and total project summaries (pure, no database).
+
+Rows show and sort by the figures as counted (`ProjectSummary.shown_total` etc.): a partner
+project at our share. Totals come in two groups that are never added together: our projects
+(own projects at their full amounts, partner projects at our share) and other organisations'
+approvals that we follow (SIF's twelve), whose amounts are not ours."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,16 +16,17 @@ SORT_KEYS: dict[str, Callable[[ProjectSummary], Any]] = {
     "title": lambda p: p.title_lv.casefold(),
     "programme": lambda p: (p.programme_code, p.measure_code),
     "period": lambda p: p.start_date,
-    "total": lambda p: p.total_cost,
-    "eligible": lambda p: p.eligible_cost,
-    "eu": lambda p: p.eu_share,
+    "total": lambda p: p.shown_total,
+    "eligible": lambda p: p.shown_eligible,
+    "eu": lambda p: p.shown_eu_share,
     "status": lambda p: p.status.value,
 }
 
 
 @dataclass(frozen=True)
-class Totals:
-    """Column sums over the rows shown; `*_known` counts the rows that have the figure."""
+class GroupTotals:
+    """Column sums over one group of the rows shown, as counted; `*_known` counts the rows
+    that have the figure."""
 
     projects: int
     total_cost: int
@@ -29,6 +35,16 @@ class Totals:
     eligible_known: int
     eu_share: int
     eu_known: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    """`ours`: own projects at full amounts and partner projects at our share; `others`:
+    other organisations' approvals, totalled apart."""
+
+    projects: int
+    ours: GroupTotals
+    others: GroupTotals
 
 
 @dataclass(frozen=True)
@@ -71,11 +87,17 @@ def build_portfolio(
 
 
 def _totals(rows: Sequence[ProjectSummary]) -> Totals:
+    others = [p for p in rows if p.counted_as == "other_organisation"]
+    ours = [p for p in rows if p.counted_as != "other_organisation"]
+    return Totals(len(rows), _group_totals(ours), _group_totals(others))
+
+
+def _group_totals(rows: Sequence[ProjectSummary]) -> GroupTotals:
     def known(values: list[int | None]) -> tuple[int, int]:
         present = [v for v in values if v is not None]
         return sum(present), len(present)
 
-    total, total_n = known([p.total_cost for p in rows])
-    eligible, eligible_n = known([p.eligible_cost for p in rows])
-    eu, eu_n = known([p.eu_share for p in rows])
-    return Totals(len(rows), total, total_n, eligible, eligible_n, eu, eu_n)
+    total, total_n = known([p.shown_total for p in rows])
+    eligible, eligible_n = known([p.shown_eligible for p in rows])
+    eu, eu_n = known([p.shown_eu_share for p in rows])
+    return GroupTotals(len(rows), total, total_n, eligible, eligible_n, eu, eu_n)

@@ -8,13 +8,17 @@ from datetime import date
 
 from grants.core.access import AccessDenied, Principal
 from grants.core.text import comparable
-from grants.core.vocabulary import AmountKind, OurRole, ProjectStatus
+from grants.core.vocabulary import AmountKind, FundingBase, FundingKind, OurRole, ProjectStatus
 from grants.db import first_or_not_found, from_row
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 from grants.tables.funding import FundingLine
 from grants.tables.indicators import Indicator
 from grants.tables.programmes import Measure
 from grants.tables.projects import Partner, Project
+
+# Roles in which the project is someone else's and ours is a part: the portfolio counts it at
+# our share (our organisation's partner budget), not at the whole project's amounts.
+SHARE_ROLES = frozenset({OurRole.LEAD_PARTNER, OurRole.PARTNER, OurRole.COOPERATION_PARTY})
 
 # Spaces, dashes and underscores join a code's parts in one document and not in another.
 _JOINERS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
@@ -50,10 +54,36 @@ class ProjectSummary:
     total_cost: int | None
     eligible_cost: int | None
     eu_share: int | None
+    our_share: int | None = None  # our organisation's partner budget(s), where known
+    our_eu_share: int | None = None  # the EU-fund lines computed on that budget
 
     @property
     def ineligible_cost(self) -> int | None:
         return ineligible_cost(self.total_cost, self.eligible_cost)
+
+    @property
+    def counted_as(self) -> str:
+        """How the portfolio counts the project: "own_project" at its full amounts, "our_share"
+        (we are a partner or cooperation party), or "other_organisation" (an approval of
+        someone else's project that we follow), which stays out of our totals."""
+        if self.our_role == OurRole.NONE:
+            return "other_organisation"
+        return "our_share" if self.our_role in SHARE_ROLES else "own_project"
+
+    @property
+    def shown_total(self) -> int | None:
+        """The total the portfolio shows and counts: our share for a partner project."""
+        return self.our_share if self.counted_as == "our_share" else self.total_cost
+
+    @property
+    def shown_eligible(self) -> int | None:
+        """Eligible cost as counted; unknown for our share, which the plan does not split."""
+        return None if self.counted_as == "our_share" else self.eligible_cost
+
+    @property
+    def shown_eu_share(self) -> int | None:
+        """EU share as counted: of our share for a partner project."""
+        return self.our_eu_share if self.counted_as == "our_share" else self.eu_share
 
 
 @dataclass(frozen=True)
@@ -132,8 +162,8 @@ async def list_projects(principal: Principal, *, code: str | None = None) -> lis
     if code:
         query = query.where(Project.code_key == normalise_code(code))
     rows = await query
-    plans = await _plans([row["id"] for row in rows], {row["id"]: row for row in rows})
-    return [_summary(row, plans[row["id"]]) for row in rows]
+    funding = await _funding([row["id"] for row in rows], {row["id"]: row for row in rows})
+    return [_summary(row, *funding[row["id"]]) for row in rows]
 
 
 async def get_project(principal: Principal, project_id: int) -> ProjectDetail:
@@ -153,7 +183,7 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail:
     )
     if not principal.can_read_project(project_id):
         raise AccessDenied()
-    plan = (await _plans([project_id], {project_id: row}))[project_id]
+    plan, own_budgets = (await _funding([project_id], {project_id: row}))[project_id]
     partners = await (
         Partner.select(
             Partner.id,
@@ -176,7 +206,7 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail:
     return from_row(
         ProjectDetail,
         row,
-        summary=_summary(row, plan),
+        summary=_summary(row, plan, own_budgets),
         partners=[PartnerRow(**p) for p in partners],
         plan=plan,
         indicators=[IndicatorRow(**i) for i in indicators],
@@ -203,11 +233,15 @@ async def list_measures() -> list[dict]:
     ).order_by(Measure.code)
 
 
-async def _plans(project_ids: Iterable[int], rows: dict[int, dict]) -> dict[int, FundingPlan]:
-    """Funding plans of many projects in two queries, not two per project."""
+async def _funding(
+    project_ids: Iterable[int], rows: dict[int, dict]
+) -> dict[int, tuple[FundingPlan, dict[int, int | None]]]:
+    """Funding plans of many projects, with the budgets of our own organisations' partner rows
+    (by partner id), in two queries, not two per project."""
     ids = list(project_ids)
     lines: dict[int, list[LineInput]] = defaultdict(list)
     budgets: dict[int, dict[int, int | None]] = defaultdict(dict)
+    own: dict[int, dict[int, int | None]] = defaultdict(dict)
     if ids:
         for line in (
             await FundingLine.select()
@@ -216,22 +250,46 @@ async def _plans(project_ids: Iterable[int], rows: dict[int, dict]) -> dict[int,
             .order_by(FundingLine.id)
         ):
             lines[line["project"]].append(from_row(LineInput, line, partner_id=line["partner"]))
-        for partner in await Partner.select(Partner.id, Partner.project, Partner.budget).where(
-            Partner.project.is_in(ids)
-        ):
+        for partner in await Partner.select(
+            Partner.id,
+            Partner.project,
+            Partner.budget,
+            Partner.organisation.is_own.as_alias("is_own"),
+        ).where(Partner.project.is_in(ids)):
             budgets[partner["project"]][partner["id"]] = partner["budget"]
+            if partner["is_own"]:
+                own[partner["project"]][partner["id"]] = partner["budget"]
     return {
-        pid: compute_plan(
-            lines[pid],
-            total=rows[pid]["total_cost"],
-            eligible=rows[pid]["eligible_cost"],
-            partner_budgets=budgets[pid],
+        pid: (
+            compute_plan(
+                lines[pid],
+                total=rows[pid]["total_cost"],
+                eligible=rows[pid]["eligible_cost"],
+                partner_budgets=budgets[pid],
+            ),
+            own[pid],
         )
         for pid in ids
     }
 
 
-def _summary(row: dict, plan: FundingPlan) -> ProjectSummary:
+def _our_eu_share(plan: FundingPlan, own_budgets: dict[int, int | None]) -> int | None:
+    """The EU-fund lines on our partner budget(s); None without such lines or when one is
+    not computable (ConnectinGen: ERDF 80 % of 48 355,00 = 38 684,00)."""
+    amounts = [
+        line.amount
+        for line in plan.lines
+        if line.kind == FundingKind.EU_FUND
+        and line.base == FundingBase.PARTNER_BUDGET
+        and line.partner_id in own_budgets
+    ]
+    if not amounts or any(a is None for a in amounts):
+        return None
+    return sum(amounts)
+
+
+def _summary(row: dict, plan: FundingPlan, own_budgets: dict[int, int | None]) -> ProjectSummary:
+    known = [b for b in own_budgets.values() if b is not None]
     return from_row(
         ProjectSummary,
         row,
@@ -239,4 +297,6 @@ def _summary(row: dict, plan: FundingPlan) -> ProjectSummary:
         status=ProjectStatus(row["status"]),
         amount_kind=AmountKind(row["amount_kind"]),
         eu_share=plan.eu_share,
+        our_share=sum(known) if known else None,
+        our_eu_share=_our_eu_share(plan, own_budgets),
     )

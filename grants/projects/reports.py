@@ -276,9 +276,19 @@ async def report_filename(period: PeriodRow, fmt: str, version: int | None) -> s
 
 async def report_panel(principal: Principal, period: PeriodRow, form: dict | None = None) -> dict:
     """What the project page shows of the chosen period's report: download formats, stored
-    versions, and the narrative (editable while the period is a draft or returned)."""
+    versions, and the narrative (editable while the period is a draft or returned), with when
+    it was last saved. `form` re-shows typed `values` with their `errors`, or a save just made
+    (`saved_at`, the time as shown)."""
     texts = await _narrative(period.id)
+    last = await (
+        PeriodNarrative.select(PeriodNarrative.updated_at)
+        .where(PeriodNarrative.period == period.id)
+        .order_by(PeriodNarrative.updated_at, ascending=False)
+        .first()
+    )
     return {
+        "saved_at": (form or {}).get("saved_at") or "",
+        "last_saved": last["updated_at"] if last else None,
         "formats": list(FORMATS),
         "versions": await _versions(period.id),
         "sections": list(NARRATIVE.items()),

@@ -16,10 +16,14 @@ A file is read only up to its limits (`MAX_ROWS` data rows and the others below)
 workbook that unpacks to millions of rows is refused at the first row past them, and
 `import_file` reads in a worker thread, so that other requests go on meanwhile.
 
-Rows keep the file's numbering: data row 1 is the first row after the header, and empty rows
-are skipped without renumbering the rest. Each row says its number under `ROW`; the register
-numbers the rows it is given by their place in the list, so `in_file_rows` puts the file's
-numbers back into its refusals.
+Rows keep the numbers the spreadsheet shows: the header is row 1 (or the row it is on, below
+empty ones), so the first data row is row 2, and empty rows are skipped without renumbering
+the rest. A CSV file's rows are its records (a quoted value may span lines, as a spreadsheet
+shows it), an Excel "sep=;" line not counted. Each row says its number under `ROW`; the
+register numbers the rows it is given by their place in the list, so `in_file_rows` puts the
+file's numbers back into its refusals.
+
+`template` gives an empty file with the header row the importer expects, to fill in.
 """
 
 import asyncio
@@ -301,9 +305,10 @@ def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
 
     columns: dict[int, str] = {}
     seen: dict[str, str] = {}
+    first = header_at + 2  # the sheet's number of the row under the header
     for index, name in enumerate(header):
         if not name:
-            used = next((n for n, row in enumerate(body, 1) if _cell(row[index])), None)
+            used = next((n for n, row in enumerate(body, first) if _cell(row[index])), None)
             if used:
                 problems.add(UNNAMED_COLUMN, "columns", number=index + 1, row=used)
             continue
@@ -320,7 +325,7 @@ def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
     problems.raise_if_any()
 
     table: list[dict[str, str]] = []
-    for number, raw in enumerate(body, start=1):
+    for number, raw in enumerate(body, start=first):
         if not _empty_row(raw):
             row = {ROW: str(number)}
             for index, column in columns.items():
@@ -329,6 +334,39 @@ def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
             table.append(row)
     problems.raise_if_any()
     return table
+
+
+def template(kind: str, suffix: str, *, english: bool = False) -> bytes:
+    """An empty participants or receipts file ("receipts" for `kind`) with the header row the
+    importer reads, in Latvian or English: a CSV as Latvian Excel saves it (UTF-8 with BOM,
+    semicolons), or an XLSX whose columns are text, so codes like 0012 keep their zeros."""
+    columns = RECEIPT_COLUMNS if kind == "receipts" else PARTICIPANT_COLUMNS
+    header = [
+        _heading(column.replace("_", " ") if english else names[0])
+        for column, names in columns.items()
+    ]
+    if suffix == "csv":
+        return ("\ufeff" + ";".join(header) + "\r\n").encode()
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Dalībnieki" if kind != "receipts" else "Pakalpojumi"
+    sheet.append(header)
+    for index, name in enumerate(header, start=1):
+        sheet.cell(1, index).font = Font(bold=True)
+        column = sheet.column_dimensions[get_column_letter(index)]
+        column.number_format = "@"
+        column.width = max(len(name) + 4, 14)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _heading(name: str) -> str:
+    return name[:1].upper() + name[1:]
 
 
 def _empty_row(row: list[object]) -> bool:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from grants.core import audit
 from grants.core.access import Action, Principal
@@ -36,6 +37,7 @@ from grants.db import (
 from grants.projects.periods import add_months
 from grants.projects.reading import project_dates
 from grants.register.pseudonyms import looks_identifying
+from grants.tables.audit import AuditEvent
 from grants.tables.participants import Participant, ServiceReceipt
 from grants.tables.projects import Project
 
@@ -51,7 +53,7 @@ _IDENTIFYING = N_(
 )
 _DUPLICATE_CODE = N_(
     "Code %(code)s is already in this project's register: a person counts once, also when "
-    "they come back. Change their exit date instead."
+    "they come back. Edit their record (e.g. the exit date) instead."
 )
 _DUPLICATE_IN_FILE = N_("Code %(code)s is also on row %(row)s of this file: a person counts once.")
 _GENDER_REQUIRED = N_("Choose the participant's gender.")
@@ -61,6 +63,9 @@ _EXIT_BEFORE_ENTRY = N_("The exit date %(exit)s is before the entry date %(entry
 _RECEIPTS_OUTSIDE_STAY = N_(
     "Services are recorded for this participant on %(date)s, outside the entry and exit dates."
 )
+_NOTE_REQUIRED = N_("Say why the participant's record is changed.")
+_NOT_CHANGEABLE = N_("This cannot be changed here; the fields that can are: %(allowed)s.")
+_NOTHING_TO_CHANGE = N_("Give at least one of the fields to change: %(allowed)s.")
 _CONCURRENT = N_("Someone else changed the register at the same time; please try again.")
 
 _GENDERS = ", ".join(Gender)
@@ -301,11 +306,13 @@ def _stay(
 
 
 def _flags(problems: Problems, flags: Iterable[str]) -> str:
-    """Known flags, comma-separated in vocabulary order; "a, b" in one item is split too."""
-    chosen = {part.strip().lower() for item in flags or [] for part in item.split(",")} - {""}
-    unknown = sorted(chosen - set(ParticipantFlag))
+    """Known flags, comma-separated in vocabulary order; "a, b" in one item is split too. An
+    unknown one is quoted as typed."""
+    typed = [part.strip() for item in flags or [] for part in item.split(",") if part.strip()]
+    unknown = [text for text in typed if text.lower() not in tuple(ParticipantFlag)]
     if unknown:
         problems.add(NOT_ONE_OF, "flags", value=", ".join(unknown), allowed=_FLAGS)
+    chosen = {text.lower() for text in typed}
     return ",".join(flag for flag in ParticipantFlag if flag in chosen)
 
 
@@ -345,11 +352,70 @@ async def update_participant(
 ) -> ParticipantRow:
     """Change a participant, e.g. record their exit or their return (a later exit, or none).
     Services already recorded must stay within the new entry and exit dates."""
+    return await _save_participant(principal, participant_id, lambda current: data, "")
+
+
+# What may change about a participant once entered; code, gender, birth year and entry date are
+# who the person is (a wrong one is a new entry, and the old one is cancelled).
+CHANGEABLE = ("exit_date", "household", "target_group", "flags")
+
+
+async def change_participant(
+    principal: Principal, participant_id: int, changes: dict[str, object], note: str
+) -> ParticipantRow:
+    """Change only the given fields among `CHANGEABLE` (an exit date of None clears it: the
+    person came back), saying why in `note`. The same checks as `update_participant`."""
+    check_change(changes, note, CHANGEABLE, _NOTE_REQUIRED)
+
+    def changed(current: dict) -> ParticipantInput:
+        return ParticipantInput(**(_typed(current) | changes))
+
+    return await _save_participant(principal, participant_id, changed, note)
+
+
+def check_change(
+    changes: dict[str, object], note: str, allowed: tuple[str, ...], note_required: str
+) -> None:
+    """Refused unless every field given may change, there is one, and `note` says why."""
+    problems = Problems()
+    for name in changes:
+        if name not in allowed:
+            problems.add(_NOT_CHANGEABLE, name, allowed=", ".join(allowed))
+    if not changes:
+        problems.add(_NOTHING_TO_CHANGE, None, allowed=", ".join(allowed))
+    problems.text(note, "note", required=note_required, multiline=True)
+    problems.raise_if_any()
+
+
+def _typed(row: dict) -> dict:
+    """A stored participant as `ParticipantInput` fields, to change some of them."""
+    return {
+        "code": row["code"],
+        "gender": row["gender"],
+        "birth_year": str(row["birth_year"]),
+        "entry_date": row["entry_date"].isoformat(),
+        "exit_date": row["exit_date"].isoformat() if row["exit_date"] else None,
+        "household": row["household"],
+        "target_group": row["target_group"],
+        "flags": _flag_list(row["flags"]),
+    }
+
+
+async def _save_participant(
+    principal: Principal,
+    participant_id: int,
+    make: Callable[[dict], ParticipantInput],
+    note: str,
+) -> ParticipantRow:
+    """Check and write the input `make` gives from the stored row, recording before and after
+    (and why, `note`) in the audit trail."""
+    data = None
     try:
         async with write_transaction():
             current = await _participant(participant_id)
             project_id = current["project"]
             principal.require(Action.EDIT_REGISTER, project_id)
+            data = make(current)
             register = await _register(project_id)
             problems, conflicts = Problems(), Problems()
             values = _check_participant(register, data, problems, conflicts, participant_id)
@@ -367,9 +433,10 @@ async def update_participant(
                 project_id=project_id,
                 before=_participant_audit(current),
                 after=_participant_audit(values),
+                note=note.strip(),
             )
     except INTEGRITY_ERRORS:
-        raise _taken(data.code) from None
+        raise _taken(data.code if data else "") from None
     return _visible(principal, await _participant(participant_id))
 
 
@@ -421,6 +488,44 @@ async def get_participant(principal: Principal, participant_id: int) -> Particip
     row = await _participant(participant_id)
     principal.require(Action.READ_REGISTER, row["project"])
     return _visible(principal, row)
+
+
+@dataclass(frozen=True)
+class ParticipantVersion:
+    """One change in a participant's history, from the audit trail: when, who, why, and the
+    values before and after it (special-category flags never: the trail leaves them out), as
+    dicts of the participant's fields, except where older records (the demo's) kept only the
+    code. A participant imported from a file has no "create" version: its first change's
+    `before` holds the values as imported."""
+
+    at: datetime
+    actor: str
+    action: str  # "create" or "update"
+    note: str
+    before: Any
+    after: Any
+
+
+async def participant_history(
+    principal: Principal, participant_id: int
+) -> list[ParticipantVersion]:
+    """The participant's versions, oldest first."""
+    row = await _participant(participant_id)
+    principal.require(Action.READ_REGISTER, row["project"])
+    events = await (
+        AuditEvent.select(
+            AuditEvent.at,
+            AuditEvent.actor,
+            AuditEvent.action,
+            AuditEvent.note,
+            AuditEvent.before,
+            AuditEvent.after,
+        )
+        .where((AuditEvent.entity == PARTICIPANT) & (AuditEvent.entity_id == participant_id))
+        .order_by(AuditEvent.id)
+        .output(load_json=True)
+    )
+    return [from_row(ParticipantVersion, event) for event in events]
 
 
 async def list_participants(

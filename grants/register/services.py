@@ -1,8 +1,10 @@
 """The services a project offers (its catalogue) and the receipts of them by participants.
 
 A receipt is one service given to one participant on one day, within their stay. The rules for
-one receipt are written once (`_check_receipt`) and serve single adds and file imports alike; an
-import writes all of its rows or none.
+one receipt are written once (`_check_receipt`) and serve single adds, corrections and file
+imports alike; an import writes all of its rows or none. A receipt entered by mistake is
+cancelled: deleted, so nothing that counts receipts needs to know, with the whole row and the
+reason kept in the audit trail.
 """
 
 import asyncio
@@ -18,15 +20,17 @@ from grants.core.money import (
     from_cents,
     from_hundredths,
     money_str,
+    quantity_str,
     to_cents,
     to_hundredths,
 )
 from grants.core.translatable import N_
-from grants.db import from_row, write_transaction
+from grants.db import first_or_not_found, from_row, write_transaction
 from grants.projects.reading import project_dates
 from grants.register.participants import (
     CODE_REQUIRED,
     YIELD_EVERY,
+    check_change,
     code_key,
     in_rows,
     refuse_all,
@@ -46,6 +50,7 @@ _RECEIPT_DATE_REQUIRED = N_("Enter the date of the service.")
 _BEFORE_ENTRY = N_("%(date)s is before the participant's entry on %(entry)s.")
 _AFTER_EXIT = N_("%(date)s is after the participant's exit on %(exit)s.")
 _AMOUNT_REQUIRED = N_("Enter the amount: the service has no unit price.")
+_REASON_REQUIRED = N_("Say why the receipt is corrected or cancelled.")
 
 
 # Services ---------------------------------------------------------------------------------------
@@ -330,13 +335,18 @@ _RECEIPT_COLUMNS = (
 )
 
 
-async def _receipt_rows(where) -> list[ReceiptRow]:
-    rows = await (
+async def _receipt_rows(
+    where, *, limit: int | None = None, offset: int = 0, newest_first: bool = False
+) -> list[ReceiptRow]:
+    query = (
         ServiceReceipt.select(*_RECEIPT_COLUMNS)
         .where(where)
-        .order_by(ServiceReceipt.received_on)
-        .order_by(ServiceReceipt.id)
+        .order_by(ServiceReceipt.received_on, ascending=not newest_first)
+        .order_by(ServiceReceipt.id, ascending=not newest_first)
     )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    rows = await query
     return [
         from_row(
             ReceiptRow,
@@ -354,11 +364,140 @@ async def list_receipts(
     principal: Principal, project_id: int, participant_code: str | None = None
 ) -> list[ReceiptRow]:
     """The project's service receipts by date, optionally one participant's."""
+    return (await receipts_page(principal, project_id, participant_code=participant_code)).rows
+
+
+@dataclass(frozen=True)
+class ReceiptPage:
+    rows: list[ReceiptRow]
+    total: int  # receipts matching the filters, on every page
+
+
+async def receipts_page(
+    principal: Principal,
+    project_id: int,
+    *,
+    participant_code: str | None = None,
+    service_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    newest_first: bool = False,
+) -> ReceiptPage:
+    """A page of the project's receipts by date (the latest first, if asked), optionally one
+    participant's or one service's, with how many there are in all."""
     principal.require(Action.READ_REGISTER, project_id)
     where = ServiceReceipt.project == project_id
-    if participant_code:
+    if participant_code and participant_code.strip():
         participant_id = (await register_codes(project_id)).get(code_key(participant_code))
         if participant_id is None:
-            return []
+            return ReceiptPage([], 0)
         where = where & (ServiceReceipt.participant == participant_id)
-    return await _receipt_rows(where)
+    if service_id is not None:
+        where = where & (ServiceReceipt.service == service_id)
+    total = await ServiceReceipt.count().where(where)
+    rows = await _receipt_rows(where, limit=limit, offset=offset, newest_first=newest_first)
+    return ReceiptPage(rows, total)
+
+
+async def get_receipt(principal: Principal, receipt_id: int) -> ReceiptRow:
+    rows = await _receipt_rows(ServiceReceipt.id == receipt_id)
+    if not rows:
+        raise NotFound()
+    principal.require(Action.READ_REGISTER, rows[0].project_id)
+    return rows[0]
+
+
+# What a correction may change; a receipt of the wrong participant is cancelled and recorded
+# again for the right one.
+RECEIPT_CHANGEABLE = ("service", "date", "units", "amount")
+
+
+async def change_receipt(
+    principal: Principal, receipt_id: int, changes: dict[str, object], note: str
+) -> ReceiptRow:
+    """Correct the given fields among `RECEIPT_CHANGEABLE`, saying why in `note`; the same
+    checks as `add_receipt`. A new service or number of units without an amount is priced
+    anew (units × unit price); otherwise the amount stays."""
+    check_change(changes, note, RECEIPT_CHANGEABLE, _REASON_REQUIRED)
+    async with write_transaction():
+        current = await _receipt(receipt_id)
+        project_id = current["project"]
+        principal.require(Action.EDIT_REGISTER, project_id)
+        context = await _receipts_context(project_id)
+        typed = {
+            "participant": current["participant_code"],
+            "service": current["service"],
+            "date": current["received_on"].isoformat(),
+            "units": quantity_str(current["units_hundredths"]),
+            "amount": cents_to_str(current["amount"]),
+            "note": current["note"],
+        }
+        if "amount" not in changes and ("units" in changes or "service" in changes):
+            typed["amount"] = None
+        problems = Problems()
+        values = _check_receipt(context, ReceiptInput(**(typed | changes)), problems)
+        problems.raise_if_any()
+        await ServiceReceipt.update(values).where(ServiceReceipt.id == receipt_id)
+        await audit.record(
+            "update",
+            RECEIPT,
+            receipt_id,
+            actor=principal,
+            project_id=project_id,
+            before=_receipt_audit(current, context),
+            after=_receipt_audit(values, context),
+            note=note.strip(),
+        )
+    [row] = await _receipt_rows(ServiceReceipt.id == receipt_id)
+    return row
+
+
+async def cancel_receipt(principal: Principal, receipt_id: int, note: str) -> ReceiptRow:
+    """Take a receipt out of the register, saying why: it no longer counts in the service
+    tables. The whole row stays in the audit trail (the event's `before`). The receipt as it
+    was."""
+    problems = Problems()
+    problems.text(note, "note", required=_REASON_REQUIRED, multiline=True)
+    problems.raise_if_any()
+    async with write_transaction():
+        current = await _receipt(receipt_id)
+        project_id = current["project"]
+        principal.require(Action.EDIT_REGISTER, project_id)
+        context = await _receipts_context(project_id)
+        [row] = await _receipt_rows(ServiceReceipt.id == receipt_id)
+        before = _receipt_audit(current, context) | {
+            "id": receipt_id,
+            "service_name": current["service_name"],
+            "created_by": current["created_by"],
+            "created_at": current["created_at"].isoformat(),
+        }
+        await ServiceReceipt.delete().where(ServiceReceipt.id == receipt_id)
+        await audit.record(
+            "cancel",
+            RECEIPT,
+            receipt_id,
+            actor=principal,
+            project_id=project_id,
+            before=before,
+            note=note.strip(),
+        )
+    return row
+
+
+async def _receipt(receipt_id: int) -> dict:
+    return await first_or_not_found(
+        ServiceReceipt.select(
+            ServiceReceipt.id,
+            ServiceReceipt.project,
+            ServiceReceipt.participant,
+            ServiceReceipt.participant.code.as_alias("participant_code"),
+            ServiceReceipt.service,
+            ServiceReceipt.service.name_lv.as_alias("service_name"),
+            ServiceReceipt.received_on,
+            ServiceReceipt.units_hundredths,
+            ServiceReceipt.amount,
+            ServiceReceipt.note,
+            ServiceReceipt.created_by,
+            ServiceReceipt.created_at,
+        ).where(ServiceReceipt.id == receipt_id)
+    )

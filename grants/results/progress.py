@@ -1,7 +1,9 @@
 """Progress of indicators: target · previously reported · this period · to date · % of target.
 
 Everything "to date" is computed from current entries by the indicator's aggregation rule, or
-counted from the participant register, never typed.
+counted from the participant register, never typed. "Previously reported" is what the funder has
+been sent: the same rule over the earlier periods that were submitted or approved only (a draft
+or returned period has not been reported).
 """
 
 from collections.abc import Iterable
@@ -14,6 +16,7 @@ from grants.core.errors import NotFound
 from grants.core.money import percentage
 from grants.core.vocabulary import (
     BREAKDOWN_KEYS,
+    LOCKED_PERIOD_STATUSES,
     Aggregation,
     RecordState,
 )
@@ -62,7 +65,7 @@ class IndicatorProgress:
     baseline_hundredths: int | None
     entry: EntryRow | None  # this period's current entry
     this_period: int | None
-    previously: int | None  # to the end of the previous period
+    previously: int | None  # over the earlier periods submitted or approved
     to_date: int | None
     numerator_to_date: int | None  # percentage indicators only
     denominator_to_date: int | None
@@ -88,7 +91,10 @@ async def indicator_progress(
     principal.require(Action.READ, project_id)
     periods = await (
         ReportingPeriod.select(
-            ReportingPeriod.id, ReportingPeriod.start_date, ReportingPeriod.end_date
+            ReportingPeriod.id,
+            ReportingPeriod.start_date,
+            ReportingPeriod.end_date,
+            ReportingPeriod.status,
         )
         .where(ReportingPeriod.project == project_id)
         .order_by(ReportingPeriod.start_date)
@@ -142,10 +148,18 @@ def _progress(
     in_order = [entries.get((indicator["id"], period["id"])) for period in periods]
     logged = aggregation in LOGGED_AGGREGATIONS
     entry = in_order[-1] if for_period and in_order and logged else None
+    reported = [
+        position
+        for position, period in enumerate(periods[:-1] if for_period else [])
+        if period["status"] in LOCKED_PERIOD_STATUSES
+    ]
+    previously = None
     if logged:
         running = _running(aggregation, in_order)
         to_date = running[-1] if running else ToDate()
         this_period = entry["value_hundredths"] if entry else None
+        if reported:
+            previously = _running(aggregation, [in_order[i] for i in reported])[-1].value
     else:
         units = register_units(indicator, people)
         running = [count_units(units, None, period["end_date"]) for period in periods]
@@ -155,6 +169,8 @@ def _progress(
             if for_period and periods
             else None
         )
+        if reported:
+            previously = running[reported[-1]].value  # unique persons to the last one reported
     target = indicator["target_hundredths"]
     return from_row(
         IndicatorProgress,
@@ -162,7 +178,7 @@ def _progress(
         indicator_id=indicator["id"],
         entry=entry_row(entry, indicator) if entry else None,
         this_period=this_period,
-        previously=running[-2].value if for_period and len(running) > 1 else None,
+        previously=previously,
         to_date=to_date.value,
         numerator_to_date=to_date.numerator,
         denominator_to_date=to_date.denominator,

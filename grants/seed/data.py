@@ -6,6 +6,7 @@ the same parser as user input, so the seed also proves the parser.
 
 from dataclasses import dataclass, field
 
+from grants.core.access import Principal
 from grants.core.vocabulary import (
     Aggregation,
     AmountKind,
@@ -17,7 +18,15 @@ from grants.core.vocabulary import (
     OurRole,
     PartnerRole,
     ProjectStatus,
+    Role,
     TargetRule,
+)
+
+# Who saves the demo's budgets and indicator values through the app's own functions, so that
+# they pass the same checks as typed ones: an administrator that is no user, named in the audit
+# trail as the demo.
+SEED_PRINCIPAL = Principal(
+    user_id=None, email="grants demo", role=Role.ADMIN, project_ids=frozenset(), locale="lv"
 )
 
 

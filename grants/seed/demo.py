@@ -1,4 +1,9 @@
-"""`grants demo`: load the seed portfolio and demo users. Safe to run twice: what exists stays."""
+"""`grants demo`: load the seed portfolio and demo users. Safe to run twice: what exists stays.
+
+Besides the projects from the documents, it loads what the README's short tour walks through:
+the registers (`grants.seed.register`), budgets by cost category (`grants.seed.budgets`) and a
+typed indicator's values with their breakdowns (`grants.seed.entries`).
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,8 +17,11 @@ from grants.db import write_transaction
 from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
 from grants.results.indicators import default_decimals
+from grants.seed.budgets import load_budgets
 from grants.seed.data import Org, SeedProject
+from grants.seed.entries import load_entries
 from grants.seed.portfolio import (
+    MEASURE_COST_CATEGORIES,
     MEASURES,
     ORGANISATIONS,
     PROGRAMMES,
@@ -26,7 +34,7 @@ from grants.tables.accounts import User
 from grants.tables.funding import FundingLine
 from grants.tables.indicators import Indicator
 from grants.tables.organisations import Organisation
-from grants.tables.programmes import Measure, Programme
+from grants.tables.programmes import Measure, MeasureCostCategory, Programme
 from grants.tables.projects import Partner, Project
 
 SEED_PROJECTS: list[SeedProject] = [*TUKUMS_PROJECTS, *SIF_PROJECTS, *TUKUMS_CLOSED_PROJECTS]
@@ -98,6 +106,16 @@ async def load_demo() -> DemoResult:
                 reporting=reporting,
                 rounding=rounding,
             )
+        for measure, code, name_lv, name_en in MEASURE_COST_CATEGORIES:
+            await _get_or_create(
+                MeasureCostCategory,
+                (MeasureCostCategory.measure == measure_ids[measure])
+                & (MeasureCostCategory.code == code),
+                measure=measure_ids[measure],
+                code=code,
+                name_lv=name_lv,
+                name_en=name_en,
+            )
         created = 0
         for seed in SEED_PROJECTS:
             if await Project.exists().where(Project.code_key == normalise_code(seed.code)):
@@ -105,7 +123,11 @@ async def load_demo() -> DemoResult:
             await _create_project(seed, measure_ids[seed.measure], org_ids)
             created += 1
         await _generate_periods()
-        participants = await load_register(await _seed_project_ids())
+        project_ids = await _seed_project_ids()
+        participants = await load_register(project_ids)
+    # each saves through the app's own function, in a transaction of its own
+    await load_budgets(project_ids)
+    await load_entries(project_ids)
     users_created, users_existing = [], []
     tukums_codes = [p.code for p in TUKUMS_PROJECTS]
     for user in DEMO_USERS:

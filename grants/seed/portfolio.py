@@ -110,6 +110,14 @@ MEASURES = [
     ),
 ]
 
+INDIRECT = "indirect"
+
+MEASURE_COST_CATEGORIES = [
+    # (measure, code, name_lv, name_en): the cost categories a measure has besides the six
+    # standard ones. ESF+ budgets carry indirect costs as a category of their own.
+    ("4.4.1.1", INDIRECT, "Netiešās izmaksas", "Indirect costs"),
+]
+
 TUKUMS_PROJECTS = [
     SeedProject(
         code="4.4.1.1./2/004",
@@ -209,6 +217,7 @@ TUKUMS_PROJECTS = [
                 "39",
                 rule=TargetRule.EXACTLY,
                 vocabulary=IndicatorVocabulary.NATIONAL,
+                breakdowns="gender,age",  # typed per period (grants.seed.entries)
             ),
         ],
     ),

@@ -15,3 +15,45 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Narrative texts grow with what is typed. CSS `field-sizing: content` does it where the
+// browser knows it; elsewhere a textarea[data-autogrow] takes the height of its text.
+if (!CSS.supports("field-sizing", "content")) {
+  const grow = (area) => {
+    area.style.height = "auto";
+    area.style.height = `${area.scrollHeight + area.offsetHeight - area.clientHeight}px`;
+  };
+  document.addEventListener("input", (event) => {
+    if (event.target.matches("textarea[data-autogrow]")) {
+      grow(event.target);
+    }
+  });
+  document.addEventListener("htmx:load", (event) => {
+    event.target.querySelectorAll("textarea[data-autogrow]").forEach(grow);
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("textarea[data-autogrow]").forEach(grow);
+  });
+}
+
+// A form[data-warn-unsaved] asks before the page is left while one of its texts differs from
+// what was saved (a textarea's defaultValue is the text as the server sent it), or while it is
+// shown again after a refusal (data-unsaved). Sending that form itself is not leaving it.
+let sendingUnsaved = null;
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form[data-warn-unsaved]") && !event.defaultPrevented) {
+    sendingUnsaved = event.target;
+  }
+});
+window.addEventListener("beforeunload", (event) => {
+  const unsaved = [...document.querySelectorAll("form[data-warn-unsaved]")].some(
+    (form) =>
+      form !== sendingUnsaved &&
+      (form.hasAttribute("data-unsaved") ||
+        [...form.querySelectorAll("textarea")].some((area) => area.value !== area.defaultValue)),
+  );
+  if (unsaved) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});

@@ -30,7 +30,21 @@ class Expenditure(Table):
     payment_date = Date(null=True, default=None)
     description = Text(default="")
     evidence_ref = Varchar(length=255, default="")
+    # legacy: the one evidence file of versions written before 2026-12-01, copied then into
+    # ExpenditureFile; no longer written or read
     attachment = ForeignKey(references=Attachment, null=True, on_delete=OnDelete.set_null)
     change_note = Text(default="")  # why it was edited or cancelled
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ExpenditureFile(Table):
+    """An evidence file of a register entry. Linked to the entry (project and `entry_no`), not
+    to one version, so every version shows the same files and a correction keeps them. Unique
+    per (project, entry_no, attachment), by an index the migration makes."""
+
+    project = ForeignKey(references=Project, null=False)
+    entry_no = Integer()
+    attachment = ForeignKey(references=Attachment, null=False, on_delete=OnDelete.cascade)
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -15,7 +15,6 @@ from grants.core.money import (
     allocate,
     cents_to_str,
     format_amount,
-    format_rate,
     from_cents,
     parse_amount,
     parse_rate,
@@ -306,15 +305,6 @@ def test_format_amount(cents: int, locale: str, currency: bool, expected: str) -
 
 def test_format_amount_default_is_latvian_with_currency() -> None:
     assert format_amount(25209167) == f"252{NBSP}091,67{NBSP}€"
-
-
-def test_format_rate() -> None:
-    assert format_rate(8500) == "85,00%"  # CLDR lv: no space before %
-    assert format_rate(850, "lv") == "8,50%"
-    assert format_rate(10_000, "lv") == "100,00%"
-    assert format_rate(8500, "en") == "85.00%"
-    assert format_rate(1, "en") == "0.01%"
-    assert parse_rate(format_rate(8550)) == 8550
 
 
 @given(

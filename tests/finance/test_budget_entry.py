@@ -6,7 +6,6 @@ import pytest
 from grants.accounts.users import create_token
 from grants.core.access import AccessDenied
 from grants.core.errors import Refused
-from grants.core.money import format_rate
 from grants.core.vocabulary import Role
 from grants.finance.budget import BudgetLineInput, project_budget, set_budget
 from grants.tables.audit import AuditEvent
@@ -402,7 +401,8 @@ async def test_finance_enters_the_budget_on_the_page(families, client):
     await sign_in(client, Role.FINANCE)
     page = await client.get(f"/projects/{pid}/budget")
     assert page.status_code == 200
-    assert 'name="line_rows" value="4"' in page.text  # no lines yet: four empty rows
+    assert 'name="lines-0-category"' in page.text  # no lines yet: one empty row
+    assert 'name="lines-1-category"' not in page.text
     saved = await post(
         client,
         f"/projects/{pid}/budget",
@@ -421,8 +421,9 @@ async def test_finance_enters_the_budget_on_the_page(families, client):
         assert eur(amount) in page, amount
     assert eur("175 500,00") in page  # 2026 together
     assert eur("198 500,00") in page  # the whole budget
-    assert format_rate(1500, "lv") in page and "Netiešās izmaksas" in page
-    assert 'name="line_rows" value="10"' in page  # six lines and four empty rows
+    assert "15,00\u00a0%" in page and "Netiešās izmaksas" in page
+    assert 'name="lines-6-category"' in page  # six lines and one empty row
+    assert 'name="lines-7-category"' not in page
     assert 'value="100\u00a0000,00"' in page and 'value="15,00"' in page
 
 
@@ -440,7 +441,8 @@ async def test_a_refused_budget_form_keeps_what_was_typed(families, client):
     assert "vairāk nekā vienu decimālatdalītāju" in response.text
     assert "Norādiet likmi vai fiksētu summu." in response.text
     assert 'id="lines-1-amount-error"' in response.text  # the empty row was left out
-    assert 'name="line_rows" value="6"' in response.text
+    assert 'name="lines-2-category"' in response.text  # two rows typed, one empty
+    assert 'name="lines-3-category"' not in response.text
     assert await stored(pid) == []
 
 
@@ -452,7 +454,7 @@ async def test_readers_see_the_budget_but_no_form(families, client):
         await sign_in(client, role)
         page = await client.get(f"/projects/{pid}/budget")
         assert page.status_code == 200 and eur("1 000,00") in page.text
-        assert 'name="line_rows"' not in page.text
+        assert 'name="lines-0-category"' not in page.text
         refused = await post(client, f"/projects/{pid}/budget", form(line("staff", amount="1")))
         assert refused.status_code == 403
     assert await stored(pid) == [("staff", 2026, 100_000, None, "")]

@@ -63,7 +63,8 @@ async def test_rates_that_do_not_add_up_to_100_are_refused_and_nothing_is_writte
     assert response.json()["errors"] == [
         {
             "field": "funding",
-            "message": "Likmes bāzei „Attiecināmās izmaksas” kopā ir 95.00 %, nevis 100 %.",
+            "message": "Likmes bāzei „Attiecināmās izmaksas” kopā ir 95,00\u00a0%, "
+            "nevis 100\u00a0%.",
         }
     ]
     assert (await Project.count(), await FundingLine.count(), await AuditEvent.count()) == before

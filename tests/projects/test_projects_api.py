@@ -37,6 +37,9 @@ async def test_list_gives_the_fields_with_money_as_decimal_strings(demo, client)
         "eligible_cost": "296578.43",
         "ineligible_cost": "72636.00",
         "eu_share": "252091.67",
+        "counted_as": "own_project",
+        "our_share": None,
+        "our_eu_share": None,
     }
 
 

@@ -54,12 +54,13 @@ async def test_portfolio_lists_every_project_with_computed_totals(demo, client):
     html = (await client.get("/")).text
     assert len(rows(html)) == 16
     assert "Portfelis" in html
-    footer = html.split("<tfoot>", 1)[1]
-    # 369 214,43 + 12 SIF approvals (2 879 510,97); ConnectinGen, PROTI and the pilot unknown
-    assert eur("3 248 725,40") in footer
-    assert "zināmi 13 no 16" in footer
-    assert eur("290 775,67") in footer  # ESF+ 252 091,67 + ERDF 38 684,00
-    assert "16 projekti" in footer
+    ours, others = html.split("<tfoot>", 1)[1].split('class="total-others"', 1)
+    # 369 214,43 + PROTI 84 104,51 and ConnectinGen 48 355,00 at our share; the pilot unknown
+    assert "Mūsu projekti · 4 projekti" in ours
+    assert eur("501 673,94") in ours and "zināmi 3 no 4" in ours
+    assert eur("290 775,67") in ours  # ESF+ 252 091,67 + ERDF 38 684,00 of our share
+    # SIF's twelve approvals apart: 2 879 510,97
+    assert "12 projekti" in others and eur("2 879 510,97") in others
 
 
 async def test_portfolio_filters_by_measure_and_status(small_portfolio, client):
@@ -89,8 +90,8 @@ async def test_project_page_shows_the_funding_plan_and_its_checks(demo, client):
     html = (await client.get(f"/projects/{await project_id('4.4.1.1./2/004')}")).text
     for amount in ("369 214,43", "296 578,43", "252 091,67", "44 486,76", "72 636,00"):
         assert eur(amount) in html
-    assert "85,00%" in html and "15,00%" in html
-    assert html.count("✓ sakrīt") == 3
+    assert f"85,00{NBSP}%" in html and f"15,00{NBSP}%" in html
+    assert html.count("</svg> sakrīt</span>") == 3
     assert "Attiecināmais + neattiecināmais finansējums = kopējās izmaksas" in html
     assert "Ģimenes, kas saņēmušas pilnu 3–6 mēnešu pakalpojuma ciklu" in html
 
@@ -103,8 +104,8 @@ async def test_project_page_shows_a_difference_when_lines_do_not_add_up(families
     )
     await sign_in(client, Role.ADMIN)
     html = (await client.get(f"/projects/{families}")).text
-    assert html.count("✗ starpība " + eur("-2 965,78")) == 2  # its base, and the total
-    assert html.count("✓ sakrīt") == 1  # the municipality's line still covers ineligible
+    assert html.count("</svg> starpība " + eur("-2 965,78")) == 2  # its base, and the total
+    assert html.count("</svg> sakrīt</span>") == 1  # the municipality covers ineligible
 
 
 async def test_partners_and_their_budgets(demo, client):

@@ -68,7 +68,7 @@ def test_csv_with_commas_keeps_every_cell_as_typed():
         {"code": "0012", "gender": "female", "birth_year": "1985", "entry_date": "15.03.2026"},
         {"code": "A,7", "gender": "male", "birth_year": "1990", "entry_date": "x"},
     ]
-    assert [row[ROW] for row in table] == ["1", "2"]
+    assert [row[ROW] for row in table] == ["2", "3"]  # as the sheet numbers them: header is 1
 
 
 def test_csv_with_semicolons_and_latvian_headers_as_excel_saves_it():
@@ -78,7 +78,7 @@ def test_csv_with_semicolons_and_latvian_headers_as_excel_saves_it():
     )
     (row,) = read_table(data, "dalibnieki.CSV")
     assert row == {
-        ROW: "1",
+        ROW: "2",
         "code": "T-001",
         "gender": "Sieviete",
         "birth_year": "1985",
@@ -132,7 +132,7 @@ def test_excel_separator_hint_line():
 def test_empty_rows_are_skipped_but_rows_keep_the_files_numbers():
     data = csv("kods;dzimums\nA;s\n\n;;\n  ;\nB;v\n\n")
     table = read_table(data, "p.csv")
-    assert [(row[ROW], row["code"]) for row in table] == [("1", "A"), ("5", "B")]
+    assert [(row[ROW], row["code"]) for row in table] == [("2", "A"), ("6", "B")]
 
 
 def test_short_rows_are_padded_and_cells_beyond_the_header_refused():
@@ -142,7 +142,7 @@ def test_short_rows_are_padded_and_cells_beyond_the_header_refused():
     ]
     (problem,) = refused(csv("kods;dzimums\nA;s\nB;v\nC;s;extra\n"))
     assert problem.field == "columns"
-    assert problem.english() == "Column 3 has values but no header (the first in row 3)."
+    assert problem.english() == "Column 3 has values but no header (the first in row 4)."
 
 
 def test_unreadable_files_are_refused():
@@ -165,7 +165,7 @@ def test_unknown_doubled_and_nameless_columns_are_refused():
         "iesaistes datums, izstāšanās datums, mājsaimniecība, mērķa grupa, pazīmes, "
         "dalībnieks, pakalpojums, datums, vienības, summa.",
         "The columns “dzimums” and “Sex” both give dzimums / gender.",
-        "Column 5 has values but no header (the first in row 1).",
+        "Column 5 has values but no header (the first in row 2).",
     ]
     assert {p.field for p in problems} == {"columns"}
     # an empty column without a header is no problem
@@ -196,7 +196,7 @@ def test_xlsx_text_date_and_number_cells():
         ["0014", "S", 2001, "2026-03-15", None, 100.25],
     )
     table = read_table(data, "p.xlsx")
-    assert [row[ROW] for row in table] == ["1", "4", "5"]
+    assert [row[ROW] for row in table] == ["2", "5", "6"]
     assert cells(table) == [
         {
             "code": "0012",
@@ -230,15 +230,15 @@ def test_xlsx_numbers_with_more_than_two_decimals_are_refused():
     problems = refused(data, "r.xlsx")
     assert [(p.field, p.english()) for p in problems] == [
         (
-            "2.amount",
+            "3.amount",
             "The number 1234.567 has more than two decimals; type it as text in the spreadsheet.",
         ),
         (
-            "3.amount",
+            "4.amount",
             "The number 2.005 has more than two decimals; type it as text in the spreadsheet.",
         ),
         (
-            "4.amount",
+            "5.amount",
             "The number 0.0000001 has more than two decimals; type it as text in the spreadsheet.",
         ),
     ]
@@ -248,7 +248,7 @@ def test_xlsx_error_cells_are_refused():
     data = xlsx(["kods", "summa"], ["A", "#DIV/0!"], ["B", 10])
     problems = refused(data, "r.xlsx")
     assert [(p.field, p.english()) for p in problems] == [
-        ("1.amount", "The cell holds a spreadsheet error; type the value instead.")
+        ("2.amount", "The cell holds a spreadsheet error; type the value instead.")
     ]
 
 
@@ -302,12 +302,12 @@ def test_refusals_get_the_files_row_numbers_back():
         conflict=True,
     )
     mapped = in_file_rows(error, table)
-    assert [p.field for p in mapped.problems] == ["4.gender", None, "4.code"]
-    assert mapped.problems[2].params == {"code": "B", "row": "1"}
+    assert [p.field for p in mapped.problems] == ["5.gender", None, "5.code"]
+    assert mapped.problems[2].params == {"code": "B", "row": "2"}
     table = read_table(csv("kods;dzimums\n\nA;s\n\nB;x\n"), "p.csv")
-    assert in_file_rows(error, table).problems[2].params["row"] == "2"
+    assert in_file_rows(error, table).problems[2].params["row"] == "3"
     assert mapped.conflict
-    assert row_of(mapped.problems[0]) == (4, "gender")
+    assert row_of(mapped.problems[0]) == (5, "gender")
     assert row_of(mapped.problems[1]) == (None, "")
 
 
@@ -418,18 +418,18 @@ def test_import_refused_lists_rows_and_writes_nothing(project_url, tmp_path):
     )
     assert result.exit_code == 1, result.output
     assert "Nothing was imported from p.csv" in result.output
-    assert "Row 4, gender:" in result.output  # the file's row numbers, empty row 3 included
-    assert "Row 5, entry_date:" in result.output
+    assert "Row 5, gender:" in result.output  # the sheet's row numbers, empty row 4 included
+    assert "Row 6, entry_date:" in result.output
     duplicate = GOOD + "CLI-001;s;1990;15.03.2026;;;\n"
     result = grants(
         project_url, "import", "participants", FAMILIES, str(write(tmp_path, "d.csv", duplicate))
     )
-    assert "Row 4, code: Code CLI-001 is also on row 1 of this file" in result.output
+    assert "Row 5, code: Code CLI-001 is also on row 2 of this file" in result.output
     duplicate = GOOD + "CLI-002;s;1990;15.03.2026;;;\n"
     result = grants(
         project_url, "import", "participants", FAMILIES, str(write(tmp_path, "d.csv", duplicate))
     )
-    assert "Row 4, code: Code CLI-002 is also on row 3 of this file" in result.output
+    assert "Row 5, code: Code CLI-002 is also on row 4 of this file" in result.output
     again = grants(
         project_url, "import", "participants", FAMILIES, str(write(tmp_path, "q.csv", GOOD))
     )
@@ -494,4 +494,4 @@ def test_import_receipts_from_an_xlsx_file(project_url, tmp_path):
     )
     result = grants(project_url, "import", "receipts", FAMILIES, str(path))
     assert result.exit_code == 1
-    assert "Row 1, service:" in result.output and "Row 3, participant:" in result.output
+    assert "Row 2, service:" in result.output and "Row 4, participant:" in result.output

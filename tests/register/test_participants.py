@@ -128,7 +128,7 @@ async def test_a_participant_with_every_mistake_is_refused_with_every_problem(fa
     assert problems["entry_date"].english() == (
         "The date 31.12.2025 is outside the project period 01.01.2026–31.12.2027."
     )
-    assert problems["flags"].params["value"] == "famous, rich"
+    assert problems["flags"].params["value"] == "rich, famous"  # as typed
     assert await Participant.count().where(Participant.project == pid) == 0
     assert await events_since(mark) == []
 

@@ -44,12 +44,16 @@ async def portfolio_report(role: Role = Role.ADMIN, **filters):
     return await build_portfolio_report(await principal(role), report_date=REPORT_DATE, **filters)
 
 
-def sheet_rows(data: bytes) -> tuple[list[str], dict[str, dict[str, object]], list[object]]:
-    """Headings, the rows by project code, and the totals row, as openpyxl reads them."""
+def sheet_rows(
+    data: bytes,
+) -> tuple[list[str], dict[str, dict[str, object]], list[list[object]]]:
+    """Headings, the rows by project code, and the totals rows (titled "Our projects · …",
+    "Other organisations' approvals · …"), as openpyxl reads them."""
     sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    headings, body, totals = values[0], values[1:-1], values[-1]
-    return headings, {row[0]: dict(zip(headings, row, strict=True)) for row in body}, totals
+    totals = [row for row in values[1:] if " · " in row[0]]
+    body = [row for row in values[1:] if " · " not in row[0]]
+    return values[0], {row[0]: dict(zip(values[0], row, strict=True)) for row in body}, totals
 
 
 def exact(value: object) -> Decimal:
@@ -70,14 +74,25 @@ async def test_the_rows_and_totals_equal_the_portfolio_page(demo):
     assert [r["code"] for r in rows] == [p.code for p in page.rows]
     for row, summary in zip(rows, page.rows, strict=True):
         assert (row["total_cost"], row["eligible_cost"], row["eu_share"]) == (
-            summary.total_cost,
-            summary.eligible_cost,
-            summary.eu_share,
+            summary.shown_total,
+            summary.shown_eligible,
+            summary.shown_eu_share,
         )
     t = built.totals
     assert t["projects"] == 16
-    assert (t["total_cost"], t["total_cost_known"]) == (324872540, 13)  # 3 248 725,40
-    assert (t["eligible_cost"], t["eu_share"]) == (page.totals.eligible_cost, page.totals.eu_share)
+    # ours: 369 214,43 + PROTI 84 104,51 + ConnectinGen 48 355,00 at our share = 501 673,94
+    assert (t["ours"]["total_cost"], t["ours"]["total_cost_known"]) == (50167394, 3)
+    assert (t["others"]["total_cost"], t["others"]["total_cost_known"]) == (287951097, 12)
+    for group, shown in (("ours", page.totals.ours), ("others", page.totals.others)):
+        assert (t[group]["projects"], t[group]["eu_share_known"]) == (
+            shown.projects,
+            shown.eu_known,
+        )
+        assert t[group]["eligible_cost_known"] == shown.eligible_known
+    assert (t["ours"]["eligible_cost"], t["ours"]["eu_share"]) == (
+        page.totals.ours.eligible_cost,
+        page.totals.ours.eu_share,
+    )
     deadlines = await next_deadlines([p.id for p in projects], today=REPORT_DATE)
     for row in rows:
         due = deadlines.get(row["project_id"])
@@ -92,10 +107,12 @@ async def test_the_sif_measure_makes_a_programme_view(demo):
     rows = records(built.projects)
     assert len(rows) == 13  # SIF's twelve and Tukums' families project
     assert {r["measure"] for r in rows} == {SIF_MEASURE}
-    assert built.totals["total_cost"] == 324872540
-    _, by_code, totals = sheet_rows(render_portfolio_xlsx(built))
+    assert built.totals["ours"]["total_cost"] == 36921443
+    assert built.totals["others"]["total_cost"] == 287951097
+    _, by_code, (ours, others) = sheet_rows(render_portfolio_xlsx(built))
     assert len(by_code) == 13
-    assert exact(totals[column("total_cost")]) == Decimal("3248725.40")
+    assert exact(ours[column("total_cost")]) == Decimal("369214.43")
+    assert exact(others[column("total_cost")]) == Decimal("2879510.97")
     programme = rows[0]["programme_code"]
     assert len(records((await portfolio_report(programme=programme)).projects)) >= 13
     assert records((await portfolio_report(measure="no-such")).projects) == []
@@ -137,9 +154,9 @@ async def test_declared_and_absorption_after_an_expenditure_are_exact_in_the_xls
         exact(absorption.value) == Decimal("0.014") and absorption.number_format == PERCENT_FORMAT
     )
     assert sheet.freeze_panes == "A2"
-    _, _, totals = sheet_rows(data)
+    _, _, (totals,) = sheet_rows(data)
     assert exact(totals[column("declared")]) == from_cents(amount)
-    assert built.totals["declared"] == amount
+    assert built.totals["ours"]["declared"] == amount
 
 
 async def test_both_formats_open_and_show_the_figures(demo):
@@ -148,7 +165,8 @@ async def test_both_formats_open_and_show_the_figures(demo):
     text = re.sub(r"\s+", " ", "".join(page.extract_text() for page in pdf.pages))
     assert FAMILIES in text and "4.4.1.1./019" in text
     assert "Portfolio report" in text
-    assert "3,248,725.40" in text.replace("\u00a0", ",").replace(" ", ",") or "3 248 725" in text
+    figures = text.replace("\u00a0", ",").replace(" ", ",")
+    assert "369,214.43" in figures and "2,879,510.97" in figures  # ours, and SIF's apart
     box = pdf.pages[0].mediabox
     assert box.width > box.height  # landscape
     html = render_portfolio_html(built).decode()

@@ -76,6 +76,12 @@ async def families_sum(code: str = "F1") -> int:
     return await new_indicator(code, target="12", target_rule="exactly")
 
 
+async def submitted(*period_ids: int) -> None:
+    """Submit the periods: "previously reported" counts only submitted or approved ones."""
+    for period_id in period_ids:
+        await submit(await principal(Role.ADMIN), period_id)
+
+
 async def progress(period: int | None = None) -> dict:
     rows = await indicator_progress(
         await principal(Role.VIEWER), await project_id(FAMILIES), period
@@ -438,6 +444,7 @@ async def test_sum_indicators_add_up_the_periods(families):
     await log(r1, p1, "3")
     await log(r1, p2, "4")
     await log(r1, p3, "2")
+    await submitted(p1)
     line = (await progress(p2))["F1"]
     assert (line.target_hundredths, line.target_rule) == (1200, "exactly")
     assert (line.previously, line.this_period, line.to_date) == (300, 400, 700)
@@ -464,6 +471,7 @@ async def test_cumulative_takes_the_latest_period_value_even_when_typed_later(fa
     p1, p2, p3, *_ = await periods()
     await log(level, p2, "6")
     await log(level, p1, "4")  # back-dated: typed after P2, but P2 is later
+    await submitted(p1)
     line = (await progress(p2))["C1"]
     assert (line.previously, line.this_period, line.to_date) == (400, 600, 600)
     assert line.percent_of_target == Decimal("60.0")
@@ -478,6 +486,7 @@ async def test_percentage_is_the_sum_of_numerators_over_the_sum_of_denominators(
     p1, p2, *_ = await periods()
     await log(share, p1, numerator="109", denominator="300")  # 36,33 %
     await log(share, p2, numerator="154", denominator="331")  # 46,53 %
+    await submitted(p1)
     line = (await progress(p2))["S1"]
     assert (line.numerator_to_date, line.denominator_to_date) == (26300, 63100)
     assert line.to_date == 4168  # 263 / 631 = 41,68 %, not (36,33 + 46,53) / 2 = 41,43 %
@@ -620,7 +629,8 @@ async def test_register_rules_are_refused_where_they_do_not_belong(families):
 
 
 async def test_participants_are_counted_once_from_their_entry_with_breakdowns(families):
-    _, p2, p3, p4, *_ = await periods()
+    p1, p2, p3, p4, *_ = await periods()
+    await submitted(p1)
     await new_indicator("P", aggregation="participants", target="48")
     await new_indicator("PC", aggregation="participants", target_group="children")
     _, b, _, _ = await enter(
@@ -670,6 +680,7 @@ async def test_a_completed_stay_lasts_the_minimum_months_and_counts_at_exit(fami
     )
     first = (await progress(p1))["C"]
     assert (first.previously, first.this_period, first.to_date) == (None, 100, 100)
+    await submitted(p1)
     second = (await progress(p2))["C"]
     assert (second.previously, second.this_period, second.to_date) == (100, 100, 200)
     assert totals(second)["gender"] == {"women": 100, "men": 100, "non_binary": 0}
@@ -698,6 +709,7 @@ async def test_families_count_once_when_a_member_completes_the_cycle(families):
     )
     first = (await progress(p1))["H"]
     assert (first.this_period, first.to_date) == (0, 0)
+    await submitted(p1, p2)
     second = (await progress(p2))["H"]
     assert (second.previously, second.this_period, second.to_date) == (0, 100, 100)
     whole = (await progress())["H"]
