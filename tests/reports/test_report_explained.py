@@ -27,7 +27,7 @@ from reports.render_html import render_html
 from reports.render_pdf import render_pdf
 from reports.render_xlsx import render_xlsx
 from tests.builders import declare, result_indicators
-from tests.helpers import principal
+from tests.helpers import principal, sign_in
 
 RECONCILED = [  # (measure, this period, to date) in cents
     ("declared", 204_999, 315_100),
@@ -141,3 +141,20 @@ async def test_the_csv_has_the_reconciliation_and_says_the_base_and_the_date(rep
     )
     assert labels["R1"].endswith("(skaitīts no dalībnieku reģistra līdz 30.06.2026)")
     assert labels["EECO01"] == "Dalībnieki kopā"
+
+
+async def test_the_cofinancing_page_reconciles_the_same_way(reported, client):
+    """The co-financing page shows the split and the budget table side by side, so it carries
+    the same reconciliation as the report."""
+    await declare(reported["project"], date(2026, 5, 20), 5_000, category="office_admin")
+    await sign_in(client, Role.FINANCE)
+    page = await client.get(
+        f"/projects/{reported['project']}/cofinancing", params={"period": reported["period"]}
+    )
+    table = page.text[page.text.index("Budžeta saskaņojums") :]
+    table = text_of(table[: table.index("</table>")].encode())
+    assert "Budžeta saskaņojums" in table
+    assert "2 049,99 € 3 151,00 €" in table  # declared eligible: this period, to date
+    assert "-50,00 € -50,00 €" in table
+    assert "300,00 € 300,00 €" in table
+    assert "2 299,99 € 3 401,00 €" in table
