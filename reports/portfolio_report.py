@@ -14,8 +14,8 @@ amounts, partner ones at our share) and other organisations' approvals, never ad
 - indicator achievement, over the indicators that have a target (rule "at least" or "exactly"
   and a target above 0): how many have reached it to date (at least: ≥ 100 % of target;
   exactly: = 100 %), and the mean of min(100, % of target) with nothing logged counting as 0,
-  one decimal, half-up. Computed from `grants.results.indicators.projects_progress` (the same
-  to-date figures as the project page) in a fixed number of queries;
+  one decimal, half-up. Computed from `grants.results.progress.projects_to_date` (the same
+  to-date figures as the project page, aggregated in SQL) in a fixed number of queries;
 - next deadline: the first period not yet approved (`grants.projects.periods.next_deadlines`).
 
 Money is integer cents, percentages Decimal; totals are exact integer sums over the rows that
@@ -42,7 +42,7 @@ from grants.finance.expenditures import declared_totals
 from grants.projects.periods import PeriodRow, next_deadlines
 from grants.projects.portfolio import build_portfolio
 from grants.projects.reading import ProjectSummary, list_projects
-from grants.results.progress import IndicatorProgress, projects_progress
+from grants.results.progress import IndicatorToDate, projects_to_date
 from reports.frames import (
     CENTS,
     CENTS_OR_NONE,
@@ -128,7 +128,7 @@ async def build_portfolio_report(
     )
     ids = [p.id for p in portfolio.rows]
     declared = await declared_totals(ids)
-    progress = await projects_progress(ids)
+    progress = await projects_to_date(ids)
     deadlines = await next_deadlines(ids, today=report_date)
     locale = negotiate(locale)
     projects = in_locale(locale, _frame, portfolio.rows, declared, progress, deadlines)
@@ -143,7 +143,7 @@ async def build_portfolio_report(
     )
 
 
-def achievement(progress: list[IndicatorProgress]) -> tuple[int, int, Decimal | None]:
+def achievement(progress: list[IndicatorToDate]) -> tuple[int, int, Decimal | None]:
     """(indicators with a target, how many reached it, mean of min(100, % of target))."""
     targeted = [
         p
@@ -164,7 +164,7 @@ def achievement(progress: list[IndicatorProgress]) -> tuple[int, int, Decimal | 
 def _frame(
     rows: list[ProjectSummary],
     declared: dict[int, tuple[int, int]],
-    progress: dict[int, list[IndicatorProgress]],
+    progress: dict[int, list[IndicatorToDate]],
     deadlines: dict[int, PeriodRow],
 ) -> pd.DataFrame:
     records = []

@@ -9,6 +9,7 @@ from msgspec import Meta, Struct, structs
 
 from grants.core.audit import AuditRow
 from grants.core.money import money_str, quantity_str, rate_str
+from grants.core.paging import Paged
 from grants.core.translatable import N_
 from grants.projects.editing import FundingLineInput, ProjectInput
 from grants.projects.funding_plan import Check, PlanLine
@@ -17,6 +18,7 @@ from grants.web.refusals import AS_STRING
 
 T = TypeVar("T")
 S = TypeVar("S", bound=Struct)
+P = TypeVar("P", bound="Page")
 
 
 class In(Struct, forbid_unknown_fields=True):
@@ -73,6 +75,25 @@ def money_fields(record: object, *names: str) -> dict[str, str | None]:
 def quantity_fields(record: object, *names: str) -> dict[str, str | None]:
     """The named figures (hundredths) of a record, as the API writes them."""
     return {name: quantity_str(getattr(record, name)) for name in names}
+
+
+class Page(Struct):
+    """One page of a list that grows with the data (`page` from 1, `per_page` rows a page);
+    `total`: how many match on all pages. A page beyond the last has no items."""
+
+    total: int
+    page: int
+    per_page: int
+
+
+def page_out(into: type[P], paged: Paged, item: Callable[[Any], Any]) -> P:
+    """An API page (a `Page` with its `items`) from a domain page, each row through `item`."""
+    return into(
+        items=[item(row) for row in paged.rows],
+        total=paged.total,
+        page=paged.page,
+        per_page=paged.per_page,
+    )
 
 
 def to_output(record: object, into: type[S], **values: Any) -> S:

@@ -12,14 +12,17 @@ from msgspec import Struct, field
 from grants.controllers.api_schemas import (
     In,
     Money,
+    Page,
     Rate,
     decimal_str,
     money_fields,
+    page_out,
     to_input,
     to_output,
 )
 from grants.core.i18n import category_names, format_money, gettext
 from grants.core.money import rate_str
+from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
 from grants.finance.budget import (
     BudgetLineInput,
     BudgetWarning,
@@ -106,6 +109,10 @@ class ExpenditureOut(Struct):
     change_note: str
     created_by: str | None
     created_at: datetime
+
+
+class ExpendituresOut(Page):
+    items: list[ExpenditureOut]
 
 
 class SourceOut(Struct):
@@ -281,10 +288,17 @@ class FinanceApi(Controller):
         principal: CurrentPrincipal,
         project_id: FromPath[int],
         history: FromQuery[bool] = False,
-    ) -> list[ExpenditureOut]:
-        """The register: current entries by date, or every version with `history=true`."""
-        rows = await list_expenditures(principal, project_id, include_history=history)
-        return [expenditure_out(r) for r in rows]
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = DEFAULT_PER_PAGE,
+    ) -> ExpendituresOut:
+        """The register: current entries by date, or every version with `history=true`, a
+        page at a time (`page` from 1, `per_page` up to 500, 100 if not given; `total`: how
+        many on all pages)."""
+        check_per_page(per_page)
+        found = await list_expenditures(
+            principal, project_id, include_history=history, page=page, per_page=per_page
+        )
+        return page_out(ExpendituresOut, found, expenditure_out)
 
     @post("/projects/{project_id:int}/expenditures")
     async def record(

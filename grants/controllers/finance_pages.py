@@ -30,6 +30,7 @@ from grants.finance.expenditures import (
     cancel_expenditure,
     change_blocked,
     cost_categories,
+    declared_sums,
     edit_expenditure,
     expenditure_history,
     frozen_ids,
@@ -71,6 +72,9 @@ def _input(values: dict) -> ExpenditureInput:
     return ExpenditureInput(**{k: v for k, v in values.items() if k != "note"})
 
 
+EXPENDITURES_PER_PAGE = 50
+
+
 async def _expenditures_page(
     principal: Principal,
     project_id: int,
@@ -80,18 +84,32 @@ async def _expenditures_page(
     saved: bool = False,
     fragment: bool = False,
     status_code: int = 200,
+    page: int = 1,
 ) -> Template:
     project = await get_project(principal, project_id)
+    periods = await list_periods(principal, project_id)  # read once for the split and locks
     categories = await cost_categories(project_id)
-    rows = await list_expenditures(principal, project_id)
+    shown = await list_expenditures(
+        principal, project_id, page=page, per_page=EXPENDITURES_PER_PAGE
+    )
+    if page > shown.pages:  # an old link beyond the last page: the last page instead
+        shown = await list_expenditures(
+            principal, project_id, page=shown.pages, per_page=EXPENDITURES_PER_PAGE
+        )
     return Template(
         "finance/expenditure_list.html" if fragment else "finance/expenditures.html",
         context={
             "principal": principal,
             "project": project,
-            "rows": rows,
-            "frozen": await frozen_ids(principal, project_id, rows),
-            "split": await cofinancing(principal, project_id),
+            "rows": shown.rows,
+            "shown": shown,
+            "frozen": await frozen_ids(principal, project_id, shown.rows, periods=periods),
+            "split": await cofinancing(
+                principal,
+                project_id,
+                project=project,
+                declared=await declared_sums(principal, project_id, periods=periods),
+            ),
             "categories": list(category_names(categories).items()),
             "can_record": principal.can(Action.RECORD_EXPENDITURE, project_id),
             "values": values or {},
@@ -107,9 +125,9 @@ class FinancePages(Controller):
 
     @get("/projects/{project_id:int}/expenditures")
     async def expenditures(
-        self, principal: CurrentPrincipal, project_id: FromPath[int]
+        self, principal: CurrentPrincipal, project_id: FromPath[int], page: FromQuery[int] = 1
     ) -> Template:
-        return await _expenditures_page(principal, project_id)
+        return await _expenditures_page(principal, project_id, page=page)
 
     @post("/projects/{project_id:int}/expenditures")
     async def record(
@@ -254,6 +272,9 @@ class FinancePages(Controller):
         periods = await list_periods(principal, project_id)
         chosen = next((p for p in periods if p.id == period), None) or default_period(periods)
         chosen_id = chosen.id if chosen else None
+        # read once and shared: the split and the categories add up the same sums
+        declared = await declared_sums(principal, project_id, chosen_id, periods=periods)
+        split = await cofinancing(principal, project_id, project=project, declared=declared)
         return Template(
             "finance/cofinancing.html",
             context={
@@ -261,8 +282,8 @@ class FinancePages(Controller):
                 "project": project,
                 "periods": periods,
                 "period": chosen,
-                "split": await cofinancing(principal, project_id, chosen_id),
-                "categories": await category_report(principal, project_id, chosen_id),
+                "split": split,
+                "categories": await category_report(principal, project_id, declared=declared),
                 "names": category_names(await cost_categories(project_id)),
             },
         )

@@ -12,23 +12,26 @@ from msgspec import Meta, Struct, structs
 from grants.controllers.api_schemas import (
     AuditOut,
     In,
+    Page,
     ProjectDetailOut,
     ProjectIn,
     ProjectOut,
     audit_out,
     money_fields,
+    page_out,
     project_detail_out,
     project_input,
     project_out,
     to_output,
 )
 from grants.core.access import Principal
-from grants.core.audit import project_audit
+from grants.core.audit import audit_page
 from grants.core.errors import NotFound
 from grants.core.i18n import gettext
+from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
 from grants.projects.editing import create_project, update_project
 from grants.projects.periods import PeriodRow, approve, list_periods, reopen, return_period
-from grants.projects.reading import ProjectSummary, get_project, list_projects
+from grants.projects.reading import ProjectSummary, get_project, projects_page
 from grants.projects.submission import SubmitChecklist, submit_checklist
 from grants.web import CurrentPrincipal
 from reports.versions import submit_and_freeze
@@ -117,6 +120,14 @@ class ChecklistOut(Struct):
     ]
 
 
+class ProjectsOut(Page):
+    items: list[ProjectListOut]
+
+
+class AuditPageOut(Page):
+    items: list[AuditOut]
+
+
 def period_out(p: PeriodRow) -> PeriodOut:
     return to_output(p, PeriodOut)
 
@@ -137,11 +148,19 @@ class ProjectsApi(Controller):
 
     @get("/")
     async def index(
-        self, principal: CurrentPrincipal, code: FromQuery[str | None] = None
-    ) -> list[ProjectListOut]:
-        """Projects the token's user may read; `code` matches regardless of separator style.
-        A partner project also gives our share, which the portfolio counts instead."""
-        return [project_list_out(p) for p in await list_projects(principal, code=code)]
+        self,
+        principal: CurrentPrincipal,
+        code: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = DEFAULT_PER_PAGE,
+    ) -> ProjectsOut:
+        """Projects the token's user may read, by code, a page at a time (`page` from 1,
+        `per_page` up to 500, 100 if not given; `total`: how many on all pages); `code`
+        matches regardless of separator style. A partner project also gives our share,
+        which the portfolio counts instead."""
+        check_per_page(per_page)
+        found = await projects_page(principal, code=code, page=page, per_page=per_page)
+        return page_out(ProjectsOut, found, project_list_out)
 
     @get("/{project_id:int}")
     async def detail(
@@ -172,11 +191,17 @@ class ProjectsApi(Controller):
         project_id: FromPath[int],
         entity: FromQuery[str | None] = None,
         entity_id: FromQuery[int | None] = None,
-    ) -> list[AuditOut]:
-        """Who changed what and when in this project, newest first, with before/after values."""
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = DEFAULT_PER_PAGE,
+    ) -> AuditPageOut:
+        """Who changed what and when in this project, newest first, with before/after values,
+        a page at a time (`page` from 1, `per_page` up to 500, 100 if not given)."""
+        check_per_page(per_page)
         await _detail(principal, project_id)  # 404 before 403 for unknown projects
-        rows = await project_audit(principal, project_id, entity=entity, entity_id=entity_id)
-        return [audit_out(r) for r in rows]
+        found = await audit_page(
+            principal, project_id, entity=entity, entity_id=entity_id, page=page, per_page=per_page
+        )
+        return page_out(AuditPageOut, found, audit_out)
 
 
 async def _detail(principal: Principal, project_id: int) -> ProjectDetailOut:

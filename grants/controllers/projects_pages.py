@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
 from grants.core.i18n import label, typed_date, typed_money, typed_rate
+from grants.core.paging import page_of
 from grants.core.vocabulary import (
     AmountKind,
     FundingBase,
@@ -94,6 +95,7 @@ async def refused_in_period(
 
 
 PERIOD_ACTIONS = {"submit", "approve", "return", "reopen"}
+PORTFOLIO_PER_PAGE = 50
 
 
 class ProjectsPages(Controller):
@@ -108,22 +110,26 @@ class ProjectsPages(Controller):
         status: FromQuery[str | None] = None,
         sort: FromQuery[str] = "code",
         dir: FromQuery[str] = "asc",
+        page: FromQuery[int] = 1,
     ) -> Template:
-        projects = await list_projects(principal)
+        """A page of the portfolio; the totals count every project matching the filters,
+        summed from their summaries (no row of other pages is rendered)."""
         portfolio = build_portfolio(
-            projects,
+            await list_projects(principal),
             programme=programme or None,
             measure=measure or None,
             status=status or None,
             sort=sort if sort in SORT_KEYS else "code",
             descending=dir == "desc",
         )
+        shown = page_of(portfolio.rows, page, PORTFOLIO_PER_PAGE)
         return Template(
             "projects/portfolio.html",
             context={
                 "principal": principal,
                 "portfolio": portfolio,
-                "deadlines": await next_deadlines([p.id for p in projects]),
+                "shown": shown,
+                "deadlines": await next_deadlines([p.id for p in shown.rows]),
                 "filters": {"programme": programme, "measure": measure, "status": status},
                 "sort": sort,
                 "dir": dir,

@@ -13,9 +13,11 @@ from msgspec import UNSET, Struct, UnsetType, field
 from grants.controllers.api_schemas import (
     In,
     Money,
+    Page,
     Quantity,
     decimal_str,
     money_fields,
+    page_out,
     to_input,
     to_output,
 )
@@ -23,7 +25,7 @@ from grants.core.access import Principal
 from grants.core.errors import Refused
 from grants.core.i18n import current_locale
 from grants.core.money import money_str, quantity_str
-from grants.core.translatable import N_
+from grants.core.paging import DEFAULT_PER_PAGE, Paged, check_per_page, offset
 from grants.register.files import FILE_REQUIRED, import_file, template
 from grants.register.participants import (
     CHANGEABLE,
@@ -32,7 +34,7 @@ from grants.register.participants import (
     ParticipantVersion,
     add_participant,
     change_participant,
-    export_participants,
+    export_participants_page,
     get_participant,
     participant_history,
 )
@@ -77,6 +79,10 @@ class ParticipantOut(Struct):
     household: str
     flags: list[str]
     age_group: str
+
+
+class ParticipantsOut(Page):
+    items: list[ParticipantOut]
 
 
 class ServiceIn(In):
@@ -159,11 +165,8 @@ class ReceiptOut(Struct):
     note: str
 
 
-class ReceiptsOut(Struct):
+class ReceiptsOut(Page):
     items: list[ReceiptOut]
-    total: int  # receipts matching the filters, on all pages
-    page: int
-    per_page: int
 
 
 class ReceiptChangeIn(In):
@@ -210,16 +213,6 @@ def receipt_out(r: ReceiptRow) -> ReceiptOut:
 def _given(body: Struct, names: tuple[str, ...]) -> dict[str, Any]:
     """The fields of a PATCH body that were sent (null included)."""
     return {name: getattr(body, name) for name in names if getattr(body, name) is not UNSET}
-
-
-MAX_PER_PAGE = 500
-_PER_PAGE_RANGE = N_("Give a number of rows per page from 1 to %(max)s.")
-
-
-def _per_page(per_page: int) -> None:
-    """Page numbers and sizes below 1 are not found (like any id below 1); too large, refused."""
-    if per_page > MAX_PER_PAGE:
-        raise Refused.one(_PER_PAGE_RANGE, field="per_page", max=MAX_PER_PAGE)
 
 
 TEMPLATES = {
@@ -278,12 +271,17 @@ class RegisterApi(Controller):
         principal: CurrentPrincipal,
         project_id: FromPath[int],
         target_group: FromQuery[str | None] = None,
-    ) -> list[ParticipantOut]:
-        """The register. Participant-level data leaving the system is recorded in the audit
-        trail; special-category flags only for roles that need them."""
-        rows = await export_participants(principal, project_id)
-        group = (target_group or "").lower()
-        return [participant_out(p) for p in rows if not group or p.target_group == group]
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = DEFAULT_PER_PAGE,
+    ) -> ParticipantsOut:
+        """The register by code, a page at a time (`page` from 1, `per_page` up to 500, 100 if
+        not given; `total`: how many on all pages). Participant-level data leaving the system
+        is recorded in the audit trail; special-category flags only for roles that need them."""
+        check_per_page(per_page)
+        found = await export_participants_page(
+            principal, project_id, page=page, per_page=per_page, target_group=target_group
+        )
+        return page_out(ParticipantsOut, found, participant_out)
 
     @post("/projects/{project_id:int}/participants")
     async def add(
@@ -341,21 +339,21 @@ class RegisterApi(Controller):
         participant: FromQuery[str | None] = None,
         service_id: FromQuery[int | None] = None,
         page: FromQuery[int] = 1,
-        per_page: FromQuery[int] = 100,
+        per_page: FromQuery[int] = DEFAULT_PER_PAGE,
     ) -> ReceiptsOut:
         """The receipts by date, a page at a time (`page` from 1, `per_page` up to 500, 100 if
         not given), optionally one participant's (`participant`: the code) or one service's
         (`service_id`). `total`: how many there are on all pages."""
-        _per_page(per_page)
+        check_per_page(per_page)
         found = await receipts_page(
             principal,
             project_id,
             participant_code=participant,
             service_id=service_id,
             limit=per_page,
-            offset=(page - 1) * per_page,
+            offset=offset(page, per_page),
         )
-        return ReceiptsOut([receipt_out(r) for r in found.rows], found.total, page, per_page)
+        return page_out(ReceiptsOut, Paged(found.rows, found.total, page, per_page), receipt_out)
 
     @patch("/service-receipts/{receipt_id:int}")
     async def correct_receipt(

@@ -1,8 +1,6 @@
 """The register page: participants, the service catalogue, receipts, the service table, and
 imports with a row-by-row error report."""
 
-from datetime import date
-
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
@@ -12,23 +10,23 @@ from litestar.response import Redirect, Template
 from grants.controllers.register_api import template_response
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
-from grants.core.i18n import format_day, gettext, label, localised
-from grants.core.translatable import N_
+from grants.core.i18n import label, localised
+from grants.core.paging import Paged, offset
 from grants.core.vocabulary import Gender, ParticipantFlag
+from grants.projects.history import project_history
 from grants.projects.reading import get_project
 from grants.register.files import FILE_REQUIRED, import_file
 from grants.register.participants import (
     CHANGEABLE,
     ParticipantInput,
-    ParticipantVersion,
     add_participant,
     change_participant,
     code_key,
     get_participant,
-    list_participants,
-    participant_history,
+    participants_page,
     register_codes,
     retention_date,
+    target_groups,
 )
 from grants.register.service_tables import service_table
 from grants.register.services import (
@@ -47,6 +45,7 @@ from grants.web import CurrentPrincipal, form_errors, refusal_status
 
 FORMS = ("participant", "service", "receipt", "import")
 RECEIPTS_PER_PAGE = 50
+PARTICIPANTS_PER_PAGE = 50
 
 
 async def _page(
@@ -61,10 +60,17 @@ async def _page(
     note: str = "",
     receipts_page_number: int = 1,
     receipts_of: str = "",
+    participants_page_number: int = 1,
 ) -> Template:
     principal.require(Action.READ_REGISTER, project_id)
     project = await get_project(principal, project_id)
-    participants = await list_participants(principal, project_id)
+    participants = await participants_page(
+        principal,
+        project_id,
+        page=max(participants_page_number, 1),
+        per_page=PARTICIPANTS_PER_PAGE,
+        target_group=group or None,
+    )
     services = await list_services(principal, project_id)
     table = await service_table(principal, project_id, target_group=group or None)
     number = max(receipts_page_number, 1)
@@ -73,7 +79,7 @@ async def _page(
         project_id,
         participant_code=receipts_of or None,
         limit=RECEIPTS_PER_PAGE,
-        offset=(number - 1) * RECEIPTS_PER_PAGE,
+        offset=offset(number, RECEIPTS_PER_PAGE),
         newest_first=True,  # the ones just typed, to correct
     )
     taken = None  # the participant whose code the add form repeated, to edit instead
@@ -85,8 +91,8 @@ async def _page(
             "principal": principal,
             "project": project,
             "group": group or "",
-            "groups": sorted({p.target_group for p in participants if p.target_group}),
-            "participants": [p for p in participants if not group or p.target_group == group],
+            "groups": await target_groups(principal, project_id),
+            "participants": participants,
             "services": services,
             "table": table,
             "lines": [line for line in table.lines if line.receipts],  # as the funder's tables
@@ -99,9 +105,7 @@ async def _page(
             "values": values or {},
             "errors": errors or {},
             "note": note,
-            "receipts": receipts,
-            "receipts_page": number,
-            "receipts_pages": max(-(-receipts.total // RECEIPTS_PER_PAGE), 1),
+            "receipts": Paged(receipts.rows, receipts.total, number, RECEIPTS_PER_PAGE),
             "receipts_of": receipts_of,
             "taken": taken,
         },
@@ -127,9 +131,15 @@ class RegisterPages(Controller):
         group: FromQuery[str] = "",
         receipts: FromQuery[int] = 1,
         receipts_of: FromQuery[str] = "",
+        participants: FromQuery[int] = 1,
     ) -> Template:
         return await _page(
-            principal, project_id, group, receipts_page_number=receipts, receipts_of=receipts_of
+            principal,
+            project_id,
+            group,
+            receipts_page_number=receipts,
+            receipts_of=receipts_of,
+            participants_page_number=participants,
         )
 
     @post("/projects/{project_id:int}/register/{form_name:str}")
@@ -282,15 +292,20 @@ async def _participant_page(
     status_code: int = 200,
 ) -> Template:
     row = await _participant_of(principal, project_id, participant_id)
+    project = await get_project(principal, project_id)
     return Template(
         "register/participant.html",
         context={
             "principal": principal,
-            "project": await get_project(principal, project_id),
+            "project": project,
             "p": row,
-            "versions": [
-                (v, _changes(v)) for v in await participant_history(principal, participant_id)
-            ],
+            "versions": await project_history(
+                principal,
+                project_id,
+                project.summary.code,
+                entity="participant",
+                entity_id=participant_id,
+            ),
             "flag_options": [(f.value, label(f)) for f in ParticipantFlag],
             "can_edit": principal.can(Action.EDIT_REGISTER, project_id),
             "values": values,
@@ -298,36 +313,6 @@ async def _participant_page(
         },
         status_code=status_code,
     )
-
-
-_FIELD_LABELS = {
-    "code": N_("Code"),
-    "target_group": N_("Target group"),
-    "gender": N_("Gender"),
-    "birth_year": N_("Birth year"),
-    "entry_date": N_("Entry"),
-    "exit_date": N_("Exit"),
-    "household": N_("Household"),
-    "flags": N_("Flags"),
-}
-
-
-def _changes(version: ParticipantVersion) -> list[tuple[str, str, str]]:
-    """(field, before, after) as the page shows them, for each value the version changed."""
-    before, after = (v if isinstance(v, dict) else {} for v in (version.before, version.after))
-    return [
-        (gettext(title), _shown(before.get(name)), _shown(after.get(name)))
-        for name, title in _FIELD_LABELS.items()
-        if before.get(name) != after.get(name) and version.action != "create"
-    ]
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, list):
-        return ", ".join(label(flag) for flag in value) or "—"
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        return format_day(date.fromisoformat(value))
-    return "—" if value in (None, "") else str(value)
 
 
 async def _receipt_page(

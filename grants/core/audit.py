@@ -9,6 +9,7 @@ from piccolo.columns.combination import Combinable
 from piccolo.table import Table
 
 from grants.core.access import Action, Principal
+from grants.core.paging import Paged, offset
 from grants.core.vocabulary import SPECIAL_CATEGORY_FLAGS
 from grants.db import from_row, insert_many, insert_one
 from grants.tables.audit import AuditEvent
@@ -128,6 +129,29 @@ async def count_project_audit(
 ) -> int:
     """How many events `project_audit` can list, for paging through them."""
     return await AuditEvent.count().where(_visible_events(principal, project_id, entity, entity_id))
+
+
+async def audit_page(
+    principal: Principal,
+    project_id: int,
+    *,
+    page: int,
+    per_page: int,
+    entity: str | None = None,
+    entity_id: int | None = None,
+) -> Paged[AuditRow]:
+    """A page of the project's history, newest first, with how many events there are in all;
+    a page beyond the last is empty."""
+    total = await count_project_audit(principal, project_id, entity=entity, entity_id=entity_id)
+    rows = await project_audit(
+        principal,
+        project_id,
+        entity=entity,
+        entity_id=entity_id,
+        limit=per_page,
+        offset=offset(page, per_page),
+    )
+    return Paged(rows, total, page, per_page)
 
 
 def _without_special(row: dict) -> dict:

@@ -5,7 +5,7 @@ templates, domain messages and formatters all speak the same language without pa
 """
 
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from functools import cache
@@ -14,12 +14,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-from babel.numbers import format_percent as babel_format_percent
 from babel.support import NullTranslations, Translations
 
 from grants.core import money
@@ -97,7 +94,7 @@ def format_hundredths(value: int | None) -> str:
     """An indicator figure kept in hundredths, without needless decimals: 1200 → "12"."""
     if value is None:
         return "—"
-    return format_decimal(money.from_hundredths(value), format="#,##0.##", locale=current_locale())
+    return money.number_format(current_locale(), "#,##0.##")(money.from_hundredths(value))
 
 
 # The percent pattern of each language: CLDR's (Babel's), except Latvian, where CLDR has
@@ -122,23 +119,21 @@ def format_percent(value: Decimal | int | None, places: int = 1, locale: str | N
         raise TypeError(f"expected Decimal or int, not {type(value).__name__}")
     locale = locale or current_locale()
     shown = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return babel_format_percent(
-        shown.scaleb(-2), format=_percent_pattern(locale, places), locale=locale
-    )
+    return money.number_format(locale, _percent_pattern(locale, places))(shown.scaleb(-2))
 
 
 def format_number(value: Decimal | None, places: int = 1) -> str:
     """A computed figure (already rounded by the domain) in the locale's style."""
     if value is None:
         return "—"
-    return format_decimal(value, format="#,##0." + "0" * places, locale=current_locale())
+    return money.number_format(current_locale(), "#,##0." + "0" * places)(value)
 
 
 def quantity_input(value: int | None) -> str:
     """A figure in hundredths as a person would type it back into a form: 1250 → "12,5"."""
     if value is None:
         return ""
-    return format_decimal(money.from_hundredths(value), format="0.##", locale=current_locale())
+    return money.number_format(current_locale(), "0.##")(money.from_hundredths(value))
 
 
 def typed_money(cents: int | None) -> str:
@@ -155,24 +150,38 @@ def typed_date(day: date | None) -> str:
     return day_str(day) if day else ""
 
 
+@cache
+def _month_abbreviations(locale: str) -> dict[int, str]:
+    return dict(get_month_names("abbreviated", "format", locale))
+
+
+def _day_text(value: date, locale: str) -> str:
+    """Babel's "dd.MM.yyyy" (lv) or "d MMM yyyy" (en), written out: parsing the pattern on
+    every call cost more than the rest of a table row."""
+    if locale == "lv":
+        return f"{value.day:02}.{value.month:02}.{value.year:04}"
+    return f"{value.day} {_month_abbreviations(locale)[value.month]} {value.year:04}"
+
+
 def format_day(value: date | None) -> str:
     if value is None:
         return "—"
-    return babel_format_date(
-        value,
-        format="dd.MM.yyyy" if current_locale() == "lv" else "d MMM yyyy",
-        locale=current_locale(),
-    )
+    if isinstance(value, datetime):
+        value = value.date()
+    return _day_text(value, current_locale())
 
 
 def format_moment(value: datetime | None) -> str:
-    """A timestamp in Riga time, as people there read it."""
+    """A timestamp in Riga time, as people there read it (a naive one is taken as UTC, as Babel
+    does)."""
     if value is None:
         return "—"
-    return babel_format_datetime(
-        value, format="dd.MM.yyyy HH:mm" if current_locale() == "lv" else "d MMM yyyy HH:mm",
-        tzinfo=RIGA, locale=current_locale(),
-    )  # fmt: skip
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(RIGA)
+    return f"{_day_text(value, current_locale())} {value.hour:02}:{value.minute:02}"
 
 
 def entity_label(entity: str) -> str:
@@ -304,6 +313,8 @@ ENTITY_LABELS: dict[str, str] = {
     "indicator": N_("Indicator"),
     "indicator_entry": N_("Indicator value"),
     "reporting_period": N_("Reporting period"),
+    "period_narrative": N_("Period narrative"),
+    "report_version": N_("Report version"),
 }
 
 

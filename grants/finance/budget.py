@@ -38,9 +38,10 @@ from grants.core.translatable import N_
 from grants.core.vocabulary import CostCategory, Rounding
 from grants.db import first_or_not_found, write_transaction
 from grants.finance.expenditures import (
-    ExpenditureRow,
+    DeclaredSum,
+    DeclaredSums,
     cost_categories,
-    declared_expenditures,
+    declared_sums,
 )
 from grants.projects.periods import PeriodRow, for_update
 from grants.tables.funding import BudgetLine
@@ -208,30 +209,36 @@ def budget_by_category(
     return result
 
 
-def _declared(rows: Iterable[ExpenditureRow]) -> Amounts:
+def _declared(sums: Iterable[DeclaredSum]) -> Amounts:
     """Eligible amounts by category and year of the invoice."""
     amounts: Amounts = defaultdict(lambda: defaultdict(int))
-    for row in rows:
-        amounts[row.category][row.spent_on.year] += row.eligible_amount
+    for item in sums:
+        amounts[item.category][item.year] += item.eligible_amount
     return amounts
 
 
 async def category_report(
-    principal: Principal, project_id: int, period_id: int | None = None
+    principal: Principal,
+    project_id: int,
+    period_id: int | None = None,
+    *,
+    declared: DeclaredSums | None = None,
 ) -> CategoryReport:
     """Planned, declared this period and to date, remaining and absorption per category.
 
     Declared amounts are the eligible parts of current expenditures; a flat-rate category's
     declared amount is computed from the declared base, so one recorded on it directly does
-    not count.
+    not count. A page that shows the co-financing split too passes the `declared` sums (of the
+    same period) it has read for that.
     """
-    declared = await declared_expenditures(principal, project_id, period_id)
+    if declared is None:
+        declared = await declared_sums(principal, project_id, period_id)
     rounding = await _rounding(project_id)
     lines = await _stored_lines(project_id)
     planned = {c.category: c for c in budget_by_category(lines, rounding=rounding)}
     rates = flat_rates(lines)
     this_period, to_date = _declared(declared.this_period), _declared(declared.to_date)
-    years = {line.year for line in lines} | {r.spent_on.year for r in declared.to_date}
+    years = {line.year for line in lines} | {s.year for s in declared.to_date}
     report = []
     for category in _ordered([*planned, *to_date]):
         budget = planned.get(category)
@@ -251,10 +258,10 @@ async def category_report(
         )
     flat = [line for line in report if line.flat_rate_bp is not None]
 
-    def reconciliation(rows: list[ExpenditureRow], amount: str) -> Reconciliation:
+    def reconciliation(sums: list[DeclaredSum], amount: str) -> Reconciliation:
         return Reconciliation(
-            declared=sum(row.eligible_amount for row in rows),
-            on_flat_rate=sum(row.eligible_amount for row in rows if row.category in rates),
+            declared=sum(s.eligible_amount for s in sums),
+            on_flat_rate=sum(s.eligible_amount for s in sums if s.category in rates),
             flat_rate=sum(getattr(line, amount) for line in flat),
         )
 

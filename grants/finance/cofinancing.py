@@ -13,10 +13,10 @@ from decimal import Decimal
 from grants.core.access import Principal
 from grants.core.money import Share, allocate, percentage
 from grants.core.vocabulary import FundingBase, FundingKind
-from grants.finance.expenditures import ExpenditureRow, declared_expenditures, in_period
+from grants.finance.expenditures import DeclaredSum, DeclaredSums, ExpenditureRow, declared_sums
 from grants.projects.funding_plan import PlanLine
 from grants.projects.periods import PeriodRow
-from grants.projects.reading import get_project
+from grants.projects.reading import ProjectDetail, get_project
 
 _BaseKey = tuple[FundingBase, int | None]  # the base, and the partner for a partner budget
 
@@ -65,9 +65,9 @@ def _key(line: PlanLine) -> _BaseKey:
     return (line.base, line.partner_id if line.base == FundingBase.PARTNER_BUDGET else None)
 
 
-def declared_bases(rows: Iterable[ExpenditureRow]) -> dict[_BaseKey, int]:
-    """What each base amounts to in these expenditures: eligible, ineligible, and the eligible
-    costs of each partner."""
+def declared_bases(rows: Iterable[ExpenditureRow | DeclaredSum]) -> dict[_BaseKey, int]:
+    """What each base amounts to in these expenditures (invoices, or their sums): eligible,
+    ineligible, and the eligible costs of each partner."""
     bases: dict[_BaseKey, int] = defaultdict(int)
     for row in rows:
         bases[(FundingBase.ELIGIBLE, None)] += row.eligible_amount
@@ -110,19 +110,19 @@ def split(lines: Sequence[PlanLine], bases: dict[_BaseKey, int]) -> dict[int, in
     return amounts
 
 
-def _totals(rows: Sequence[ExpenditureRow]) -> DeclaredTotals:
-    amount = sum(r.amount for r in rows)
-    eligible = sum(r.eligible_amount for r in rows)
-    return DeclaredTotals(amount, eligible, amount - eligible, sum(r.vat for r in rows))
+def _totals(sums: Sequence[DeclaredSum]) -> DeclaredTotals:
+    amount = sum(s.amount for s in sums)
+    eligible = sum(s.eligible_amount for s in sums)
+    return DeclaredTotals(amount, eligible, amount - eligible, sum(s.vat for s in sums))
 
 
 def _summed_by_period(
-    lines: Sequence[PlanLine], rows: Sequence[ExpenditureRow], periods: Iterable[PeriodRow]
+    lines: Sequence[PlanLine], sums: Sequence[DeclaredSum], periods: Iterable[PeriodRow]
 ) -> dict[int, int]:
     """Each line's splits of the periods' totals, added up: what the period reports claimed."""
     summed: dict[int, int] = defaultdict(int)
     for period in periods:
-        part = split(lines, declared_bases(r for r in rows if in_period(period, r.spent_on)))
+        part = split(lines, declared_bases(s for s in sums if s.period_id == period.id))
         for line_id, amount in part.items():
             summed[line_id] += amount
     return summed
@@ -158,17 +158,25 @@ def _source(
 
 
 async def cofinancing(
-    principal: Principal, project_id: int, period_id: int | None = None
+    principal: Principal,
+    project_id: int,
+    period_id: int | None = None,
+    *,
+    project: ProjectDetail | None = None,
+    declared: DeclaredSums | None = None,
 ) -> Cofinancing:
     """The split of a period's and the to-date declared costs, per funding line of the plan.
 
     To date means every current expenditure dated up to the period's end; without a period,
     everything (and "this period" is everything as well). The drift check compares the to-date
     split with the sum of the splits of the project's periods up to then; a project without
-    periods has nothing to compare.
+    periods has nothing to compare. A page that shows more of the project passes the `project`
+    and the `declared` sums (of the same period) it has read already.
     """
-    project = await get_project(principal, project_id)
-    declared = await declared_expenditures(principal, project_id, period_id)
+    if project is None:
+        project = await get_project(principal, project_id)
+    if declared is None:
+        declared = await declared_sums(principal, project_id, period_id)
     lines = project.plan.lines
     bases = declared_bases(declared.to_date)
     this_period = split(lines, declared_bases(declared.this_period))

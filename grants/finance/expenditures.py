@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.query.functions.aggregate import Sum
 
 from grants.core import audit
@@ -22,6 +23,7 @@ from grants.core.messages import (
     CATEGORY_UNKNOWN,
 )
 from grants.core.money import cents_to_str
+from grants.core.paging import DEFAULT_PER_PAGE, Paged, offset
 from grants.core.translatable import N_
 from grants.core.vocabulary import CostCategory, FundingBase, RecordState
 from grants.db import (
@@ -194,19 +196,31 @@ async def declared_totals(project_ids: list[int]) -> dict[int, tuple[int, int]]:
 
 
 async def list_expenditures(
-    principal: Principal, project_id: int, *, include_history: bool = False
-) -> list[ExpenditureRow]:
-    """Current expenditures by date; with history every version, grouped by entry, oldest first."""
+    principal: Principal,
+    project_id: int,
+    *,
+    page: int = 1,
+    per_page: int = DEFAULT_PER_PAGE,
+    include_history: bool = False,
+) -> Paged[ExpenditureRow]:
+    """A page of the current expenditures by date; with history, of every version, grouped by
+    entry, oldest first. A page beyond the last is empty."""
     principal.require(Action.READ, project_id)
-    if not include_history:
-        return await current_rows(project_id)
+    where = Expenditure.project == project_id
+    if include_history:
+        order = (Expenditure.entry_no, Expenditure.version)
+    else:
+        where &= Expenditure.state == RecordState.CURRENT
+        order = (Expenditure.spent_on, Expenditure.entry_no)
+    total = await Expenditure.count().where(where)
     rows = await (
         Expenditure.select(*_COLUMNS)
-        .where(Expenditure.project == project_id)
-        .order_by(Expenditure.entry_no)
-        .order_by(Expenditure.version)
+        .where(where)
+        .order_by(*order)
+        .limit(per_page)
+        .offset(offset(page, per_page))
     )
-    return await _with_files(project_id, rows)
+    return Paged(await _with_files(project_id, rows), total, page, per_page)
 
 
 async def expenditure_history(principal: Principal, expenditure_id: int) -> list[ExpenditureRow]:
@@ -668,7 +682,114 @@ async def remove_file(
     return row
 
 
-async def frozen_ids(principal: Principal, project_id: int, rows: list[ExpenditureRow]) -> set[int]:
-    """The rows dated in a submitted or approved period: they can no longer change."""
-    periods = [p for p in await list_periods(principal, project_id) if p.locked]
-    return {r.id for r in rows if any(in_period(p, r.spent_on) for p in periods)}
+async def frozen_ids(
+    principal: Principal,
+    project_id: int,
+    rows: list[ExpenditureRow],
+    *,
+    periods: list[PeriodRow] | None = None,
+) -> set[int]:
+    """The rows dated in a submitted or approved period: they can no longer change.
+    `periods`: the project's, when the caller has read them already."""
+    if periods is None:
+        periods = await list_periods(principal, project_id)
+    locked = [p for p in periods if p.locked]
+    return {r.id for r in rows if any(in_period(p, r.spent_on) for p in locked)}
+
+
+# Reading sums: what the co-financing split and the budget by category need, added up in SQL
+
+
+@dataclass(frozen=True)
+class DeclaredSum:
+    """Current expenditures added up by the period they are dated in (None: in none), cost
+    category, partner and calendar year; amounts in cents."""
+
+    period_id: int | None
+    category: str
+    partner_id: int | None
+    year: int
+    amount: int
+    eligible_amount: int
+    vat: int
+
+    @property
+    def ineligible_amount(self) -> int:
+        """The part the municipality covers."""
+        return self.amount - self.eligible_amount
+
+
+@dataclass(frozen=True)
+class DeclaredSums:
+    """`Declared`, added up: a period's sums and those to date, never the invoices."""
+
+    period: PeriodRow | None  # None: the whole project
+    periods: list[PeriodRow]  # the project's periods up to the chosen one, by date
+    this_period: list[DeclaredSum]
+    to_date: list[DeclaredSum]
+
+
+def _sums_sql(periods: Sequence[PeriodRow], until: date | None) -> tuple[str, list]:
+    """One grouped query; each invoice counts in the first period its date falls in (periods
+    do not overlap). Period ids are integers read from the database, so they are inlined."""
+    args: list = []
+    branches = []
+    for period in periods:
+        branches.append(f"WHEN spent_on BETWEEN {{}} AND {{}} THEN {int(period.id)}")
+        args += [period.start, period.end]
+    bucket = f"CASE {' '.join(branches)} END" if branches else "NULL"
+    sqlite = isinstance(Expenditure._meta.db, SQLiteEngine)
+    year = "CAST(strftime('%Y', spent_on) AS INTEGER)" if sqlite else "EXTRACT(YEAR FROM spent_on)"
+    sql = (
+        f"SELECT {bucket} AS period, category, partner, {year} AS year, SUM(amount) AS amount,"
+        " SUM(eligible_amount) AS eligible_amount, SUM(vat) AS vat"
+        " FROM expenditure WHERE project = {} AND state = {}"
+    )
+    if until is not None:
+        sql += " AND spent_on <= {}"
+    return sql + " GROUP BY 1, 2, 3, 4", args
+
+
+async def _sums(
+    project_id: int, periods: Sequence[PeriodRow], until: date | None
+) -> list[DeclaredSum]:
+    sql, args = _sums_sql(periods, until)
+    args += [project_id, RecordState.CURRENT.value] + ([until] if until is not None else [])
+    # PostgreSQL sums bigint as numeric and extracts the year as numeric (Decimal), SQLite as
+    # integers: both exact.
+    return [
+        DeclaredSum(
+            period_id=r["period"],
+            category=r["category"],
+            partner_id=r["partner"],
+            year=int(r["year"]),
+            amount=int(r["amount"]),
+            eligible_amount=int(r["eligible_amount"]),
+            vat=int(r["vat"]),
+        )
+        for r in await Expenditure.raw(sql, *args)
+    ]
+
+
+async def declared_sums(
+    principal: Principal,
+    project_id: int,
+    period_id: int | None = None,
+    *,
+    periods: list[PeriodRow] | None = None,
+) -> DeclaredSums:
+    """What `declared_expenditures` counts, added up in one query whatever the number of
+    invoices. `periods`: the project's periods when the caller has read them already (with
+    `list_periods`, which checks access). NotFound for a period of another project."""
+    if periods is None:
+        periods = await list_periods(principal, project_id)
+    principal.require(Action.READ, project_id)
+    if period_id is None:
+        sums = await _sums(project_id, periods, None)
+        return DeclaredSums(None, periods, sums, sums)
+    period = next((p for p in periods if p.id == period_id), None)
+    if period is None:
+        raise NotFound()
+    earlier = [p for p in periods if p.end <= period.end]
+    sums = await _sums(project_id, earlier, period.end)
+    return DeclaredSums(period, earlier, [s for s in sums if s.period_id == period.id], sums)

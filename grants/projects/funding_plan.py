@@ -4,7 +4,7 @@ Pure functions over plain records, so the project page, the API and reports shar
 """
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from grants.core.money import Share, allocate
 from grants.core.vocabulary import FundingBase, FundingKind
@@ -108,13 +108,19 @@ def compute_plan(
 
     plan_lines = [
         PlanLine(
-            **(asdict(ln) | {"kind": FundingKind(ln.kind), "base": FundingBase(ln.base)}),
+            **(_fields(ln) | {"kind": FundingKind(ln.kind), "base": FundingBase(ln.base)}),
             base_amount=amounts[ln.id][0],
             amount=amounts[ln.id][1],
         )
         for ln in lines
     ]
     return FundingPlan(plan_lines, checks)
+
+
+def _fields(line: LineInput) -> dict:
+    """A line's fields, all plain values: `asdict` would deep-copy each (a third of the
+    portfolio's time at 500 projects)."""
+    return {f.name: getattr(line, f.name) for f in fields(LineInput)}
 
 
 def _base_amount(

@@ -585,7 +585,8 @@ def _as_fields(value: Any) -> dict:
 
 # Headings -------------------------------------------------------------------------------------
 
-# (entity, action) → heading; a status change is (entity, "status:" + the new status).
+# (entity, action) → heading; a status change is (entity, "status:" + the new status), a change
+# of an expenditure's evidence files alone (entity, "files").
 HEADINGS: dict[tuple[str, str], str] = {
     ("project", "create"): N_("Project %(name)s created"),
     ("project", "update"): N_("Project %(name)s changed"),
@@ -593,6 +594,7 @@ HEADINGS: dict[tuple[str, str], str] = {
     ("expenditure", "create"): N_("Expenditure %(name)s recorded"),
     ("expenditure", "update"): N_("Expenditure %(name)s corrected"),
     ("expenditure", "cancel"): N_("Expenditure %(name)s cancelled"),
+    ("expenditure", "files"): N_("Evidence files of expenditure %(name)s changed"),
     ("participant", "create"): N_("Participant %(name)s added"),
     ("participant", "update"): N_("Participant %(name)s changed"),
     ("participant", "cancel"): N_("Participant %(name)s cancelled"),
@@ -637,6 +639,8 @@ def _heading(row: AuditRow, name: str) -> str:
     action = row.action
     if action == "status" and isinstance(row.after, dict):
         action = f"status:{row.after.get('status')}"
+    elif action == "update" and _only_files_changed(row):
+        action = "files"
     heading = HEADINGS.get((row.entity, action), "")
     if heading and (name or "%(name)s" not in heading):
         return gettext(heading, name=name)
@@ -645,6 +649,13 @@ def _heading(row: AuditRow, name: str) -> str:
     if not name:
         return gettext("%(what)s: %(action)s", what=what, action=done)
     return gettext("%(what)s %(name)s: %(action)s", what=what, name=name, action=done)
+
+
+def _only_files_changed(row: AuditRow) -> bool:
+    """An expenditure whose evidence files changed but not its figures."""
+    before, after = _as_fields(row.before), _as_fields(row.after)
+    changed = {k for k in {*before, *after} if before.get(k) != after.get(k)}
+    return changed == {"attachments"}
 
 
 def _human(key: str) -> str:

@@ -6,7 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from piccolo.custom_types import Combinable
+
 from grants.core.access import AccessDenied, Principal
+from grants.core.paging import Paged, offset
 from grants.core.text import comparable
 from grants.core.vocabulary import AmountKind, FundingBase, FundingKind, OurRole, ProjectStatus
 from grants.db import first_or_not_found, from_row
@@ -152,18 +155,45 @@ _SUMMARY_COLUMNS = (
 )
 
 
-async def list_projects(principal: Principal, *, code: str | None = None) -> list[ProjectSummary]:
-    """Every project the principal may read, with its EU share computed from the plan."""
-    query = Project.select(*_SUMMARY_COLUMNS).order_by(Project.code)
+def _readable(principal: Principal, code: str | None) -> list[Combinable] | None:
+    """Conditions for the projects the principal may read, optionally the one with this code;
+    None when the principal may read none."""
+    where: list[Combinable] = []
     if not principal.sees_all_projects:
         if not principal.project_ids:
-            return []
-        query = query.where(Project.id.is_in(list(principal.project_ids)))
+            return None
+        where.append(Project.id.is_in(list(principal.project_ids)))
     if code:
-        query = query.where(Project.code_key == normalise_code(code))
-    rows = await query
+        where.append(Project.code_key == normalise_code(code))
+    return where
+
+
+async def _summaries(rows: list[dict]) -> list[ProjectSummary]:
     funding = await _funding([row["id"] for row in rows], {row["id"]: row for row in rows})
     return [_summary(row, *funding[row["id"]]) for row in rows]
+
+
+async def list_projects(principal: Principal, *, code: str | None = None) -> list[ProjectSummary]:
+    """Every project the principal may read, with its EU share computed from the plan."""
+    where = _readable(principal, code)
+    if where is None:
+        return []
+    rows = await Project.select(*_SUMMARY_COLUMNS).where(*where).order_by(Project.code)
+    return await _summaries(rows)
+
+
+async def projects_page(
+    principal: Principal, *, page: int, per_page: int, code: str | None = None
+) -> Paged[ProjectSummary]:
+    """A page of the projects the principal may read, by code; plans are computed for that
+    page's projects only. A page beyond the last is empty."""
+    where = _readable(principal, code)
+    if where is None:
+        return Paged([], 0, page, per_page)
+    total = await Project.count().where(*where)
+    query = Project.select(*_SUMMARY_COLUMNS).where(*where).order_by(Project.code)
+    rows = await query.limit(per_page).offset(offset(page, per_page))
+    return Paged(await _summaries(rows), total, page, per_page)
 
 
 async def get_project(principal: Principal, project_id: int) -> ProjectDetail:

@@ -26,6 +26,7 @@ from grants.results.counting import ToDate, count_units, register_people, regist
 from grants.results.entries import EntryRow, entry_row, entry_rows, percent_hundredths
 from grants.results.indicators import (
     LOGGED_AGGREGATIONS,
+    ONE,
     REGISTER_AGGREGATIONS,
     MilestoneRow,
     breakdown_dimensions,
@@ -299,3 +300,123 @@ async def projects_progress(project_ids: Iterable[int]) -> dict[int, list[Indica
             )
         )
     return progress
+
+
+# To date only (the portfolio report) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorToDate:
+    """An indicator's figure to date, as `IndicatorProgress` has it, without the period's
+    entry, breakdown, milestone or series: what a portfolio row needs. Hundredths."""
+
+    indicator_id: int
+    target_rule: str
+    target_hundredths: int | None
+    to_date: int | None
+    numerator_to_date: int | None
+    denominator_to_date: int | None
+    percent_of_target: Decimal | None
+
+
+_ENTRY_SUMS = """
+    SELECT e.indicator AS indicator,
+           SUM(e.value_hundredths) AS value,
+           SUM(e.numerator_hundredths) AS numerator,
+           SUM(e.denominator_hundredths) AS denominator
+    FROM indicator_entry e
+    JOIN indicator i ON i.id = e.indicator
+    JOIN reporting_period r ON r.id = e.period AND r.project = i.project
+    WHERE e.state = {} AND i.aggregation IN ({}, {}) AND i.project IN (%s)
+    GROUP BY e.indicator
+"""
+_CUMULATIVE = """
+    SELECT e.indicator AS indicator, e.value_hundredths AS value
+    FROM indicator_entry e
+    JOIN indicator i ON i.id = e.indicator
+    JOIN reporting_period r ON r.id = e.period AND r.project = i.project
+    WHERE e.state = {} AND i.aggregation = {} AND i.project IN (%s)
+    ORDER BY r.start_date
+"""
+_LAST_PERIOD_END = """
+    SELECT r.project AS project, r.end_date AS end_date
+    FROM reporting_period r
+    WHERE r.project IN (%s) AND r.start_date = (
+        SELECT MAX(q.start_date) FROM reporting_period q WHERE q.project = r.project
+    )
+"""
+
+
+async def projects_to_date(project_ids: Iterable[int]) -> dict[int, list[IndicatorToDate]]:
+    """Every indicator of many projects to date: the same figures as `projects_progress`, but
+    summed in SQL (sum and percentage), the latest value read (cumulative) and the register
+    counted once up to the last period's end, instead of a series over every period built in
+    Python. Five queries whatever the number of projects; no access check (as
+    `projects_progress`)."""
+    ids = list(project_ids)
+    if not ids:
+        return {}
+    indicators = await Indicator.select(
+        Indicator.id,
+        Indicator.project,
+        Indicator.aggregation,
+        Indicator.target_rule,
+        Indicator.target_hundredths,
+        Indicator.target_group,
+        Indicator.min_stay_months,
+    ).where(Indicator.project.is_in(ids))
+    marks = ", ".join(["{}"] * len(ids))
+    current = RecordState.CURRENT.value
+    sums = {
+        row["indicator"]: row
+        for row in await Indicator.raw(
+            _ENTRY_SUMS % marks, current, Aggregation.SUM.value, Aggregation.PERCENTAGE.value, *ids
+        )
+    }
+    latest = {  # in period order, so the latest period's entry is the one kept
+        row["indicator"]: row["value"]
+        for row in await Indicator.raw(
+            _CUMULATIVE % marks, current, Aggregation.CUMULATIVE.value, *ids
+        )
+    }
+    until: dict[int, date] = {}
+    for row in await ReportingPeriod.raw(_LAST_PERIOD_END % marks, *ids):
+        until[row["project"]] = max(row["end_date"], until.get(row["project"], row["end_date"]))
+    counted = sorted(
+        {row["project"] for row in indicators if row["aggregation"] in REGISTER_AGGREGATIONS}
+    )
+    people = await register_people(counted)
+    progress: dict[int, list[IndicatorToDate]] = {pid: [] for pid in ids}
+    for row in indicators:
+        pid = row["project"]
+        to_date = _to_date(row, sums, latest, until.get(pid), people.get(pid, []))
+        progress[pid].append(
+            IndicatorToDate(
+                indicator_id=row["id"],
+                target_rule=row["target_rule"],
+                target_hundredths=row["target_hundredths"],
+                to_date=to_date.value,
+                numerator_to_date=to_date.numerator,
+                denominator_to_date=to_date.denominator,
+                percent_of_target=_of_target(to_date, row["target_hundredths"]),
+            )
+        )
+    return progress
+
+
+def _to_date(
+    indicator: dict, sums: dict[int, dict], latest: dict, until: date | None, people: list[dict]
+) -> ToDate:
+    """The figure to date by the indicator's rule, as `_running` and `count_units` give it."""
+    aggregation, found = indicator["aggregation"], sums.get(indicator["id"])
+    if aggregation == Aggregation.CUMULATIVE:
+        return ToDate(latest[indicator["id"]]) if indicator["id"] in latest else ToDate()
+    if aggregation in REGISTER_AGGREGATIONS:
+        units = register_units(indicator, people)
+        return ToDate(sum(1 for u in units if until is None or u.day <= until) * ONE)
+    if found is None:
+        return ToDate()
+    if aggregation == Aggregation.PERCENTAGE:
+        numerator, denominator = int(found["numerator"]), int(found["denominator"])
+        return ToDate(percent_hundredths(numerator, denominator), numerator, denominator)
+    return ToDate(int(found["value"]))

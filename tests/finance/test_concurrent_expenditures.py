@@ -19,6 +19,6 @@ async def test_twenty_invoices_at_once_are_numbered_1_to_20(families):
         )
     )
     assert sorted(row.entry_no for row in rows) == list(range(1, 21))
-    stored = await list_expenditures(finance, families)
+    stored = (await list_expenditures(finance, families)).rows
     assert sorted((row.entry_no, row.version) for row in stored) == [(n, 1) for n in range(1, 21)]
     assert {row.invoice_number for row in stored} == {f"BR-{n:03d}" for n in range(20)}

@@ -52,7 +52,7 @@ async def test_an_invoice_is_recorded_with_several_files(families):
         (16, "application/pdf"),
         (12, "image/png"),
     ]
-    [listed] = await list_expenditures(await principal(Role.VIEWER), families)
+    [listed] = (await list_expenditures(await principal(Role.VIEWER), families)).rows
     assert listed.files == row.files
     # the creation is audited with its files
     event = await (
@@ -78,7 +78,7 @@ async def test_a_correction_without_uploading_keeps_the_files_on_every_version(f
         (2, 130000, ["rēķins.pdf", "akts.png"]),
         (3, 131000, ["rēķins.pdf", "akts.png"]),
     ]
-    everything = await list_expenditures(finance, families, include_history=True)
+    everything = (await list_expenditures(finance, families, include_history=True)).rows
     assert all(names(r) == ["rēķins.pdf", "akts.png"] for r in everything)
     cancelled = await cancel_expenditure(finance, third.id, "Recorded in error")
     assert names(cancelled) == ["rēķins.pdf", "akts.png"]  # a cancelled entry keeps them too
@@ -104,7 +104,7 @@ async def test_a_refused_invoice_stores_no_file_and_lists_every_problem(families
     before = await stored()
     await refusal(edit_expenditure(finance, row.id, invoice(amount="1"), "", [ACT_PNG]))
     assert await stored() == before
-    [current] = await list_expenditures(finance, families)
+    [current] = (await list_expenditures(finance, families)).rows
     assert (current.id, names(current)) == (row.id, ["rēķins.pdf"])
 
 
@@ -177,7 +177,7 @@ async def test_files_of_an_old_version_or_in_a_locked_period_cannot_change(famil
     locked = await refusal(remove_file(finance, second.id, second.files[0].id))
     assert locked.conflict
     assert await stored() == before
-    [current] = await list_expenditures(finance, families)
+    [current] = (await list_expenditures(finance, families)).rows
     assert (current.state, names(current)) == (RecordState.CURRENT, ["rēķins.pdf"])
 
 

@@ -49,7 +49,7 @@ async def test_files_are_uploaded_listed_on_every_version_and_removed(families, 
     listed = await client.get(
         f"/api/v1/projects/{families}/expenditures?history=true", headers=headers
     )
-    assert [v["attachments"] for v in listed.json()] == [files, files]
+    assert [v["attachments"] for v in listed.json()["items"]] == [files, files]
 
     new_id = corrected.json()["id"]
     removed = await client.delete(
@@ -59,7 +59,7 @@ async def test_files_are_uploaded_listed_on_every_version_and_removed(families, 
     assert [f["name"] for f in removed.json()["attachments"]] == ["akts.png"]
     viewer = await api_headers(Role.VIEWER)
     current = await client.get(f"/api/v1/projects/{families}/expenditures", headers=viewer)
-    assert [f["name"] for f in current.json()[0]["attachments"]] == ["akts.png"]
+    assert [f["name"] for f in current.json()["items"][0]["attachments"]] == ["akts.png"]
 
 
 async def test_a_single_file_part_is_taken(families, client):
@@ -111,7 +111,7 @@ async def test_files_in_a_locked_period_or_of_an_old_version_are_a_conflict(fami
     assert old.status_code == 409
     current = (
         await client.get(f"/api/v1/projects/{families}/expenditures", headers=headers)
-    ).json()
+    ).json()["items"]
     await period_at(families, date(2026, 3, 15), PeriodStatus.APPROVED)
     locked_url = f"/api/v1/expenditures/{current[0]['id']}/attachments"
     assert (await client.post(locked_url, files={"file": PNG}, headers=headers)).status_code == 409

@@ -289,7 +289,9 @@ async def test_only_finance_and_admin_of_the_project_may_record(families):
     with pytest.raises(AccessDenied):
         await expenditure_history(elsewhere, row.id)
     for role in (Role.VIEWER, Role.COORDINATOR, Role.AUDITOR):
-        assert [r.id for r in await list_expenditures(await principal(role), project)] == [row.id]
+        assert [r.id for r in (await list_expenditures(await principal(role), project)).rows] == [
+            row.id
+        ]
 
 
 async def test_an_edit_writes_the_next_version_and_keeps_the_old_one(families):
@@ -311,9 +313,9 @@ async def test_an_edit_writes_the_next_version_and_keeps_the_old_one(families):
         (edited.id, 2, RecordState.CURRENT, 130000),
     ]
     assert await expenditure_history(finance, first.id) == history
-    current = await list_expenditures(finance, project)
+    current = (await list_expenditures(finance, project)).rows
     assert [r.id for r in current] == [other.id, edited.id]  # by date
-    everything = await list_expenditures(finance, project, include_history=True)
+    everything = (await list_expenditures(finance, project, include_history=True)).rows
     assert [(r.entry_no, r.version) for r in everything] == [(1, 1), (1, 2), (2, 1)]
 
     [event] = await audit_events(edited.id)
@@ -378,7 +380,7 @@ async def test_a_cancellation_keeps_the_row_out_of_the_list_but_in_the_history(f
     cancelled = await cancel_expenditure(finance, row.id, "Paid from another budget")
     assert replace(cancelled, state=row.state, change_note="") == row
     assert (cancelled.state, cancelled.change_note) == ("cancelled", "Paid from another budget")
-    assert await list_expenditures(finance, project) == []
+    assert (await list_expenditures(finance, project)).rows == []
     assert await expenditure_history(finance, row.id) == [cancelled]
     [_, event] = await audit_events(row.id)
     assert (event["action"], event["note"]) == ("cancel", "Paid from another budget")

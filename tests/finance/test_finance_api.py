@@ -83,7 +83,8 @@ async def test_edit_keeps_the_old_version_and_cancel_stops_it_counting(families,
         headers=headers,
     )
     assert cancelled.json()["state"] == "cancelled"
-    assert (await client.get(f"/api/v1/projects/{pid}/expenditures", headers=headers)).json() == []
+    listed = await client.get(f"/api/v1/projects/{pid}/expenditures", headers=headers)
+    assert (listed.json()["items"], listed.json()["total"]) == ([], 0)
     split = (await client.get(f"/api/v1/projects/{pid}/cofinancing", headers=headers)).json()
     assert split["to_date"]["amount"] == "0.00"
 

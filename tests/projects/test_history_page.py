@@ -10,7 +10,13 @@ from datetime import UTC, date, datetime
 from grants.core import audit
 from grants.core.i18n import set_locale
 from grants.core.vocabulary import Role
-from grants.finance.expenditures import edit_expenditure
+from grants.finance.evidence import Upload
+from grants.finance.expenditures import (
+    add_files,
+    edit_expenditure,
+    record_expenditure,
+    remove_file,
+)
 from grants.projects.editing import ProjectInput, update_project
 from grants.projects.history import PAGE_SIZE, project_history
 from grants.projects.periods import return_period, submit
@@ -182,7 +188,7 @@ async def test_special_category_data_is_hidden_from_those_who_may_not_see_it(fam
 
     api = f"/api/v1/projects/{pid}/audit?entity=participant"
     for role, expected in ((Role.AUDITOR, ["rural"]), (Role.COORDINATOR, ["minority", "rural"])):
-        [latest, _] = (await client.get(api, headers=await api_headers(role))).json()
+        [latest, _] = (await client.get(api, headers=await api_headers(role))).json()["items"]
         assert latest["before"] == {"flags": expected}  # raw values, as the reader may see them
 
 
@@ -220,7 +226,7 @@ async def test_history_comes_in_pages_of_events(families, client):
 
     first = await history(client, pid, Role.ADMIN)
     assert len(events(first)) == PAGE_SIZE
-    assert "1. lapa no 2" in first and 'history?page=2" rel="next"' in first
+    assert "1. lapa no 2" in first and 'href="?page=2" rel="next"' in first
     second = await history(client, pid, Role.ADMIN, query="?page=2")
     assert len(events(second)) == 5 and "2. lapa no 2" in second
     assert events(second)[-1][0] == "Sadalīti pārskata periodi"  # the oldest event last
@@ -295,3 +301,19 @@ async def test_times_are_riga_times(families, client):
     )
     page = await history(client, pid, Role.FINANCE)
     assert '<td class="nowrap" rowspan="1">01.04.2026 00:30</td>' in page  # summer time, +3
+
+
+async def test_evidence_files_added_and_removed_are_named(families, client):
+    finance = await principal(Role.FINANCE)
+    invoice_pdf, act_png = (
+        Upload("rēķins.pdf", b"%PDF-1.4 x"),
+        Upload("akts.png", b"\x89PNG\r\n\x1a\n act"),
+    )
+    row = await record_expenditure(finance, families, builders.invoice(), [invoice_pdf])
+    added = await add_files(finance, row.id, [act_png])
+    await remove_file(finance, row.id, added.files[0].id)
+
+    [(removed, gone), (linked, came)] = events(await history(client, families, Role.FINANCE))[:2]
+    assert removed == linked == "Mainīti izdevuma Nr. 1 pamatojuma faili"
+    assert came == [("Pamatojuma faili", "—", "akts.png")]
+    assert gone == [("Pamatojuma faili", "rēķins.pdf", "—")]

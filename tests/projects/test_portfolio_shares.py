@@ -107,7 +107,7 @@ async def test_a_member_sees_only_our_totals_and_english_says_our_share(demo, cl
 
 async def test_the_api_list_gives_our_share_as_decimal_strings(demo, client):
     response = await client.get("/api/v1/projects", headers=await api_headers(Role.ADMIN))
-    projects = {p["code"]: p for p in response.json()}
+    projects = {p["code"]: p for p in response.json()["items"]}
     connectingen = projects[CONNECTINGEN]
     assert connectingen["counted_as"] == "our_share"
     assert (connectingen["our_share"], connectingen["our_eu_share"]) == ("48355.00", "38684.00")

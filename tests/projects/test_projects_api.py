@@ -17,7 +17,12 @@ async def test_no_token_gives_401(client):
 async def test_list_gives_the_fields_with_money_as_decimal_strings(demo, client):
     response = await client.get("/api/v1/projects", headers=await api_headers(Role.ADMIN))
     assert response.status_code == 200
-    projects = response.json()
+    assert {k: v for k, v in response.json().items() if k != "items"} == {
+        "total": 16,
+        "page": 1,
+        "per_page": 100,
+    }
+    projects = response.json()["items"]
     assert len(projects) == 16
     tukums = next(p for p in projects if p["code"] == "4.4.1.1./2/004")
     assert tukums == {
@@ -51,22 +56,22 @@ async def test_code_filter_accepts_either_separator_style(client):
     for code in ("4.4.1.1./2/004", "4.4.1.1/2/004"):
         found = (
             await client.get("/api/v1/projects", params={"code": code}, headers=headers)
-        ).json()
+        ).json()["items"]
         assert [p["code"] for p in found] == ["4.4.1.1./2/004"]
     found = (
         await client.get("/api/v1/projects", params={"code": "4.4.1.1./004"}, headers=headers)
-    ).json()
+    ).json()["items"]
     assert [(p["code"], p["total_cost"]) for p in found] == [("4.4.1.1./004", "248966.63")]
-    assert (
-        await client.get("/api/v1/projects", params={"code": "X"}, headers=headers)
-    ).json() == []
+    assert (await client.get("/api/v1/projects", params={"code": "X"}, headers=headers)).json()[
+        "items"
+    ] == []
 
 
 async def test_detail_has_funding_partners_and_indicators(demo, client):
     headers = await api_headers(Role.ADMIN)
     [summary] = (
         await client.get("/api/v1/projects", params={"code": "LL-00241"}, headers=headers)
-    ).json()
+    ).json()["items"]
     detail = (await client.get(f"/api/v1/projects/{summary['id']}", headers=headers)).json()
     assert [
         (f["source"], f["kind"], f["base"], f["rate"], f["amount"]) for f in detail["funding"]
@@ -115,16 +120,20 @@ async def test_messages_follow_accept_language(client):
 
 async def test_members_see_their_projects_only_and_get_403_elsewhere(small_portfolio, client):
     headers = await api_headers(Role.COORDINATOR)
-    codes = [p["code"] for p in (await client.get("/api/v1/projects", headers=headers)).json()]
+    codes = [
+        p["code"] for p in (await client.get("/api/v1/projects", headers=headers)).json()["items"]
+    ]
     assert codes == ["4.2.3.4/1/24/I/001", "4.4.1.1./2/004", "LL-00241"]
     admin = await api_headers(Role.ADMIN)
-    [sif] = (await client.get("/api/v1/projects", params={"code": SIF_019}, headers=admin)).json()
+    [sif] = (await client.get("/api/v1/projects", params={"code": SIF_019}, headers=admin)).json()[
+        "items"
+    ]
     assert (await client.get(f"/api/v1/projects/{sif['id']}", headers=headers)).status_code == 403
 
 
 async def test_auditor_reads_everything(small_portfolio, client):
     headers = await api_headers(Role.AUDITOR)
-    assert len((await client.get("/api/v1/projects", headers=headers)).json()) == 6
+    assert (await client.get("/api/v1/projects", headers=headers)).json()["total"] == 6
 
 
 async def test_revoked_token_is_refused(client):

@@ -38,7 +38,10 @@ async def test_a_coordinator_records_an_exit_on_the_register_page(families, clie
     row = register[register.index(f'id="p-{added.id}"') :].split("</tr>")[0]
     assert "30.06.2026" in row
     history = (await client.get(url)).text
-    assert "Cikls pabeigts" in history and "<dt>Izstāšanās</dt><dd>— → 30.06.2026</dd>" in history
+    assert (
+        "Cikls pabeigts" in history
+        and "<dt>Izstāšanās datums</dt><dd><del>—</del> → <ins>30.06.2026</ins></dd>" in history
+    )
 
 
 async def test_auditors_see_the_history_but_no_edit(families, client):

@@ -115,7 +115,8 @@ async def test_reading_participants_through_the_api_is_recorded_as_an_export(fam
     for code in ("TUK-001", "TUK-002"):
         await participant(pid, code)
     headers = await api_headers(Role.COORDINATOR)
-    rows = (await client.get(f"/api/v1/projects/{pid}/participants", headers=headers)).json()
+    listed = await client.get(f"/api/v1/projects/{pid}/participants", headers=headers)
+    rows = listed.json()["items"]
     assert [row["code"] for row in rows] == ["TUK-001", "TUK-002"]
     assert not {"name", "personal_code"} & set(rows[0])
     event = await AuditEvent.select().where(AuditEvent.action == "export").first()
@@ -136,13 +137,13 @@ async def test_register_history_is_hidden_from_finance(families, client):
     finance = (
         await client.get(f"/api/v1/projects/{pid}/audit", headers=await api_headers(Role.FINANCE))
     ).json()
-    assert all(e["entity"] != "participant" for e in finance)
+    assert all(e["entity"] != "participant" for e in finance["items"])
     coordinator = (
         await client.get(
             f"/api/v1/projects/{pid}/audit", headers=await api_headers(Role.COORDINATOR)
         )
     ).json()
-    assert any(e["entity"] == "participant" for e in coordinator)
+    assert any(e["entity"] == "participant" for e in coordinator["items"])
 
 
 async def test_an_indicator_can_take_its_values_from_the_register(families, client):

@@ -1,0 +1,72 @@
+"""One project's pages and API calls issue as many SQL statements beside twenty more busy
+projects as beside a few: nothing runs a query per project, per row or per period (issue 12;
+benchmarks/pages.py prints the same counts at national scale)."""
+
+from datetime import date
+
+from grants.core.vocabulary import Role
+from tests import builders
+from tests.builders import declare, entry, indicator, participant
+from tests.helpers import (
+    FAMILIES,
+    api_headers,
+    count_queries,
+    period_at,
+    project_id,
+    sign_in,
+)
+
+PAGES = (
+    "/",
+    "/projects/{id}",
+    "/projects/{id}/expenditures",
+    "/projects/{id}/cofinancing",
+    "/projects/{id}/register",
+    "/api/v1/projects",
+    "/api/v1/projects/{id}/cofinancing",
+)
+
+
+async def busy_project(number: int) -> None:
+    """A project like FAMILIES under another code, with quarterly periods, a partner, ten
+    invoices in two quarters, an indicator with values in both and a participant."""
+    pid = await builders.project(f"4.4.1.1./2/{100 + number:03d}")
+    await builders.partner(pid, builders.SOCIAL_SERVICE, budget=1_000_000)
+    await declare(pid, date(2026, 2, 10), 12_345, count=5)
+    await declare(pid, date(2026, 5, 10), 200_003, 199_999, count=5, category="staff")
+    counted = await indicator(pid, "EECO01")
+    for month in (2, 5):
+        await entry(counted.id, await period_at(pid, date(2026, month, 1)), "4")
+    await participant(pid, "P-1")
+
+
+async def statements(client, pid: int, monkeypatch) -> dict[str, int]:
+    """Statements of each page's second request (the first fills what is cached once)."""
+    headers = await api_headers(Role.ADMIN)
+    counts = {}
+    for page in PAGES:
+        url = page.format(id=pid)
+        extra = {"headers": headers} if url.startswith("/api/") else {}
+        await client.get(url, **extra)
+        queries = count_queries(monkeypatch)
+        response = await client.get(url, **extra)
+        monkeypatch.undo()
+        assert response.status_code == 200, (url, response.status_code)
+        counts[page] = len(queries)
+    return counts
+
+
+async def test_main_pages_issue_as_many_statements_beside_many_projects(
+    small_portfolio, client, monkeypatch
+):
+    pid = await project_id(FAMILIES)
+    await builders.two_quarters(pid)
+    await participant(pid, "TUK-1")
+    await sign_in(client, Role.ADMIN)
+    few = await statements(client, pid, monkeypatch)
+
+    for number in range(20):
+        await busy_project(number)
+    many = await statements(client, pid, monkeypatch)
+
+    assert many == few
