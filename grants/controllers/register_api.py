@@ -34,7 +34,7 @@ from grants.register.participants import (
     ParticipantVersion,
     add_participant,
     change_participant,
-    export_participants_page,
+    export_participants,
     get_participant,
     participant_history,
 )
@@ -278,7 +278,7 @@ class RegisterApi(Controller):
         not given; `total`: how many on all pages). Participant-level data leaving the system
         is recorded in the audit trail; special-category flags only for roles that need them."""
         check_per_page(per_page)
-        found = await export_participants_page(
+        found = await export_participants(
             principal, project_id, page=page, per_page=per_page, target_group=target_group
         )
         return page_out(ParticipantsOut, found, participant_out)

@@ -25,7 +25,7 @@ from grants.core.access import Action, Principal
 from grants.core.dates import day_str
 from grants.core.errors import NotFound, Problem, Problems, Refused
 from grants.core.messages import NOT_ONE_OF, YEAR_MALFORMED, YEAR_REQUIRED
-from grants.core.paging import Paged, offset
+from grants.core.paging import DEFAULT_PER_PAGE, Paged, offset
 from grants.core.text import comparable
 from grants.core.translatable import N_
 from grants.core.vocabulary import AGE_GROUPS, SPECIAL_CATEGORY_FLAGS, Gender, ParticipantFlag
@@ -575,12 +575,12 @@ async def target_groups(principal: Principal, project_id: int) -> list[str]:
     return [r["target_group"] for r in rows]
 
 
-async def export_participants_page(
+async def export_participants(
     principal: Principal,
     project_id: int,
     *,
-    page: int,
-    per_page: int,
+    page: int = 1,
+    per_page: int = DEFAULT_PER_PAGE,
     target_group: str | None = None,
 ) -> Paged[ParticipantRow]:
     """A page of the register taken out of the system (the API): the audit trail records who
@@ -601,25 +601,6 @@ async def export_participants_page(
             note=f"{len(found.rows)} participants (page {page}, {found.total} in all)",
         )
     return found
-
-
-async def export_participants(principal: Principal, project_id: int) -> list[ParticipantRow]:
-    """The whole register for taking out of the system; the audit trail records who took it.
-    NotFound for an unknown project (the trail's row would refer to nothing)."""
-    if not await Project.exists().where(Project.id == project_id):
-        raise NotFound()
-    principal.require(Action.READ_REGISTER, project_id)
-    async with write_transaction():
-        rows = await list_participants(principal, project_id)
-        await audit.record(
-            "export",
-            PARTICIPANT,
-            None,
-            actor=principal,
-            project_id=project_id,
-            note=f"{len(rows)} participants",
-        )
-    return rows
 
 
 async def import_participants(

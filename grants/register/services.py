@@ -487,17 +487,6 @@ async def cancel_receipt(principal: Principal, receipt_id: int, note: str) -> Re
 async def _receipt(receipt_id: int) -> dict:
     return await first_or_not_found(
         ServiceReceipt.select(
-            ServiceReceipt.id,
-            ServiceReceipt.project,
-            ServiceReceipt.participant,
-            ServiceReceipt.participant.code.as_alias("participant_code"),
-            ServiceReceipt.service,
-            ServiceReceipt.service.name_lv.as_alias("service_name"),
-            ServiceReceipt.received_on,
-            ServiceReceipt.units_hundredths,
-            ServiceReceipt.amount,
-            ServiceReceipt.note,
-            ServiceReceipt.created_by,
-            ServiceReceipt.created_at,
+            *_RECEIPT_COLUMNS, ServiceReceipt.created_by, ServiceReceipt.created_at
         ).where(ServiceReceipt.id == receipt_id)
     )

@@ -377,14 +377,14 @@ async def test_an_export_is_recorded_in_the_audit_trail(families):
     for code in ("T1", "T2", "T3"):
         await add_participant(await coordinator(), pid, person(code))
     mark = await last_event_id()
-    rows = await export_participants(await principal(Role.AUDITOR), pid)
-    assert [row.code for row in rows] == ["T1", "T2", "T3"]
+    found = await export_participants(await principal(Role.AUDITOR), pid)
+    assert [row.code for row in found.rows] == ["T1", "T2", "T3"]
     [event] = await events_since(mark)
     assert (event["action"], event["entity"], event["entity_id"]) == ("export", "participant", None)
     assert (event["actor"], event["project"], event["note"]) == (
         "auditor@tukums.demo",
         pid,
-        "3 participants",
+        "3 participants (page 1, 3 in all)",
     )
 
 
