@@ -21,6 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.table import Table
 
 from grants.core.money import to_hundredths
+from grants.projects.editing import store_plan_amounts
 from grants.tables.expenditures import Expenditure
 from grants.tables.funding import FundingLine
 from grants.tables.indicators import Indicator, IndicatorEntry
@@ -290,6 +291,8 @@ async def add_projects(
             )
     for table, rows in tables.items():
         await loader.insert(table, rows)
+    # the plan's line amounts, as the app stores them when a plan is saved
+    await store_plan_amounts([row["id"] for row in tables[Project]])
 
 
 # Databases ------------------------------------------------------------------------------------

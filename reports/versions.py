@@ -35,6 +35,7 @@ from reports.render_csv import render_csv
 from reports.render_html import render_html
 from reports.render_pdf import render_pdf
 from reports.render_xlsx import render_xlsx
+from reports.threads import off_loop
 
 FROZEN_LOCALE = "lv"  # the report goes to the funder in Latvian
 
@@ -68,6 +69,16 @@ def render(report: ProjectReport, fmt: str) -> bytes:
     )
 
 
+def _render_all(
+    report: ProjectReport, reduced: ProjectReport
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Every format of the report, and of its copy without the register's service tables."""
+    return (
+        {fmt: render(report, fmt) for fmt in FORMATS},
+        {fmt: render(reduced, fmt) for fmt in REDUCED_FORMATS},
+    )
+
+
 # Freezing ------------------------------------------------------------------------------------
 
 
@@ -82,11 +93,12 @@ async def freeze(
             _reporter(principal, period.project_id), period_id, report_date=report_date
         )
         reduced = replace(report, services=None, service_totals=None)
+        files, reduced_files = await off_loop(_render_all, report, reduced)
         return await store_version(
             principal,
             period,
-            {fmt: render(report, fmt) for fmt in FORMATS},
-            reduced={fmt: render(reduced, fmt) for fmt in REDUCED_FORMATS},
+            files,
+            reduced=reduced_files,
             report_date=report.report_date,
             locale=report.locale,
         )
@@ -130,6 +142,7 @@ async def report_file(
     if stored is None:
         # a draft, or submitted before reports were frozen (nothing stored): the live report
         report = await build(principal, period_id, locale=locale)
-        return render(report, fmt), FORMATS[fmt], await report_filename(period, fmt, None)
+        data = await off_loop(render, report, fmt)
+        return data, FORMATS[fmt], await report_filename(period, fmt, None)
     number, data = stored
     return data, FORMATS[fmt], await report_filename(period, fmt, number)

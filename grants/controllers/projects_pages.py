@@ -57,10 +57,13 @@ async def render_project(
     status_code: int = 200,
 ) -> Template:
     """The project page for a period: plan and checks, periods and their workflow, indicators."""
-    project = await get_project(principal, project_id)
-    periods = await list_periods(principal, project_id)
+    # The indicators are read once, with their progress; the periods once, for both.
+    project = await get_project(principal, project_id, indicators=False)
+    periods = await list_periods(principal, project_id, project_read=True)
     chosen = next((p for p in periods if p.id == period_id), None) or default_period(periods)
-    progress = await indicator_progress(principal, project_id, chosen.id if chosen else None)
+    progress = await indicator_progress(
+        principal, project_id, chosen.id if chosen else None, periods=periods
+    )
     report = await report_panel(principal, chosen, narrative_form) if chosen else None
     return Template(
         "projects/project.html",

@@ -1,5 +1,10 @@
-"""API for a period's progress report: the file in each format, and the frozen versions."""
+"""API for a period's progress report: the file in each format, and the frozen versions.
 
+A download link on a page adds `download=<token>` to its URL; the file comes back with a cookie
+`grants_download=<token>`, which tells the page's script the file has arrived (app.js shows the
+link as busy until then)."""
+
+import re
 from datetime import date, datetime
 from urllib.parse import quote
 
@@ -10,10 +15,17 @@ from msgspec import Struct
 
 from grants.controllers.api_schemas import to_output
 from grants.core.access import Principal
+from grants.core.errors import Refused
 from grants.core.i18n import LOCALES, current_locale, gettext
+from grants.core.translatable import N_
 from grants.projects.reports import VersionRow, list_versions
 from grants.web import CurrentPrincipal
+from reports.threads import off_loop
 from reports.versions import report_file
+
+DOWNLOAD_COOKIE = "grants_download"
+_TOKEN = re.compile(r"[A-Za-z0-9]{1,64}")
+BAD_TOKEN = N_("The download mark must be 1 to 64 Latin letters or digits.")
 
 
 class ReportVersionOut(Struct):
@@ -41,9 +53,27 @@ def download(data: bytes, media_type: str, name: str, *, inline: bool = False) -
     return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
-def report_download(data: bytes, media_type: str, name: str, fmt: str) -> Response[bytes]:
+def check_token(token: str | None) -> None:
+    """Refused unless the `download` mark is short letters and digits (it goes into a cookie)."""
+    if token is not None and not _TOKEN.fullmatch(token):
+        raise Refused.one(BAD_TOKEN, field="download")
+
+
+def mark_arrived(response: Response[bytes], token: str | None) -> Response[bytes]:
+    """Set the cookie that tells the page the file has arrived. Readable by scripts (it holds no
+    secret, only the page's own random mark) and gone within a minute."""
+    if token is not None:
+        response.set_cookie(
+            DOWNLOAD_COOKIE, token, max_age=60, path="/", samesite="strict", httponly=False
+        )
+    return response
+
+
+def report_download(
+    data: bytes, media_type: str, name: str, fmt: str, token: str | None = None
+) -> Response[bytes]:
     """A period's report: the HTML opens in the browser, the other formats are saved."""
-    return download(data, media_type, name, inline=fmt == "html")
+    return mark_arrived(download(data, media_type, name, inline=fmt == "html"), token)
 
 
 class ReportsApi(Controller):
@@ -58,14 +88,17 @@ class ReportsApi(Controller):
         format: FromQuery[str] = "pdf",
         version: FromQuery[int | None] = None,
         lang: FromQuery[str] = "lv",
+        download: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         """The period's progress report as html, pdf, xlsx or csv. A submitted or approved
         period returns its latest frozen version byte for byte (`version` picks another);
-        a draft or returned one is rendered now, in `lang`."""
+        a draft or returned one is rendered now, in `lang`. With `download` (1–64 letters or
+        digits) the response sets the cookie `grants_download` to it."""
+        check_token(download)
         data, media_type, name = await report_file(
             principal, period_id, format, version=version, locale=lang
         )
-        return report_download(data, media_type, name, format)
+        return report_download(data, media_type, name, format, download)
 
     @get("/versions")
     async def versions(
@@ -96,6 +129,7 @@ async def portfolio_file(
     measure: str | None,
     status: str | None,
     lang: str | None,
+    token: str | None = None,
 ) -> Response[bytes]:
     # The renderers pull in WeasyPrint and openpyxl: imported on first use, not at start.
     from reports.portfolio_report import build_portfolio_report
@@ -106,6 +140,7 @@ async def portfolio_file(
             status_code=400,
             detail=gettext("Unknown format “%(format)s”: choose xlsx or pdf.", format=fmt),
         )
+    check_token(token)
     report = await build_portfolio_report(
         principal,
         programme=programme or None,
@@ -115,7 +150,7 @@ async def portfolio_file(
     )
     render = render_portfolio_pdf if fmt == "pdf" else render_portfolio_xlsx
     name = filename(fmt, report.report_date, programme, measure, status)
-    return download(render(report), FORMATS[fmt], name)
+    return mark_arrived(download(await off_loop(render, report), FORMATS[fmt], name), token)
 
 
 class PortfolioReportApi(Controller):
@@ -128,7 +163,9 @@ class PortfolioReportApi(Controller):
         measure: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
         lang: FromQuery[str | None] = None,
+        download: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         """The portfolio report of the projects the user may see, as XLSX or PDF. API clients
-        use the /api path with a token; the page links to the other with the session."""
-        return await portfolio_file(principal, format, programme, measure, status, lang)
+        use the /api path with a token; the page links to the other with the session. With
+        `download` (1–64 letters or digits) the response sets the cookie `grants_download`."""
+        return await portfolio_file(principal, format, programme, measure, status, lang, download)

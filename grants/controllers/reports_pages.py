@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from grants.controllers.projects_pages import refused_in_period
-from grants.controllers.reports_api import report_download
+from grants.controllers.reports_api import check_token, report_download
 from grants.core.access import Principal
 from grants.core.errors import Refused
 from grants.core.i18n import RIGA, current_locale
@@ -32,12 +32,15 @@ class ReportsPages(Controller):
         format: FromQuery[str] = "pdf",
         version: FromQuery[int | None] = None,
         lang: FromQuery[str | None] = None,
+        download: FromQuery[str | None] = None,
     ) -> Response[bytes]:
+        """The report file; `download` is the page's mark for "the file has arrived" (app.js)."""
+        check_token(download)
         locale = lang if lang in ("lv", "en") else current_locale()
         data, media_type, name = await report_file(
             principal, period_id, format, version=version, locale=locale
         )
-        return report_download(data, media_type, name, format)
+        return report_download(data, media_type, name, format, download)
 
     @post("/periods/{period_id:int}/narrative")
     async def narrative(

@@ -288,15 +288,12 @@ class _Context:
 
 async def cost_categories(project_id: int) -> dict[str, tuple[str, str] | None]:
     """The six standard categories (None: named by the catalogue) and the measure's own ones
-    with their Latvian and English names."""
+    with their Latvian and English names. One statement: the project's measure is a sub-select."""
     extra = await MeasureCostCategory.select(
         MeasureCostCategory.code, MeasureCostCategory.name_lv, MeasureCostCategory.name_en
     ).where(
-        MeasureCostCategory.measure.id.is_in(
-            [
-                p["measure"]
-                for p in await Project.select(Project.measure).where(Project.id == project_id)
-            ]
+        MeasureCostCategory.measure.is_in(
+            Project.select(Project.measure).where(Project.id == project_id)
         )
     )
     return {c.value: None for c in CostCategory} | {

@@ -1,5 +1,7 @@
 """Creating and changing projects and their funding plans, with every rule checked first."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -18,7 +20,14 @@ from grants.core.vocabulary import (
     ProjectStatus,
     ReportingRhythm,
 )
-from grants.db import INTEGRITY_ERRORS, first_or_not_found, insert_one, write_transaction
+from grants.db import (
+    INTEGRITY_ERRORS,
+    first_or_not_found,
+    from_row,
+    insert_one,
+    write_transaction,
+)
+from grants.projects.funding_plan import LineInput, compute_plan
 from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
 from grants.tables.funding import FundingLine
@@ -238,6 +247,7 @@ async def create_project(principal: Principal, data: ProjectInput) -> int:
             await _refuse_taken_code(checked.values)
             project_id = await insert_one(Project, **checked.values)
             await _replace_funding(project_id, checked.lines or [])
+            await store_plan_amounts([project_id])
             await generate_periods(project_id, actor=principal)
             await _record(
                 "create", principal, project_id, _snapshot(checked.values, checked.lines or [])
@@ -275,6 +285,8 @@ async def _update(principal: Principal, project_id: int, data: ProjectInput) -> 
             )
         if new_lines is not None:
             await _replace_funding(project_id, new_lines)
+        if new_lines is not None or changes.keys() & {"total_cost", "eligible_cost"}:
+            await store_plan_amounts([project_id])
         if changes.keys() & {"start_date", "end_date", "reporting"}:
             await generate_periods(project_id, actor=principal)
         before = _snapshot({k: current[k] for k in changes}, old_lines if new_lines else None)
@@ -333,6 +345,64 @@ async def _replace_funding(project_id: int, lines: list[dict]) -> None:
     await FundingLine.delete().where(FundingLine.project == project_id)
     for line in lines:
         await FundingLine.insert(FundingLine(project=project_id, **line))
+
+
+_LINE_COLUMNS = (
+    FundingLine.id,
+    FundingLine.project,
+    FundingLine.partner,
+    FundingLine.source,
+    FundingLine.kind,
+    FundingLine.base,
+    FundingLine.rate_bp,
+    FundingLine.fixed_amount,
+    FundingLine.residual,
+    FundingLine.amount,
+)
+_CHUNK = 500  # projects per query: well under both databases' parameter limits
+
+
+async def store_plan_amounts(project_ids: Iterable[int]) -> None:
+    """Store each funding line's amount as `compute_plan` gives it from the project's costs
+    and partner budgets, so lists sum and sort them in SQL; only amounts that differ are
+    written. Call it in the transaction that changes a plan, a project's costs or a partner's
+    budget (the amounts are a cache of the computation, never typed)."""
+    ids = list(project_ids)
+    for start in range(0, len(ids), _CHUNK):
+        await _store_amounts(ids[start : start + _CHUNK])
+
+
+async def _store_amounts(ids: list[int]) -> None:
+    costs = await Project.select(Project.id, Project.total_cost, Project.eligible_cost).where(
+        Project.id.is_in(ids)
+    )
+    lines: dict[int, list[dict]] = defaultdict(list)
+    for line in (
+        await FundingLine.select(*_LINE_COLUMNS)
+        .where(FundingLine.project.is_in(ids))
+        .order_by(FundingLine.position)
+        .order_by(FundingLine.id)
+    ):
+        lines[line["project"]].append(line)
+    budgets: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for partner in await Partner.select(Partner.id, Partner.project, Partner.budget).where(
+        Partner.project.is_in(ids)
+    ):
+        budgets[partner["project"]][partner["id"]] = partner["budget"]
+    changed: dict[int | None, list[int]] = defaultdict(list)
+    for project in costs:
+        stored = lines[project["id"]]
+        plan = compute_plan(
+            [from_row(LineInput, ln, partner_id=ln["partner"]) for ln in stored],
+            total=project["total_cost"],
+            eligible=project["eligible_cost"],
+            partner_budgets=budgets[project["id"]],
+        )
+        for line, computed in zip(stored, plan.lines, strict=True):
+            if line["amount"] != computed.amount:
+                changed[computed.amount].append(line["id"])
+    for amount, line_ids in changed.items():
+        await FundingLine.update({FundingLine.amount: amount}).where(FundingLine.id.is_in(line_ids))
 
 
 def _snapshot(values: dict, lines: list[dict] | None) -> dict:

@@ -132,9 +132,15 @@ def default_period(periods: list[PeriodRow], today: date | None = None) -> Perio
 
 
 async def list_periods(
-    principal: Principal, project_id: int, *, today: date | None = None
+    principal: Principal,
+    project_id: int,
+    *,
+    today: date | None = None,
+    project_read: bool = False,
 ) -> list[PeriodRow]:
-    if not await Project.exists().where(Project.id == project_id):
+    """The project's periods in date order; NotFound when there is no such project, unless
+    the caller has just read it (`project_read`, as after `get_project`), which saves a query."""
+    if not project_read and not await Project.exists().where(Project.id == project_id):
         raise NotFound()
     principal.require(Action.READ, project_id)
     rows = await (

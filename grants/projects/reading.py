@@ -1,8 +1,6 @@
 """Reading projects: the portfolio list and one project with its plan, partners and indicators."""
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -168,36 +166,93 @@ def _readable(principal: Principal, code: str | None) -> list[Combinable] | None
     return where
 
 
-async def _summaries(rows: list[dict]) -> list[ProjectSummary]:
-    funding = await _funding([row["id"] for row in rows], {row["id"]: row for row in rows})
-    return [_summary(row, *funding[row["id"]]) for row in rows]
+# Each listed project's EU shares, summed in SQL from the stored line amounts
+# (`FundingLine.amount`, which editing keeps equal to the computed plan): unknown (NULL) without
+# such lines or when one line's amount is unknown, as `FundingPlan.eu_share` says.
+# CAST: PostgreSQL sums BIGINT as NUMERIC, which would arrive as Decimal, not cents.
+_KNOWN_SUM = "CASE WHEN COUNT(f.id) = COUNT(f.amount) THEN CAST(SUM(f.amount) AS BIGINT) END"
+_LISTED = f"""
+SELECT p.id, p.code, p.title_lv, p.title_en, p.our_role, p.status, p.amount_kind,
+    p.start_date, p.end_date, p.total_cost, p.eligible_cost,
+    m.code AS measure_code, m.fund AS fund, g.code AS programme_code,
+    g.name_lv AS programme_name_lv, g.name_en AS programme_name_en,
+    (SELECT {_KNOWN_SUM} FROM funding_line f
+        WHERE f.project = p.id AND f.kind = {{}}) AS eu_share,
+    (SELECT CAST(SUM(pa.budget) AS BIGINT) FROM partner pa
+        JOIN organisation o ON o.id = pa.organisation
+        WHERE pa.project = p.id AND o.is_own = {{}}) AS our_share,
+    (SELECT {_KNOWN_SUM} FROM funding_line f
+        JOIN partner pa ON pa.id = f.partner JOIN organisation o ON o.id = pa.organisation
+        WHERE f.project = p.id AND f.kind = {{}} AND f.base = {{}} AND o.is_own = {{}})
+        AS our_eu_share
+FROM project p JOIN measure m ON m.id = p.measure JOIN programme g ON g.id = m.programme
+"""
+_LISTED_ARGS = (FundingKind.EU_FUND.value, True, FundingKind.EU_FUND.value,
+                FundingBase.PARTNER_BUDGET.value, True)  # fmt: skip
+
+
+async def _listed(
+    principal: Principal, code: str | None, page: tuple[int, int] | None = None
+) -> list[ProjectSummary]:
+    """Summaries of the projects the principal may read (optionally the one with this code),
+    by code, in one statement: no plan is computed for a list. `page`: (limit, offset)."""
+    where, args = [], list(_LISTED_ARGS)
+    if not principal.sees_all_projects:
+        if not principal.project_ids:
+            return []
+        ids = sorted(principal.project_ids)
+        where.append(f"p.id IN ({', '.join('{}' for _ in ids)})")
+        args += ids
+    if code:
+        where.append("p.code_key = {}")
+        args.append(normalise_code(code))
+    sql = _LISTED + (f"WHERE {' AND '.join(where)} " if where else "") + "ORDER BY p.code"
+    if page:
+        sql += " LIMIT {} OFFSET {}"
+        args += page
+    return [
+        from_row(
+            ProjectSummary,
+            row,
+            our_role=OurRole(row["our_role"]),
+            status=ProjectStatus(row["status"]),
+            amount_kind=AmountKind(row["amount_kind"]),
+            start_date=_day(row["start_date"]),
+            end_date=_day(row["end_date"]),
+        )
+        for row in await Project.raw(sql, *args)
+    ]
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date column read by raw SQL: SQLite may give the ISO text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 async def list_projects(principal: Principal, *, code: str | None = None) -> list[ProjectSummary]:
-    """Every project the principal may read, with its EU share computed from the plan."""
-    where = _readable(principal, code)
-    if where is None:
-        return []
-    rows = await Project.select(*_SUMMARY_COLUMNS).where(*where).order_by(Project.code)
-    return await _summaries(rows)
+    """Every project the principal may read, with its EU share from the stored plan amounts."""
+    return await _listed(principal, code)
 
 
 async def projects_page(
     principal: Principal, *, page: int, per_page: int, code: str | None = None
 ) -> Paged[ProjectSummary]:
-    """A page of the projects the principal may read, by code; plans are computed for that
-    page's projects only. A page beyond the last is empty."""
+    """A page of the projects the principal may read, by code. A page beyond the last is
+    empty."""
     where = _readable(principal, code)
     if where is None:
         return Paged([], 0, page, per_page)
     total = await Project.count().where(*where)
-    query = Project.select(*_SUMMARY_COLUMNS).where(*where).order_by(Project.code)
-    rows = await query.limit(per_page).offset(offset(page, per_page))
-    return Paged(await _summaries(rows), total, page, per_page)
+    rows = await _listed(principal, code, (per_page, offset(page, per_page)))
+    return Paged(rows, total, page, per_page)
 
 
-async def get_project(principal: Principal, project_id: int) -> ProjectDetail:
-    """One project; NotFound when there is no such id, AccessDenied when it is not the reader's."""
+async def get_project(
+    principal: Principal, project_id: int, *, indicators: bool = True
+) -> ProjectDetail:
+    """One project; NotFound when there is no such id, AccessDenied when it is not the reader's.
+    `indicators=False` leaves `indicators` empty, for a page that reads them with their
+    progress (`indicator_progress`) and would otherwise read them twice."""
     row = await first_or_not_found(
         Project.select(
             *_SUMMARY_COLUMNS,
@@ -213,7 +268,12 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail:
     )
     if not principal.can_read_project(project_id):
         raise AccessDenied()
-    plan, own_budgets = (await _funding([project_id], {project_id: row}))[project_id]
+    lines = await (
+        FundingLine.select()
+        .where(FundingLine.project == project_id)
+        .order_by(FundingLine.position)
+        .order_by(FundingLine.id)
+    )
     partners = await (
         Partner.select(
             Partner.id,
@@ -227,19 +287,29 @@ async def get_project(principal: Principal, project_id: int) -> ProjectDetail:
         .order_by(Partner.position)
         .order_by(Partner.id)
     )
-    indicators = await (
-        Indicator.select(*(getattr(Indicator, f) for f in IndicatorRow.__dataclass_fields__))
-        .where(Indicator.project == project_id)
-        .order_by(Indicator.position)
-        .order_by(Indicator.id)
+    rows = []
+    if indicators:
+        rows = await (
+            Indicator.select(*(getattr(Indicator, f) for f in IndicatorRow.__dataclass_fields__))
+            .where(Indicator.project == project_id)
+            .order_by(Indicator.position)
+            .order_by(Indicator.id)
+        )
+    # The plan from the partners read above: one read of them serves the plan and the list.
+    plan = compute_plan(
+        [from_row(LineInput, line, partner_id=line["partner"]) for line in lines],
+        total=row["total_cost"],
+        eligible=row["eligible_cost"],
+        partner_budgets={p["id"]: p["budget"] for p in partners},
     )
+    own_budgets = {p["id"]: p["budget"] for p in partners if p["is_own"]}
     return from_row(
         ProjectDetail,
         row,
         summary=_summary(row, plan, own_budgets),
         partners=[PartnerRow(**p) for p in partners],
         plan=plan,
-        indicators=[IndicatorRow(**i) for i in indicators],
+        indicators=[IndicatorRow(**i) for i in rows],
     )
 
 
@@ -261,46 +331,6 @@ async def list_measures() -> list[dict]:
         Measure.name_en,
         Measure.programme.code.as_alias("programme_code"),
     ).order_by(Measure.code)
-
-
-async def _funding(
-    project_ids: Iterable[int], rows: dict[int, dict]
-) -> dict[int, tuple[FundingPlan, dict[int, int | None]]]:
-    """Funding plans of many projects, with the budgets of our own organisations' partner rows
-    (by partner id), in two queries, not two per project."""
-    ids = list(project_ids)
-    lines: dict[int, list[LineInput]] = defaultdict(list)
-    budgets: dict[int, dict[int, int | None]] = defaultdict(dict)
-    own: dict[int, dict[int, int | None]] = defaultdict(dict)
-    if ids:
-        for line in (
-            await FundingLine.select()
-            .where(FundingLine.project.is_in(ids))
-            .order_by(FundingLine.position)
-            .order_by(FundingLine.id)
-        ):
-            lines[line["project"]].append(from_row(LineInput, line, partner_id=line["partner"]))
-        for partner in await Partner.select(
-            Partner.id,
-            Partner.project,
-            Partner.budget,
-            Partner.organisation.is_own.as_alias("is_own"),
-        ).where(Partner.project.is_in(ids)):
-            budgets[partner["project"]][partner["id"]] = partner["budget"]
-            if partner["is_own"]:
-                own[partner["project"]][partner["id"]] = partner["budget"]
-    return {
-        pid: (
-            compute_plan(
-                lines[pid],
-                total=rows[pid]["total_cost"],
-                eligible=rows[pid]["eligible_cost"],
-                partner_budgets=budgets[pid],
-            ),
-            own[pid],
-        )
-        for pid in ids
-    }
 
 
 def _our_eu_share(plan: FundingPlan, own_budgets: dict[int, int | None]) -> int | None:

@@ -21,6 +21,7 @@ from grants.core.vocabulary import (
     RecordState,
 )
 from grants.db import from_row
+from grants.projects.periods import PeriodRow
 from grants.projects.reading import project_dates
 from grants.results.counting import ToDate, count_units, register_people, register_units
 from grants.results.entries import EntryRow, entry_row, entry_rows, percent_hundredths
@@ -78,7 +79,11 @@ class IndicatorProgress:
 
 
 async def indicator_progress(
-    principal: Principal, project_id: int, period_id: int | None = None
+    principal: Principal,
+    project_id: int,
+    period_id: int | None = None,
+    *,
+    periods: list[PeriodRow] | None = None,
 ) -> list[IndicatorProgress]:
     """Each indicator of the project as of the period (or over every period, without one).
 
@@ -87,21 +92,31 @@ async def indicator_progress(
     Σ numerators / Σ denominators × 100, never an average of percentages. Register counts
     (participants, households, completed) come from the participant register, read once for
     all of them; see `register_units`.
+
+    A caller that has the project's `periods` already (from `list_periods`, which found the
+    project) passes them, so neither the project nor its periods are read again.
     """
-    await project_dates(project_id)
-    principal.require(Action.READ, project_id)
-    periods = await (
-        ReportingPeriod.select(
-            ReportingPeriod.id,
-            ReportingPeriod.start_date,
-            ReportingPeriod.end_date,
-            ReportingPeriod.status,
+    if periods is None:
+        await project_dates(project_id)
+        principal.require(Action.READ, project_id)
+        rows = await (
+            ReportingPeriod.select(
+                ReportingPeriod.id,
+                ReportingPeriod.start_date,
+                ReportingPeriod.end_date,
+                ReportingPeriod.status,
+            )
+            .where(ReportingPeriod.project == project_id)
+            .order_by(ReportingPeriod.start_date)
         )
-        .where(ReportingPeriod.project == project_id)
-        .order_by(ReportingPeriod.start_date)
-    )
-    index = _period_index(periods, period_id)
-    shown = periods if index is None else periods[: index + 1]
+    else:
+        principal.require(Action.READ, project_id)
+        rows = [
+            {"id": p.id, "start_date": p.start, "end_date": p.end, "status": p.status}
+            for p in periods
+        ]
+    index = _period_index(rows, period_id)
+    shown = rows if index is None else rows[: index + 1]
     indicators = await (
         Indicator.select()
         .where(Indicator.project == project_id)

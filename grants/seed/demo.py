@@ -14,6 +14,7 @@ from grants.core import audit
 from grants.core.money import parse_amount, parse_rate, to_cents, to_hundredths
 from grants.core.vocabulary import ProjectStatus, Role
 from grants.db import write_transaction
+from grants.projects.editing import store_plan_amounts
 from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
 from grants.results.indicators import default_decimals
@@ -237,6 +238,7 @@ async def _create_project(seed: SeedProject, measure_id: int, org_ids: dict[str,
                 residual=line.residual,
             )
         )
+    await store_plan_amounts([project_id])
     for position, ind in enumerate(seed.indicators):
         await Indicator.insert(
             Indicator(

@@ -57,3 +57,40 @@ window.addEventListener("beforeunload", (event) => {
     event.returnValue = "";
   }
 });
+
+// Report downloads: a link[data-busy] shows it is working until its file arrives. The link gets
+// a random `download` mark; the server sends the file with the cookie grants_download=<mark>,
+// which ends the busy state (checked every 250 ms; given up after a minute, e.g. on an error).
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-busy]");
+  if (!link) {
+    return;
+  }
+  if (link.getAttribute("aria-busy") === "true") {
+    event.preventDefault(); // already on its way: one render is enough
+    return;
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  const mark = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const url = new URL(link.href);
+  url.searchParams.set("download", mark);
+  link.href = url.href;
+  const note = document.createElement("span");
+  note.className = "busy-note";
+  note.setAttribute("role", "status");
+  note.textContent = link.dataset.busy;
+  link.classList.add("busy");
+  link.setAttribute("aria-busy", "true");
+  link.after(note);
+  const started = Date.now();
+  const timer = setInterval(() => {
+    const arrived = document.cookie.split("; ").includes(`grants_download=${mark}`);
+    if (arrived || Date.now() - started > 60000) {
+      clearInterval(timer);
+      document.cookie = "grants_download=; Path=/; Max-Age=0; SameSite=Strict";
+      link.classList.remove("busy");
+      link.removeAttribute("aria-busy");
+      note.remove();
+    }
+  }, 250);
+});

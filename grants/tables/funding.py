@@ -8,7 +8,9 @@ from grants.tables.projects import Partner, Project
 class FundingLine(Table):
     """One line of a funding plan: a rate of its base or a fixed amount, or the residual.
 
-    The amount is never stored: `grants.core.money.allocate` computes it from the base.
+    `grants.core.money.allocate` computes the amount from the base; `amount` keeps that result
+    so lists can sum and sort in SQL. The app writes it itself in the transaction that changes
+    anything it depends on (`grants.projects.editing.store_plan_amounts`), never from input.
     """
 
     project = ForeignKey(references=Project, null=False)
@@ -20,6 +22,7 @@ class FundingLine(Table):
     rate_bp = Integer(null=True, default=None)  # basis points: 85.00 % is 8500
     fixed_amount = BigInt(null=True, default=None)  # cents
     residual = Boolean(default=False)
+    amount = BigInt(null=True, default=None)  # cents, computed; None when the base is unknown
 
 
 class BudgetLine(Table):

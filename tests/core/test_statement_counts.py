@@ -26,6 +26,13 @@ PAGES = (
     "/api/v1/projects/{id}/cofinancing",
 )
 
+# The project page: the session, the user and memberships (3); the project, its funding lines
+# and its partners, read once for the plan and the list (3); its periods, read once for the
+# list and the indicators (1); the indicators, their milestones and current entries (3); the
+# chosen period's narrative, when it was saved and its report versions (3). The participant
+# register is read only for indicators counted from it (none here).
+PROJECT_PAGE_STATEMENTS = 13
+
 
 async def busy_project(number: int) -> None:
     """A project like FAMILIES under another code, with quarterly periods, a partner, ten
@@ -70,3 +77,4 @@ async def test_main_pages_issue_as_many_statements_beside_many_projects(
     many = await statements(client, pid, monkeypatch)
 
     assert many == few
+    assert few["/projects/{id}"] == PROJECT_PAGE_STATEMENTS

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from grants.core.vocabulary import OurRole, Role
+from grants.projects.editing import store_plan_amounts
 from grants.projects.reading import list_projects
 from grants.tables.projects import Partner, Project
 from tests.builders import partner_project, user
@@ -156,5 +157,6 @@ async def test_our_share_is_unknown_without_a_budget_and_counted_for_a_lead_part
     other = await partner_project("LL-00999")
     await Project.update({Project.our_role: OurRole.PARTNER}).where(Project.id == other)
     await Partner.update({Partner.budget: None}).where(Partner.project == other)  # not given
+    await store_plan_amounts([other])  # as the app does in the transaction changing a budget
     summary = next(p for p in await list_projects(await principal(Role.ADMIN)) if p.id == other)
     assert (summary.our_share, summary.our_eu_share, summary.shown_total) == (None, None, None)
