@@ -86,8 +86,10 @@ async def _expenditures_page(
     status_code: int = 200,
     page: int = 1,
 ) -> Template:
-    project = await get_project(principal, project_id)
-    periods = await list_periods(principal, project_id)  # read once for the split and locks
+    project = await get_project(principal, project_id, indicators=False)
+    periods = await list_periods(
+        principal, project_id, project_read=True
+    )  # read once for the split and locks
     categories = await cost_categories(project_id)
     shown = await list_expenditures(
         principal, project_id, page=page, per_page=EXPENDITURES_PER_PAGE
@@ -247,7 +249,7 @@ class FinancePages(Controller):
             "finance/expenditure.html",
             context={
                 "principal": principal,
-                "project": await get_project(principal, project_id),
+                "project": await get_project(principal, project_id, indicators=False),
                 "versions": versions,
                 "latest": latest,
                 "viewed": viewed,
@@ -268,8 +270,8 @@ class FinancePages(Controller):
         project_id: FromPath[int],
         period: FromQuery[int | None] = None,
     ) -> Template:
-        project = await get_project(principal, project_id)
-        periods = await list_periods(principal, project_id)
+        project = await get_project(principal, project_id, indicators=False)
+        periods = await list_periods(principal, project_id, project_read=True)
         chosen = next((p for p in periods if p.id == period), None) or default_period(periods)
         chosen_id = chosen.id if chosen else None
         # read once and shared: the split and the categories add up the same sums
@@ -365,7 +367,7 @@ async def _page(
 ) -> Template:
     """The budget as computed, with its warnings, and the form: the stored lines (or the
     lines as typed) and one empty row; "Add a row" gives more."""
-    project = await get_project(principal, project_id)
+    project = await get_project(principal, project_id, indicators=False)
     budget = await project_budget(principal, project_id)
     names = category_names(await cost_categories(project_id))
     warnings = await budget_warnings(principal, project_id)

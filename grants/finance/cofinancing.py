@@ -174,7 +174,7 @@ async def cofinancing(
     and the `declared` sums (of the same period) it has read already.
     """
     if project is None:
-        project = await get_project(principal, project_id)
+        project = await get_project(principal, project_id, indicators=False)
     if declared is None:
         declared = await declared_sums(principal, project_id, period_id)
     lines = project.plan.lines
