@@ -26,9 +26,8 @@ from grants.register.participants import (
     participants_page,
     register_codes,
     retention_date,
-    target_groups,
 )
-from grants.register.service_tables import service_table
+from grants.register.service_tables import service_table, target_groups
 from grants.register.services import (
     RECEIPT_CHANGEABLE,
     ReceiptInput,
@@ -63,7 +62,7 @@ async def _page(
     participants_page_number: int = 1,
 ) -> Template:
     principal.require(Action.READ_REGISTER, project_id)
-    project = await get_project(principal, project_id)
+    project = await get_project(principal, project_id, indicators=False)
     participants = await participants_page(
         principal,
         project_id,
@@ -292,7 +291,7 @@ async def _participant_page(
     status_code: int = 200,
 ) -> Template:
     row = await _participant_of(principal, project_id, participant_id)
-    project = await get_project(principal, project_id)
+    project = await get_project(principal, project_id, indicators=False)
     return Template(
         "register/participant.html",
         context={
@@ -331,7 +330,7 @@ async def _receipt_page(
         "register/receipt.html",
         context={
             "principal": principal,
-            "project": await get_project(principal, project_id),
+            "project": await get_project(principal, project_id, indicators=False),
             "r": row,
             "service_options": [(str(x.id), localised(x.name_lv, x.name_en)) for x in services],
             "can_edit": principal.can(Action.EDIT_REGISTER, project_id),

@@ -563,18 +563,6 @@ async def participants_page(
     return Paged([_participant_row(r, special=special) for r in rows], total, page, per_page)
 
 
-async def target_groups(principal: Principal, project_id: int) -> list[str]:
-    """The target groups the project's register uses, for choosing one."""
-    principal.require(Action.READ_REGISTER, project_id)
-    rows = await (
-        Participant.select(Participant.target_group)
-        .where((Participant.project == project_id) & (Participant.target_group != ""))
-        .distinct()
-        .order_by(Participant.target_group)
-    )
-    return [r["target_group"] for r in rows]
-
-
 async def export_participants(
     principal: Principal,
     project_id: int,
