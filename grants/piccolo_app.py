@@ -18,6 +18,7 @@ TABLE_MODULES = [
     "grants.tables.accounts",
     "grants.tables.audit",
     "grants.tables.reports",
+    "grants.tables.claims",
 ]
 
 APP_CONFIG = AppConfig(

@@ -152,6 +152,27 @@ class RecordState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class ClaimKind(StrEnum):
+    """What a payment claim asks for: an advance, the period's costs, the last costs, or an
+    Interreg partner's six-month report that a controller certifies."""
+
+    ADVANCE = "advance"
+    INTERIM = "interim"
+    FINAL = "final"
+    PARTNER_REPORT = "partner_report"
+
+
+class ClaimStatus(StrEnum):
+    """draft → submitted → approved → paid; submitted → returned → submitted; or rejected."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    PAID = "paid"
+    REJECTED = "rejected"
+
+
 class Breakdown(StrEnum):
     """Disaggregations an indicator can ask for (ESF+ Annex I)."""
 
