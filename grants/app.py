@@ -23,9 +23,11 @@ from piccolo.engine.postgres import PostgresEngine
 from grants import db
 from grants.accounts.users import purge_expired
 from grants.controllers.accounts_pages import AccountsPages
+from grants.controllers.claim_schedule_api import ClaimScheduleApi
+from grants.controllers.claims_api import ClaimsApi
 from grants.controllers.favicon import favicon
 from grants.controllers.finance_api import FinanceApi
-from grants.controllers.finance_pages import FinancePages
+from grants.controllers.finance_pages import ClaimSchedulePages, FinancePages
 from grants.controllers.projects_api import PeriodsApi, ProjectsApi
 from grants.controllers.projects_pages import ProjectsPages
 from grants.controllers.register_api import RegisterApi
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         route_handlers=[
             ProjectsPages,
             FinancePages,
+            ClaimSchedulePages,
             RegisterPages,
             ResultsPages,
             ReportsPages,
@@ -92,6 +95,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ProjectsApi,
             PeriodsApi,
             FinanceApi,
+            ClaimScheduleApi,
+            ClaimsApi,
             RegisterApi,
             ResultsApi,
             ReportsApi,

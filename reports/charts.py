@@ -14,12 +14,15 @@ from base64 import b64encode
 from io import BytesIO
 
 import matplotlib
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, num2date
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ticker import FuncFormatter
 
+from grants.claims.schedule import CashFlow
 from grants.core.i18n import current_locale, format_money, format_percent, gettext
 from reports.frames import native, records
 from reports.project_report import ProjectReport
@@ -255,3 +258,79 @@ def chart_uris(report: ProjectReport) -> dict[str, str | None]:
             DRAWN.clear()  # simple and safe when reports render in threads
         DRAWN[key] = drawn
     return dict(drawn)
+
+
+def _month(value: float, _position: object = None) -> str:
+    """A date tick as month and year in the locale's style: lv "03.2026", en "Mar 2026"."""
+    day = num2date(value).date()
+    return format_date(day, "MM.yyyy" if current_locale() == "lv" else "MMM yyyy", current_locale())
+
+
+def cash_flow_chart(flow: CashFlow) -> bytes | None:
+    """Planned claims, claimed and received over time, cumulative steps, with the gap between
+    planned and received shaded; the totals in the legend are the exact figures."""
+    points = flow.points
+    if not points:
+        return None
+    days = [p.day for p in points]
+    series = (
+        ("planned", PLAN, "-", gettext("Planned, %(total)s", total=format_money(flow.planned))),
+        ("claimed", INK, "--", gettext("Claimed, %(total)s", total=format_money(flow.claimed))),
+        (
+            "received",
+            ACCENT,
+            "-",
+            gettext("Received, %(total)s", total=format_money(flow.received)),
+        ),
+    )
+    with matplotlib.rc_context(_STYLE):
+        figure = _figure(2.8)
+        axes = figure.add_subplot()
+        planned = [p.planned for p in points]
+        received = [p.received for p in points]
+        axes.fill_between(
+            days,
+            received,
+            planned,
+            step="post",
+            color=MUTED,
+            alpha=0.6,
+            linewidth=0,
+            label=gettext("Gap, %(total)s", total=format_money(flow.gap)),
+        )
+        for name, colour, style, label in series:
+            axes.step(
+                days,
+                [getattr(p, name) for p in points],
+                where="post",
+                color=colour,
+                linestyle=style,
+                linewidth=1.4,
+                label=label,
+            )
+        if flow.eligible:
+            axes.axhline(flow.eligible, color="#555555", linewidth=0.6, linestyle=":")
+        axes.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=8))
+        axes.xaxis.set_major_formatter(FuncFormatter(_month))
+        axes.set_ylabel("EUR")
+        axes.set_ylim(bottom=0)
+        axes.yaxis.set_major_formatter(FuncFormatter(_euros))
+        axes.legend(
+            loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=7
+        )
+        bottom, top = axes.get_ylim()
+        ticks = [_euros(v) for v in axes.get_yticks() if bottom <= v <= top]
+        _fit(figure, ticks, y_label=True, top=PAD + 3 * LINE)
+        return _svg(figure)
+
+
+def cash_flow_uri(flow: CashFlow) -> str | None:
+    """The cash-flow chart as a data URI; drawn once for the same figures and language."""
+    key = ("cash_flow", current_locale(), repr(flow.eligible), repr(flow.points))
+    drawn = DRAWN.get(key)
+    if drawn is None:
+        drawn = {"cash_flow": data_uri(cash_flow_chart(flow))}
+        if len(DRAWN) >= KEPT:
+            DRAWN.clear()
+        DRAWN[key] = drawn
+    return drawn["cash_flow"]

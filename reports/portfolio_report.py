@@ -1,11 +1,11 @@
 """The portfolio report: every project the reader may see, with its money and progress to date.
 
 One row per project: code, title, programme, measure, period, total, eligible, EU share (the
-same figures as the portfolio page: `grants.projects.reading.list_projects` filtered by
-`grants.projects.portfolio.build_portfolio`, so a partner project at our share, with the whole
-project's amounts apart), declared to date, absorption, indicator achievement and the next
-report due; then computed totals in two groups, as on the page: our projects (own ones at full
-amounts, partner ones at our share) and other organisations' approvals, never added together.
+same rows and figures as the portfolio page, `grants.projects.portfolio.portfolio_rows`, so a
+partner project at our share, with the whole project's amounts apart), declared to date,
+absorption, indicator achievement and the next report due; then computed totals in two groups,
+as on the page: our projects (own ones at full amounts, partner ones at our share) and other
+organisations' approvals, never added together.
 
 - declared to date: Σ of the current expenditure versions' amounts (and eligible amounts), read
   for all projects in one grouped query (`grants.finance.expenditures.declared_totals`);
@@ -40,8 +40,8 @@ from grants.core.translatable import N_
 from grants.core.vocabulary import TargetRule
 from grants.finance.expenditures import declared_totals
 from grants.projects.periods import PeriodRow, next_deadlines
-from grants.projects.portfolio import build_portfolio
-from grants.projects.reading import ProjectSummary, list_projects
+from grants.projects.portfolio import PortfolioFilter, portfolio_rows
+from grants.projects.reading import ProjectSummary
 from grants.results.progress import IndicatorToDate, projects_to_date
 from reports.frames import (
     CENTS,
@@ -120,18 +120,18 @@ async def build_portfolio_report(
 ) -> PortfolioReport:
     """The portfolio report of the projects the principal may see, filtered like the page."""
     report_date = report_date or date.today()
-    portfolio = build_portfolio(
-        await list_projects(principal),
-        programme=programme or None,
-        measure=measure or None,
-        status=status or None,
+    rows = await portfolio_rows(
+        principal,
+        PortfolioFilter(
+            programme=programme or None, measure=measure or None, status=status or None
+        ),
     )
-    ids = [p.id for p in portfolio.rows]
+    ids = [p.id for p in rows]
     declared = await declared_totals(ids)
     progress = await projects_to_date(ids)
     deadlines = await next_deadlines(ids, today=report_date)
     locale = negotiate(locale)
-    projects = in_locale(locale, _frame, portfolio.rows, declared, progress, deadlines)
+    projects = in_locale(locale, _frame, rows, declared, progress, deadlines)
     return PortfolioReport(
         locale=locale,
         report_date=report_date,

@@ -1,5 +1,5 @@
-"""Finance pages: the expenditure register (inline entry with HTMX), one entry's versions, and
-the co-financing check."""
+"""Finance pages: the expenditure register (inline entry with HTMX), one entry's versions, the
+co-financing check, the budget and the planned claim schedule with its cash flow."""
 
 import re
 
@@ -9,10 +9,24 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from grants.claims.schedule import (
+    Schedule,
+    ScheduleRowInput,
+    cash_flow,
+    get_schedule,
+    save_schedule,
+    schedule_versions,
+)
 from grants.controllers.finance_api import budget_warning_text, read_uploads
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
-from grants.core.i18n import category_names, translate_error, typed_money, typed_rate
+from grants.core.i18n import (
+    category_names,
+    translate_error,
+    typed_date,
+    typed_money,
+    typed_rate,
+)
 from grants.finance.budget import (
     BudgetLineInput,
     PlannedLine,
@@ -41,6 +55,8 @@ from grants.finance.expenditures import (
 from grants.projects.periods import default_period, list_periods
 from grants.projects.reading import get_project
 from grants.web import CurrentPrincipal, form_errors, is_htmx, refusal_status
+from reports.charts import cash_flow_uri
+from reports.threads import off_loop
 
 _FIELDS = (
     "date",
@@ -387,3 +403,117 @@ async def _page(
         },
         status_code=status_code,
     )
+
+
+SCHEDULE_FIELDS = ("planned_date", "amount")
+_SCHEDULE_ROW = re.compile(r"rows-([0-9]{1,4})-")
+VERSIONS_PER_PAGE = 20
+
+TypedRow = dict[str, str]
+
+
+def _typed_schedule(schedule: Schedule) -> list[TypedRow]:
+    """The stored rows as a person would type them back into the form."""
+    return [
+        {"planned_date": typed_date(r.planned_date), "amount": typed_money(r.amount)}
+        for r in schedule.rows
+    ]
+
+
+def _read_schedule_form(form) -> list[TypedRow]:
+    """The rows as typed, in order, empty rows left out; numbered by their fields' names
+    ("rows-3-amount"), so a row added on the page needs no counter."""
+    numbers = sorted({int(m[1]) for key in form if (m := _SCHEDULE_ROW.match(key))})
+    rows = []
+    for i in numbers[:MAX_ROWS]:
+        typed = {f: str(form.get(f"rows-{i}-{f}", "")) for f in SCHEDULE_FIELDS}
+        if any(value.strip() for value in typed.values()):
+            rows.append(typed)
+    return rows
+
+
+async def _schedule_page(
+    principal: Principal,
+    project_id: int,
+    *,
+    rows: list[TypedRow] | None = None,
+    note: str = "",
+    errors: dict | None = None,
+    status_code: int = 200,
+    versions_page: int = 1,
+) -> Template:
+    """The current schedule split by source, the cash flow drawn, the form (the stored rows, or
+    the rows as typed after a refusal, and one empty row) and the versions saved."""
+    project = await get_project(principal, project_id, indicators=False)
+    schedule = await get_schedule(principal, project_id, project=project)
+    flow = await cash_flow(principal, project_id, schedule=schedule)
+    versions = await schedule_versions(
+        principal, project_id, page=versions_page, per_page=VERSIONS_PER_PAGE
+    )
+    if versions_page > versions.pages:
+        versions = await schedule_versions(
+            principal, project_id, page=versions.pages, per_page=VERSIONS_PER_PAGE
+        )
+    if rows is None:
+        rows = _typed_schedule(schedule)
+    return Template(
+        "finance/claim_schedule.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "schedule": schedule,
+            "flow": flow,
+            "chart": await off_loop(cash_flow_uri, flow),
+            "versions": versions,
+            "can_edit": principal.can(Action.EDIT_PROJECT, project_id),
+            "rows": [*rows, {}],
+            "note": note,
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
+
+
+class ClaimSchedulePages(Controller):
+    """The planned claim schedule on the project's finance pages."""
+
+    include_in_schema = False
+    path = "/projects/{project_id:int}/claim-schedule"
+
+    @get()
+    async def claim_schedule(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        versions_page: FromQuery[int] = 1,
+    ) -> Template:
+        return await _schedule_page(principal, project_id, versions_page=versions_page)
+
+    @post()
+    async def save_claim_schedule(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Save the schedule as a new version; or, with "Add a row", show the form again as
+        typed with one more row (only the rows, to an HTMX request), saving nothing."""
+        form = await request.form()
+        rows = _read_schedule_form(form)
+        note = str(form.get("note", ""))
+        if form.get("add_rows"):
+            principal.require(Action.EDIT_PROJECT, project_id)
+            if is_htmx(request):
+                context = {"rows": [*rows, {}], "errors": {}}
+                return Template("finance/claim_schedule_rows.html", context=context)
+            return await _schedule_page(principal, project_id, rows=rows, note=note)
+        try:
+            typed = [ScheduleRowInput(r["planned_date"], r["amount"]) for r in rows]
+            await save_schedule(principal, project_id, typed, note)
+        except Refused as refused:
+            return await _schedule_page(
+                principal,
+                project_id,
+                rows=rows,
+                note=note,
+                errors=form_errors(refused),
+                status_code=refusal_status(refused),
+            )
+        return Redirect(f"/projects/{project_id}/claim-schedule", status_code=303)

@@ -11,7 +11,6 @@ from litestar.response import Redirect, Template
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
 from grants.core.i18n import label, typed_date, typed_money, typed_rate
-from grants.core.paging import page_of
 from grants.core.vocabulary import (
     AmountKind,
     FundingBase,
@@ -33,8 +32,8 @@ from grants.projects.periods import (
     reopen,
     return_period,
 )
-from grants.projects.portfolio import SORT_KEYS, build_portfolio
-from grants.projects.reading import ProjectDetail, get_project, list_measures, list_projects
+from grants.projects.portfolio import SORT_COLUMNS, PortfolioFilter, portfolio_page
+from grants.projects.reading import ProjectDetail, get_project, list_measures
 from grants.projects.reports import report_panel
 from grants.register.participants import retention_date
 from grants.results.progress import indicator_progress
@@ -115,24 +114,22 @@ class ProjectsPages(Controller):
         dir: FromQuery[str] = "asc",
         page: FromQuery[int] = 1,
     ) -> Template:
-        """A page of the portfolio; the totals count every project matching the filters,
-        summed from their summaries (no row of other pages is rendered)."""
-        portfolio = build_portfolio(
-            await list_projects(principal),
+        """A page of the portfolio; the totals count every project matching the filters."""
+        chosen = PortfolioFilter(
             programme=programme or None,
             measure=measure or None,
             status=status or None,
-            sort=sort if sort in SORT_KEYS else "code",
+            sort=sort if sort in SORT_COLUMNS else "code",
             descending=dir == "desc",
         )
-        shown = page_of(portfolio.rows, page, PORTFOLIO_PER_PAGE)
+        shown = await portfolio_page(principal, chosen, page=page, per_page=PORTFOLIO_PER_PAGE)
         return Template(
             "projects/portfolio.html",
             context={
                 "principal": principal,
-                "portfolio": portfolio,
-                "shown": shown,
-                "deadlines": await next_deadlines([p.id for p in shown.rows]),
+                "portfolio": shown,
+                "shown": shown.shown,
+                "deadlines": await next_deadlines([p.id for p in shown.shown.rows]),
                 "filters": {"programme": programme, "measure": measure, "status": status},
                 "sort": sort,
                 "dir": dir,

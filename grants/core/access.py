@@ -25,6 +25,8 @@ class Action(StrEnum):
     EDIT_REGISTER = "edit_register"
     READ_SPECIAL_CATEGORY = "read_special_category"  # e.g. disability flags (GDPR Art. 9)
     MANAGE_USERS = "manage_users"
+    PREPARE_CLAIM = "prepare_claim"  # create, change and submit payment claims
+    DECIDE_CLAIM = "decide_claim"  # record the funder's answer: approve, return, reject, pay
 
 
 _ALL = frozenset(Role)
@@ -42,6 +44,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_REGISTER: frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR}),
     Action.EDIT_REGISTER: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.READ_SPECIAL_CATEGORY: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Action.PREPARE_CLAIM: frozenset({Role.ADMIN, Role.FINANCE}),
+    Action.DECIDE_CLAIM: frozenset({Role.ADMIN, Role.FINANCE}),
 }
 
 

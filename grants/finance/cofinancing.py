@@ -2,7 +2,9 @@
 
 Declared totals are split the way the plan splits its bases (rate lines half-up, the residual
 line takes the remainder), on the totals of a period and to date, never per invoice: splitting
-each invoice and adding up would drift by a cent per invoice.
+each invoice and adding up would drift by a cent per invoice. What the funder deducted on an
+approved or paid payment claim is no longer eligible: the declared sums carry it as ineligible
+(grants.finance.expenditures), so it moves from the funder's lines to the municipality's.
 """
 
 from collections import defaultdict

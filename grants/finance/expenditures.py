@@ -25,7 +25,7 @@ from grants.core.messages import (
 from grants.core.money import cents_to_str
 from grants.core.paging import DEFAULT_PER_PAGE, Paged, offset
 from grants.core.translatable import N_
-from grants.core.vocabulary import CostCategory, FundingBase, RecordState
+from grants.core.vocabulary import ClaimStatus, CostCategory, FundingBase, RecordState
 from grants.db import (
     INTEGRITY_ERRORS,
     first_or_not_found,
@@ -45,6 +45,7 @@ from grants.finance.evidence import (
 from grants.projects.periods import PeriodRow, for_update, list_periods, locked_problem
 from grants.projects.reading import project_dates
 from grants.tables.attachments import Attachment
+from grants.tables.claims import ClaimItem
 from grants.tables.expenditures import Expenditure
 from grants.tables.funding import FundingLine
 from grants.tables.programmes import MeasureCostCategory
@@ -61,6 +62,12 @@ _NOTE_REQUIRED = N_("Give the reason for the change.")
 _NOT_CURRENT = N_("This expenditure was changed or cancelled meanwhile; open its current version.")
 _CONCURRENT = N_("Someone else changed the expenditures at the same time; please try again.")
 _FILE_REQUIRED = N_("Choose a file to attach.")
+_IN_CLAIM = N_(
+    "This expenditure is in payment claim No. %(number)s, which is “%(status)s”; it can change"
+    " only if the claim is returned or rejected."
+)
+# A claim in these holds its expenditures: the funder has them (grants.claims).
+_CLAIM_FROZEN = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PAID)
 
 
 @dataclass(frozen=True)
@@ -334,6 +341,28 @@ def _locked(periods: list[PeriodRow], day: date) -> Problem | None:
     return locked_problem(period.status, period.start, period.end, "date")
 
 
+def _held_by_claim(project_id: int, entry_nos: list[int]):
+    """The items of submitted, approved or paid claims (not parked) among these entries."""
+    return ClaimItem.select(
+        ClaimItem.entry_no,
+        ClaimItem.claim.number.as_alias("number"),
+        ClaimItem.claim.status.as_alias("status"),
+    ).where(
+        (ClaimItem.project == project_id)
+        & ClaimItem.entry_no.is_in(entry_nos or [0])
+        & ClaimItem.parked.eq(False)
+        & ClaimItem.claim.status.is_in(list(_CLAIM_FROZEN))
+    )
+
+
+async def _claimed(row: ExpenditureRow) -> Problem | None:
+    """Why an entry cannot change: a claim sent to the funder holds it. None when none does."""
+    held = await _held_by_claim(row.project_id, [row.entry_no]).first()
+    if held is None:
+        return None
+    return Problem(_IN_CLAIM, "claim", {"number": str(held["number"]), "status": held["status"]})
+
+
 def _spent_on(ctx: _Context, text: str | None, problems: Problems) -> date | None:
     """The invoice date, which must fall within the project's period."""
     day = problems.date(text, "date", required=_DATE_REQUIRED)
@@ -435,6 +464,9 @@ async def _checked(
     for problem in (_locked(ctx.periods, day) for day in days):
         if problem and problem not in conflicts.items:  # both days may be in one period
             conflicts.extend([problem])
+    claimed = await _claimed(editing) if editing is not None else None
+    if claimed is not None:
+        conflicts.extend([claimed])
     if values["supplier"] and values["invoice_number"]:
         entry = await _duplicate(ctx.project_id, values, editing.entry_no if editing else None)
         if entry is not None:
@@ -627,7 +659,7 @@ async def cancel_expenditure(
         if not note:
             problems.add(_NOTE_REQUIRED, "note")
         problems.plain(note, "note", multiline=True)
-        locked = _locked(await list_periods(principal, old.project_id), old.spent_on)
+        locked = await change_blocked(principal, old)
         if problems or locked:
             raise Refused(problems.items + ([locked] if locked else []), conflict=bool(locked))
         await _retire(old, RecordState.CANCELLED, note)
@@ -638,8 +670,11 @@ async def cancel_expenditure(
 
 async def change_blocked(principal: Principal, row: ExpenditureRow) -> Problem | None:
     """Why a current entry cannot be corrected, cancelled or given files now: the locked
-    period its invoice date falls in. None when it can."""
-    return _locked(await list_periods(principal, row.project_id), row.spent_on)
+    period its invoice date falls in, or a claim sent to the funder that holds it. None when
+    it can."""
+    return _locked(await list_periods(principal, row.project_id), row.spent_on) or await _claimed(
+        row
+    )
 
 
 async def add_files(
@@ -686,12 +721,21 @@ async def frozen_ids(
     *,
     periods: list[PeriodRow] | None = None,
 ) -> set[int]:
-    """The rows dated in a submitted or approved period: they can no longer change.
-    `periods`: the project's, when the caller has read them already."""
+    """The rows dated in a submitted or approved period, or held by a claim sent to the funder:
+    they can no longer change. `periods`: the project's, when the caller has read them
+    already."""
     if periods is None:
         periods = await list_periods(principal, project_id)
     locked = [p for p in periods if p.locked]
-    return {r.id for r in rows if any(in_period(p, r.spent_on) for p in locked)}
+    held = set()
+    if rows:
+        held = {
+            r["entry_no"]
+            for r in await _held_by_claim(project_id, sorted({r.entry_no for r in rows}))
+        }
+    return {
+        r.id for r in rows if r.entry_no in held or any(in_period(p, r.spent_on) for p in locked)
+    }
 
 
 # Reading sums: what the co-financing split and the budget by category need, added up in SQL
@@ -726,6 +770,18 @@ class DeclaredSums:
     to_date: list[DeclaredSum]
 
 
+# The current expenditures, and what approved or paid claims deducted of them (not parked): a
+# deduction is no longer eligible, so it moves from the eligible part to the ineligible one,
+# which the municipality covers (grants.claims). Arguments: project, state, project, statuses.
+_DECLARED_SQL = (
+    "SELECT spent_on, category, partner, amount, eligible_amount, vat FROM expenditure"
+    " WHERE project = {} AND state = {}"
+    " UNION ALL SELECT e.spent_on, e.category, e.partner, 0, -i.deducted, 0"
+    " FROM claim_item i JOIN claim c ON c.id = i.claim JOIN expenditure e ON e.id = i.expenditure"
+    " WHERE i.project = {} AND c.status IN ({}, {}) AND i.deducted > 0 AND NOT i.parked"
+)
+
+
 def _sums_sql(periods: Sequence[PeriodRow], until: date | None) -> tuple[str, list]:
     """One grouped query; each invoice counts in the first period its date falls in (periods
     do not overlap). Period ids are integers read from the database, so they are inlined."""
@@ -740,10 +796,10 @@ def _sums_sql(periods: Sequence[PeriodRow], until: date | None) -> tuple[str, li
     sql = (
         f"SELECT {bucket} AS period, category, partner, {year} AS year, SUM(amount) AS amount,"
         " SUM(eligible_amount) AS eligible_amount, SUM(vat) AS vat"
-        " FROM expenditure WHERE project = {} AND state = {}"
+        f" FROM ({_DECLARED_SQL}) AS declared"
     )
     if until is not None:
-        sql += " AND spent_on <= {}"
+        sql += " WHERE spent_on <= {}"
     return sql + " GROUP BY 1, 2, 3, 4", args
 
 
@@ -751,7 +807,9 @@ async def _sums(
     project_id: int, periods: Sequence[PeriodRow], until: date | None
 ) -> list[DeclaredSum]:
     sql, args = _sums_sql(periods, until)
-    args += [project_id, RecordState.CURRENT.value] + ([until] if until is not None else [])
+    args += [project_id, RecordState.CURRENT.value, project_id]
+    args += [ClaimStatus.APPROVED.value, ClaimStatus.PAID.value]
+    args += [until] if until is not None else []
     # PostgreSQL sums bigint as numeric and extracts the year as numeric (Decimal), SQLite as
     # integers: both exact.
     return [

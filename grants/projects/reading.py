@@ -168,27 +168,70 @@ def _readable(principal: Principal, code: str | None) -> list[Combinable] | None
 
 # Each listed project's EU shares, summed in SQL from the stored line amounts
 # (`FundingLine.amount`, which editing keeps equal to the computed plan): unknown (NULL) without
-# such lines or when one line's amount is unknown, as `FundingPlan.eu_share` says.
+# such lines or when one line's amount is unknown, as `FundingPlan.eu_share` says. Grouped
+# joins, not a subquery per project, so the database plans and runs it once for all rows.
+# The listing also says how the portfolio counts each project (`ProjectSummary.counted_as`)
+# and the figures as counted (`shown_*`), as the summary's properties do, so the portfolio
+# can filter, sort and total in SQL.
 # CAST: PostgreSQL sums BIGINT as NUMERIC, which would arrive as Decimal, not cents.
 _KNOWN_SUM = "CASE WHEN COUNT(f.id) = COUNT(f.amount) THEN CAST(SUM(f.amount) AS BIGINT) END"
+_SHARE = ", ".join(f"'{role.value}'" for role in sorted(SHARE_ROLES))
 _LISTED = f"""
 SELECT p.id, p.code, p.title_lv, p.title_en, p.our_role, p.status, p.amount_kind,
     p.start_date, p.end_date, p.total_cost, p.eligible_cost,
     m.code AS measure_code, m.fund AS fund, g.code AS programme_code,
     g.name_lv AS programme_name_lv, g.name_en AS programme_name_en,
-    (SELECT {_KNOWN_SUM} FROM funding_line f
-        WHERE f.project = p.id AND f.kind = {{}}) AS eu_share,
-    (SELECT CAST(SUM(pa.budget) AS BIGINT) FROM partner pa
-        JOIN organisation o ON o.id = pa.organisation
-        WHERE pa.project = p.id AND o.is_own = {{}}) AS our_share,
-    (SELECT {_KNOWN_SUM} FROM funding_line f
-        JOIN partner pa ON pa.id = f.partner JOIN organisation o ON o.id = pa.organisation
-        WHERE f.project = p.id AND f.kind = {{}} AND f.base = {{}} AND o.is_own = {{}})
-        AS our_eu_share
+    eu.eu_share, ours.our_share, our_eu.our_eu_share,
+    CASE WHEN p.our_role = '{OurRole.NONE.value}' THEN 'other_organisation'
+        WHEN p.our_role IN ({_SHARE}) THEN 'our_share' ELSE 'own_project' END AS counted_as,
+    CASE WHEN p.our_role IN ({_SHARE}) THEN ours.our_share ELSE p.total_cost END AS shown_total,
+    CASE WHEN p.our_role IN ({_SHARE}) THEN NULL ELSE p.eligible_cost END AS shown_eligible,
+    CASE WHEN p.our_role IN ({_SHARE}) THEN our_eu.our_eu_share ELSE eu.eu_share END
+        AS shown_eu_share
 FROM project p JOIN measure m ON m.id = p.measure JOIN programme g ON g.id = m.programme
+LEFT JOIN (SELECT f.project, {_KNOWN_SUM} AS eu_share FROM funding_line f
+    WHERE f.kind = {{}} GROUP BY f.project) eu ON eu.project = p.id
+LEFT JOIN (SELECT pa.project, CAST(SUM(pa.budget) AS BIGINT) AS our_share FROM partner pa
+    JOIN organisation o ON o.id = pa.organisation
+    WHERE o.is_own = {{}} GROUP BY pa.project) ours ON ours.project = p.id
+LEFT JOIN (SELECT f.project, {_KNOWN_SUM} AS our_eu_share FROM funding_line f
+    JOIN partner pa ON pa.id = f.partner JOIN organisation o ON o.id = pa.organisation
+    WHERE f.kind = {{}} AND f.base = {{}} AND o.is_own = {{}} GROUP BY f.project) our_eu
+    ON our_eu.project = p.id
 """
 _LISTED_ARGS = (FundingKind.EU_FUND.value, True, FundingKind.EU_FUND.value,
                 FundingBase.PARTNER_BUDGET.value, True)  # fmt: skip
+
+
+def listed_sql(principal: Principal, code: str | None = None) -> tuple[str, list] | None:
+    """The statement listing the summaries of the projects the principal may read (optionally
+    the one with this code), unordered, with its arguments; None when they may read none. The
+    portfolio wraps it to filter, sort and total in SQL on its `counted_as` and `shown_*`
+    columns."""
+    where, args = [], list(_LISTED_ARGS)
+    if not principal.sees_all_projects:
+        if not principal.project_ids:
+            return None
+        ids = sorted(principal.project_ids)
+        where.append(f"p.id IN ({', '.join('{}' for _ in ids)})")
+        args += ids
+    if code:
+        where.append("p.code_key = {}")
+        args.append(normalise_code(code))
+    return _LISTED + (f"WHERE {' AND '.join(where)} " if where else ""), args
+
+
+def summary_from_row(row: dict) -> ProjectSummary:
+    """A summary from a row of `listed_sql` (extra columns are ignored)."""
+    return from_row(
+        ProjectSummary,
+        row,
+        our_role=OurRole(row["our_role"]),
+        status=ProjectStatus(row["status"]),
+        amount_kind=AmountKind(row["amount_kind"]),
+        start_date=_day(row["start_date"]),
+        end_date=_day(row["end_date"]),
+    )
 
 
 async def _listed(
@@ -196,32 +239,15 @@ async def _listed(
 ) -> list[ProjectSummary]:
     """Summaries of the projects the principal may read (optionally the one with this code),
     by code, in one statement: no plan is computed for a list. `page`: (limit, offset)."""
-    where, args = [], list(_LISTED_ARGS)
-    if not principal.sees_all_projects:
-        if not principal.project_ids:
-            return []
-        ids = sorted(principal.project_ids)
-        where.append(f"p.id IN ({', '.join('{}' for _ in ids)})")
-        args += ids
-    if code:
-        where.append("p.code_key = {}")
-        args.append(normalise_code(code))
-    sql = _LISTED + (f"WHERE {' AND '.join(where)} " if where else "") + "ORDER BY p.code"
+    listed = listed_sql(principal, code)
+    if listed is None:
+        return []
+    sql, args = listed
+    sql += "ORDER BY p.code"
     if page:
         sql += " LIMIT {} OFFSET {}"
         args += page
-    return [
-        from_row(
-            ProjectSummary,
-            row,
-            our_role=OurRole(row["our_role"]),
-            status=ProjectStatus(row["status"]),
-            amount_kind=AmountKind(row["amount_kind"]),
-            start_date=_day(row["start_date"]),
-            end_date=_day(row["end_date"]),
-        )
-        for row in await Project.raw(sql, *args)
-    ]
+    return [summary_from_row(row) for row in await Project.raw(sql, *args)]
 
 
 def _day(value: date | str | None) -> date | None:

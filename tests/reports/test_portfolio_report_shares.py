@@ -10,8 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from grants.core.vocabulary import Role
-from grants.projects.portfolio import build_portfolio
-from grants.projects.reading import list_projects
+from grants.projects.portfolio import PortfolioFilter, portfolio_totals
 from reports.frames import records
 from reports.portfolio_report import build_portfolio_report
 from reports.render_portfolio import render_portfolio_pdf, render_portfolio_xlsx
@@ -26,7 +25,7 @@ def cell(value: object) -> Decimal | None:
 
 async def test_report_totals_are_the_page_totals(demo):
     admin = await principal(Role.ADMIN)
-    page = build_portfolio(await list_projects(admin)).totals
+    page = await portfolio_totals(admin, PortfolioFilter())
     totals = (await build_portfolio_report(admin, report_date=REPORT_DATE)).totals
     for group, shown in (("ours", page.ours), ("others", page.others)):
         t = totals[group]
