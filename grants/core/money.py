@@ -177,7 +177,9 @@ def quotient(
     """
     if _exact(denominator) == 0:
         return None
-    ratio = Fraction(_exact(numerator)) * 10**places / Fraction(denominator)
+    if isinstance(_exact(numerator), int) and isinstance(denominator, int):  # the common case
+        return Decimal(_div_round(numerator * 10**places, denominator)).scaleb(-places)
+    ratio = Fraction(numerator) * 10**places / Fraction(denominator)
     return Decimal(_div_round(ratio.numerator, ratio.denominator)).scaleb(-places)
 
 
