@@ -1,7 +1,9 @@
 """A real grants server on SQLite with the demo, and Debian's Chromium driven by Playwright.
 
 A plugin of the suite (`pytest_plugins` in `tests/conftest.py`): a browser test module gets a
-server of its own (`server`, module-scoped) and a fresh Latvian page (`page`)."""
+server of its own (`server`, module-scoped, on a copy of a demo database migrated and loaded
+once per test process) and a fresh Latvian page (`page`) in a new browser context of one
+Chromium per test process."""
 
 import os
 import shutil
@@ -26,21 +28,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Server:
-    """`grants db upgrade`, `grants demo`, `grants serve` in a subprocess, as a user would."""
+def grants_env(database: Path) -> dict[str, str]:
+    return os.environ | {
+        "GRANTS_DATABASE_URL": f"sqlite:///{database}",
+        "GRANTS_SECRET_KEY": "browser-tests",
+    }
 
-    def __init__(self, workdir: Path) -> None:
+
+class Server:
+    """`grants serve` in a subprocess, as a user would start it, on a copy of the demo
+    database that `grants db upgrade` and `grants demo` made."""
+
+    def __init__(self, workdir: Path, demo: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = os.environ | {
-            "GRANTS_DATABASE_URL": f"sqlite:///{workdir / 'browser.db'}",
-            "GRANTS_SECRET_KEY": "browser-tests",
-        }
+        self.database = workdir / "browser.db"
+        shutil.copyfile(demo, self.database)
+        self.env = grants_env(self.database)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        for command in (["db", "upgrade"], ["demo"]):
-            subprocess.run([GRANTS, *command], env=self.env, check=True, capture_output=True)
         self.process = subprocess.Popen(
             [GRANTS, "serve", "--port", str(self.port)],
             env=self.env,
@@ -69,21 +76,38 @@ def chromium_path() -> str | None:
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
 
 
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """The demo, migrated and loaded once per test process; every server starts on a copy."""
+    database = tmp_path_factory.mktemp("browser-demo") / "demo.db"
+    env = grants_env(database)
+    for command in (["db", "upgrade"], ["demo"]):
+        subprocess.run([GRANTS, *command], env=env, check=True, capture_output=True)
+    return database
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("browser"))
+def server(tmp_path_factory, demo_database):
+    server = Server(tmp_path_factory.mktemp("browser"), demo_database)
     server.start()
     yield server
     server.stop()
 
 
-@pytest.fixture
-async def page(server):
+@pytest.fixture(scope="session")
+async def browser():
+    """One Chromium per test process; each test gets a context of its own."""
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        context = await browser.new_context(base_url=server.url, locale="lv-LV")
-        yield await context.new_page()
-        await browser.close()
+        chromium = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def page(server, browser):
+    context = await browser.new_context(base_url=server.url, locale="lv-LV")
+    yield await context.new_page()
+    await context.close()
 
 
 async def sign_in(page: Page, role: str) -> None:

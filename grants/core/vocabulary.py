@@ -215,5 +215,43 @@ class ParticipantFlag(StrEnum):
     RURAL = "rural"
 
 
+class LabourStatus(StrEnum):
+    """A participant's labour-market status at entry (ESF+ Annex I): exactly one."""
+
+    UNEMPLOYED = "unemployed"
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed"
+    INACTIVE = "inactive"
+    EMPLOYED = "employed"  # including self-employed
+    REFUSED = "refused"  # did not answer: counted in no indicator, and not as "no"
+
+
+class Education(StrEnum):
+    """The highest education attained at entry, by ISCED level (ESF+ Annex I)."""
+
+    ISCED_0_2 = "isced_0_2"
+    ISCED_3_4 = "isced_3_4"
+    ISCED_5_8 = "isced_5_8"
+    REFUSED = "refused"
+
+
+class ResultStage(StrEnum):
+    """When a result after leaving is recorded: within 4 weeks of leaving, or at 6 months."""
+
+    EXIT = "exit"
+    SIX_MONTHS = "six_months"
+
+
+class ParticipantOutcome(StrEnum):
+    """Results after leaving (ESF+ Annex I); which stage asks which is in grants.register."""
+
+    JOB_SEARCHING = "job_searching"  # at exit
+    EDUCATION_TRAINING = "education_training"  # at exit
+    QUALIFICATION = "qualification"  # at exit
+    EMPLOYED = "employed"  # at exit and at six months, including self-employed
+    BETTER_SITUATION = "better_situation"  # at six months
+    REFUSED = "refused"
+    NOT_KNOWN = "not_known"
+
+
 # Special-category data (GDPR Art. 9): shown only to roles that need it.
 SPECIAL_CATEGORY_FLAGS = frozenset({ParticipantFlag.DISABILITY, ParticipantFlag.MINORITY})

@@ -22,6 +22,24 @@ class Participant(Table):
     exit_date = Date(null=True, default=None)
     household = Varchar(length=50, default="")  # family code
     flags = Varchar(length=255, default="")  # comma-separated ParticipantFlag values
+    # ESF+ Annex I data at entry; "" while not recorded, "refused" when not answered
+    labour_status = Varchar(length=30, default="")
+    education = Varchar(length=20, default="")
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ParticipantResult(Table):
+    """What became of a participant after leaving (ESF+ Annex I results): at `stage` "exit"
+    (within 4 weeks of leaving) or "six_months". One row per participant and stage (unique by a
+    raw index); `outcomes` is comma-separated result codes, or "refused" / "not_known"."""
+
+    project = ForeignKey(references=Project, null=False)
+    participant = ForeignKey(references=Participant, null=False, on_delete=OnDelete.cascade)
+    stage = Varchar(length=20)
+    recorded_on = Date()
+    outcomes = Varchar(length=255, default="")
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
