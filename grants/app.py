@@ -25,17 +25,22 @@ from grants.accounts.users import purge_expired
 from grants.controllers.accounts_pages import AccountsPages
 from grants.controllers.claim_schedule_api import ClaimScheduleApi
 from grants.controllers.claims_api import ClaimsApi
+from grants.controllers.claims_pages import ClaimsPages
 from grants.controllers.favicon import favicon
 from grants.controllers.finance_api import FinanceApi
 from grants.controllers.finance_pages import ClaimSchedulePages, FinancePages
+from grants.controllers.procurement_api import ProcurementApi
+from grants.controllers.procurement_pages import ProcurementPages
 from grants.controllers.projects_api import PeriodsApi, ProjectsApi
 from grants.controllers.projects_pages import ProjectsPages
 from grants.controllers.register_api import RegisterApi
 from grants.controllers.register_pages import RegisterPages
-from grants.controllers.reports_api import PortfolioReportApi, ReportsApi
+from grants.controllers.reports_api import ClaimDocumentApi, PortfolioReportApi, ReportsApi
 from grants.controllers.reports_pages import ReportsPages
 from grants.controllers.results_api import ResultsApi
 from grants.controllers.results_pages import ResultsPages
+from grants.controllers.staff_api import StaffApi
+from grants.controllers.staff_pages import StaffPages
 from grants.core import i18n
 from grants.core.access import AccessDenied
 from grants.core.errors import NotFound, Refused
@@ -88,6 +93,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ProjectsPages,
             FinancePages,
             ClaimSchedulePages,
+            ClaimsPages,
             RegisterPages,
             ResultsPages,
             ReportsPages,
@@ -101,6 +107,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             ResultsApi,
             ReportsApi,
             PortfolioReportApi,
+            ClaimDocumentApi,
+            StaffPages,
+            StaffApi,
+            ProcurementPages,
+            ProcurementApi,
             create_static_files_router(path="/static", directories=[HERE / "static"]),
             favicon,
         ],

@@ -55,9 +55,15 @@ def db_upgrade() -> None:
 @main.command()
 def demo() -> None:
     """Load the seed portfolio and demo users (safe to run again)."""
-    from grants.seed.demo import load_demo
+    from grants.seed.demo import DemoResult, load_demo
+    from reports.claim_document import freeze_missing
 
-    result = _run(load_demo)
+    async def load() -> DemoResult:
+        loaded = await load_demo()
+        await freeze_missing(CLI_PRINCIPAL)  # the documents of the demo's submitted claims
+        return loaded
+
+    result = _run(load)
     click.echo(
         f"Projects: {result.projects_created} created, {result.projects_existing} already there."
     )

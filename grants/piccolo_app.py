@@ -19,6 +19,8 @@ TABLE_MODULES = [
     "grants.tables.audit",
     "grants.tables.reports",
     "grants.tables.claims",
+    "grants.tables.staff",
+    "grants.tables.procurement",
 ]
 
 APP_CONFIG = AppConfig(

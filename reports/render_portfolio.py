@@ -10,13 +10,12 @@ together: our projects, and other organisations' approvals."""
 
 from typing import Any
 
-from weasyprint import HTML
-
 from grants.core.i18n import gettext, ngettext
 from grants.core.translatable import N_
 from reports.frames import in_locale, records
 from reports.portfolio_report import PortfolioReport
 from reports.render_html import environment
+from reports.render_pdf import print_pdf
 from reports.render_xlsx import (
     Column,
     _sheet,
@@ -143,6 +142,7 @@ def _render(report: PortfolioReport) -> str:
 
 
 def render_portfolio_pdf(report: PortfolioReport) -> bytes:
-    """Landscape A4 PDF; the same report and date give the same bytes."""
-    document = HTML(string=render_portfolio_html(report).decode())
-    return document.write_pdf(pdf_identifier=False)
+    """Landscape A4 PDF; the same report and date give the same bytes. One table of a row per
+    project, each cell a line or two of text (see reports/portfolio.html): WeasyPrint's time
+    grows with the lines it lays out, so the template keeps them few."""
+    return print_pdf(render_portfolio_html(report).decode())

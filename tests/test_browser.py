@@ -70,10 +70,12 @@ async def test_finance_records_an_invoice_in_latvian_format_and_sees_the_split(p
     await project_page(page, "4.4.1.1./2/004")
     await page.get_by_role("link", name="Izdevumi").click()
     await record_invoice(page, "15.11.2026", "1 234,50", "MA-17", eligible="1 000,00")
+    # to date, with the demo's invoices: 102 335,70 eligible less the 312,40 its paid claim
+    # had deducted (grants.seed.claims), + 1 000,00 = 103 023,30
     split = page.locator("table.split")
-    await expect(split).to_contain_text("850,00 €")
-    await expect(split).to_contain_text("150,00 €")
-    await expect(split).to_contain_text("234,50 €")
+    await expect(split).to_contain_text("87 569,81 €")  # × 85 %, half-up
+    await expect(split).to_contain_text("15 453,49 €")  # the rest
+    await expect(split).to_contain_text("546,90 €")  # 234,50 + 312,40 to the municipality
     await expect(page.locator("table.expenditures")).to_contain_text("MA-17")
     await record_invoice(page, "16.11.2026", "6 492.5.00", "MA-18")  # mangled: refused
     await expect(page.get_by_role("alert")).to_contain_text("vairāk nekā vienu decimālatdalītāju")

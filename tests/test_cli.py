@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from grants.claims.documents import claims_without_document
 from grants.piccolo_app import APP_CONFIG
+from grants.tables.claims import ClaimDocument
 from tests.builders import build_at, partner_project, project
 from tests.helpers import CONNECTINGEN, FAMILIES, grants
 
@@ -38,6 +40,14 @@ def test_demo_loads_once_and_prints_the_demo_users(fresh_url):
     second = grants(fresh_url, "demo")
     assert "Projects: 0 created, 16 already there." in second.output
     assert "(already there)" in second.output
+    build_at(fresh_url, every_sent_claim_has_its_document)
+
+
+async def every_sent_claim_has_its_document() -> None:
+    """The demo's claims were sent without documents; `grants demo` froze them, once."""
+    assert await claims_without_document() == []
+    versions = await ClaimDocument.select(ClaimDocument.claim, ClaimDocument.version)
+    assert len(versions) == 3 and {row["version"] for row in versions} == {1}
 
 
 def test_user_add_and_token_create(upgraded_url):

@@ -15,20 +15,25 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
 from grants.core.vocabulary import Role
+from grants.tables.claims import Claim
 from grants.tables.expenditures import Expenditure
 from grants.tables.indicators import Indicator
+from grants.tables.participants import Participant
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
 from grants.web.refusals import Refusal
 from tests.helpers import api_headers
 
 EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}  # per operation
-SLOW = {"/api/v1/periods/{period_id}/submit"}  # a third as many: each success renders 4 files
+# a third as many: each success renders and stores the files
+SLOW = {"/api/v1/periods/{period_id}/submit", "/api/v1/claims/{claim_id}/submit"}
 IDS = {
     "project_id": Project,
     "period_id": ReportingPeriod,
     "expenditure_id": Expenditure,
     "indicator_id": Indicator,
+    "claim_id": Claim,
+    "participant_id": Participant,
 }
 
 

@@ -26,7 +26,7 @@ item's version and eligible amount.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from piccolo.query.functions.aggregate import Sum
 
@@ -47,7 +47,7 @@ from grants.core.vocabulary import (
 from grants.db import first_or_not_found, from_row, insert_one, possible_id, write_transaction
 from grants.finance.cofinancing import split
 from grants.projects.funding_plan import LineInput, PlanLine, compute_plan
-from grants.projects.periods import for_update
+from grants.projects.periods import add_months, for_update
 from grants.projects.reading import project_dates
 from grants.tables.claims import Claim, ClaimItem, ClaimPayment
 from grants.tables.expenditures import Expenditure
@@ -73,6 +73,10 @@ _AMOUNT_ONLY_ADVANCE = N_(
 _PARTNER_REQUIRED = N_("Choose the partner whose report this is.")
 _PARTNER_UNKNOWN = N_("This partner does not take part in the project.")
 _PARTNER_ONLY_REPORT = N_("Only a partner report is for one partner.")
+_REPORT_TOO_LONG = N_(
+    "A partner report covers at most 6 months: from %(start)s it can run to %(last)s."
+)
+PARTNER_REPORT_MONTHS = 6  # Interreg reporting periods (Jems)
 _NOTHING_TO_CLAIM = N_(
     "No expenditure with an eligible part dated from %(start)s to %(end)s is left to claim."
 )
@@ -650,6 +654,10 @@ async def _check(
             problems.add(_PARTNER_UNKNOWN, "partner_id")
     elif partner_id is not None:
         problems.add(_PARTNER_ONLY_REPORT, "partner_id")
+    if kind_value == ClaimKind.PARTNER_REPORT and start is not None and end is not None:
+        last = add_months(start, PARTNER_REPORT_MONTHS) - timedelta(days=1)
+        if end > last:
+            problems.add(_REPORT_TOO_LONG, "period_end", start=day_str(start), last=day_str(last))
     problems.raise_if_any()
     assert kind_value is not None and start is not None and end is not None
     return _Checked(ClaimKind(kind_value), start, end, amount, clear, partner_id)

@@ -23,12 +23,12 @@ from grants.claims.workflow import (
     pay_claim,
     reject_claim,
     return_claim,
-    submit_claim,
 )
 from grants.controllers.api_schemas import In, Money, Page, page_out
 from grants.core.money import money_str
 from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
 from grants.web import CurrentPrincipal
+from reports.claim_document import submit_and_freeze_claim
 
 
 class ClaimIn(In):
@@ -270,7 +270,7 @@ class ClaimsApi(Controller):
     async def submit(self, principal: CurrentPrincipal, claim_id: FromPath[int]) -> ClaimOut:
         """Send the claim to the funder; its expenditures are frozen from now on. A final
         claim is refused while any received advance is not cleared."""
-        return claim_out(await submit_claim(principal, claim_id))
+        return claim_out(await submit_and_freeze_claim(principal, claim_id))
 
     @post("/claims/{claim_id:int}/return", status_code=200)
     async def return_(

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
 
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from msgspec import Struct, field
@@ -20,9 +20,19 @@ from grants.controllers.api_schemas import (
     to_input,
     to_output,
 )
-from grants.core.i18n import category_names, format_money, gettext
+from grants.controllers.procurement_api import threshold_warning
+from grants.core.access import Action, Principal
+from grants.core.errors import Refused
+from grants.core.i18n import (
+    category_names,
+    current_locale,
+    format_money,
+    gettext,
+    translate_error,
+)
 from grants.core.money import rate_str
 from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
+from grants.finance import imports as expenditure_imports
 from grants.finance.budget import (
     BudgetLineInput,
     BudgetWarning,
@@ -47,6 +57,7 @@ from grants.finance.expenditures import (
 )
 from grants.projects.attachments import MAX_BYTES
 from grants.web import CurrentPrincipal
+from reports import expenditure_export
 
 
 class ExpenditureIn(In):
@@ -67,6 +78,7 @@ class ExpenditureIn(In):
     evidence_ref: str = ""
     partner_id: int | None = None
     attachment_id: int | None = None
+    contract_id: int | None = None  # the procurement contract it is held against
     note: str = ""
 
 
@@ -109,6 +121,9 @@ class ExpenditureOut(Struct):
     change_note: str
     created_by: str | None
     created_at: datetime
+    contract_id: int | None
+    # above the measure's procurement threshold without a contract: a warning, not a refusal
+    procurement_warning: str | None
 
 
 class ExpendituresOut(Page):
@@ -226,6 +241,7 @@ def expenditure_out(row: ExpenditureRow) -> ExpenditureOut:
     return to_output(
         row,
         ExpenditureOut,
+        procurement_warning=threshold_warning(row),
         date=row.spent_on,
         attachments=[to_output(f, AttachmentOut) for f in row.files],
         **money_fields(row, "amount", "eligible_amount", "ineligible_amount", "vat"),
@@ -399,3 +415,138 @@ class FinanceApi(Controller):
         warnings = await budget_warnings(principal, project_id)
         names = category_names(await cost_categories(project_id))
         return warnings_out(warnings, names)
+
+    # Expenditure import and the register's export (issue 14)
+
+    @post("/projects/{project_id:int}/expenditures/import", status_code=200)
+    async def import_expenditures(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        data: "MultipartBody[ExpenditureImportUpload]",
+        dry_run: FromQuery[bool],
+    ) -> "ExpenditureImportOut":
+        """Invoices from a CSV (`;` or `,`) or XLSX file in the multipart part `file`, with
+        Latvian or English column headers (see `import-template`). `dry_run=true`: a preview,
+        each row accepted or refused with its row number as the spreadsheet shows it (the
+        header is row 1) and every problem; nothing is written. `dry_run=false`: all rows or
+        none; a file with any refused row is refused (400, or 409 when only duplicates or
+        locked periods stand in the way) with each problem's `field` as "row.column"
+        ("7.amount"), and nothing is written. Admins and finance only."""
+        return await expenditure_import_out(principal, project_id, data, dry_run=dry_run)
+
+    @get("/projects/{project_id:int}/expenditures/export")
+    async def export_expenditures(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], format: FromQuery[str] = "csv"
+    ) -> "Response[bytes]":
+        """Every column of the current register as `csv` (`;`, UTF-8 with BOM) or `xlsx`,
+        headings in the request's language; text is never a formula, amounts are exact."""
+        return await export_response(principal, project_id, format)
+
+    @get("/projects/{project_id:int}/expenditures/import-template")
+    async def expenditure_import_template(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], format: FromQuery[str] = "csv"
+    ) -> "Response[bytes]":
+        """An empty import file (`csv` or `xlsx`) with the header row the import reads, in
+        the request's language."""
+        return await import_template_response(principal, project_id, format)
+
+
+@dataclass
+class ExpenditureImportUpload:
+    """A multipart body with the CSV or XLSX file in its `file` part."""
+
+    file: UploadFile | None = None
+
+
+class ImportProblemOut(Struct):
+    field: str | None
+    message: str
+
+
+class ImportRowOut(Struct):
+    """One data row of the file; `row` as the spreadsheet numbers it (the header is row 1).
+    `entry_no`: the register entry it became (after an import, not a preview)."""
+
+    row: int
+    status: str  # "accepted" or "refused"
+    problems: list[ImportProblemOut]
+    entry_no: int | None = None
+
+
+class ExpenditureImportOut(Struct):
+    dry_run: bool
+    rows: list[ImportRowOut]
+    accepted: int
+    refused: int
+
+
+_DOWNLOAD_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_EXPORT_RENDERERS = {
+    "csv": expenditure_export.render_csv,
+    "xlsx": expenditure_export.render_xlsx,
+}
+
+
+def _download(content: bytes, suffix: str, name: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=_DOWNLOAD_MEDIA[suffix],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{suffix}"'},
+    )
+
+
+def _check_format(format: str) -> None:
+    if format not in _DOWNLOAD_MEDIA:
+        raise Refused.one(expenditure_imports.FORMAT_UNKNOWN, field="format", format=format)
+
+
+async def export_response(principal: Principal, project_id: int, format: str) -> Response[bytes]:
+    """The current register as a CSV or XLSX download (the API's and the page's)."""
+    table = await expenditure_imports.export_table(principal, project_id)
+    _check_format(format)
+    name = "izdevumi" if current_locale() == "lv" else "expenditures"
+    return _download(_EXPORT_RENDERERS[format](table), format, name)
+
+
+async def import_template_response(
+    principal: Principal, project_id: int, format: str
+) -> Response[bytes]:
+    """The empty import file, for those who may read the project's register."""
+    await expenditure_imports.require_on_project(principal, project_id, Action.READ)
+    _check_format(format)
+    english = current_locale() == "en"
+    content = expenditure_imports.template(format, english=english)
+    return _download(content, format, "invoice-import" if english else "rekinu-imports")
+
+
+async def expenditure_import_out(
+    principal: Principal, project_id: int, upload: ExpenditureImportUpload, *, dry_run: bool
+) -> ExpenditureImportOut:
+    """The preview or the import of the uploaded file; the file is read where it was spooled,
+    in a worker thread."""
+    expenditure_imports.require_file(upload.file and upload.file.filename)
+    assert upload.file is not None
+    result = await expenditure_imports.import_expenditures(
+        principal, project_id, upload.file.file, upload.file.filename, dry_run=dry_run
+    )
+    return ExpenditureImportOut(
+        dry_run=not result.written,
+        rows=[
+            ImportRowOut(
+                row=r.row,
+                status=r.status,
+                problems=[
+                    ImportProblemOut(p.field, translate_error(p.message, p.params))
+                    for p in r.problems
+                ],
+                entry_no=r.entry_no,
+            )
+            for r in result.rows
+        ],
+        accepted=result.accepted,
+        refused=result.refused,
+    )

@@ -1,9 +1,11 @@
 """Finance pages: the expenditure register (inline entry with HTMX), one entry's versions, the
 co-financing check, the budget and the planned claim schedule with its cash flow."""
 
+import base64
+import binascii
 import re
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
@@ -17,7 +19,12 @@ from grants.claims.schedule import (
     save_schedule,
     schedule_versions,
 )
-from grants.controllers.finance_api import budget_warning_text, read_uploads
+from grants.controllers.finance_api import (
+    budget_warning_text,
+    export_response,
+    import_template_response,
+    read_uploads,
+)
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
 from grants.core.i18n import (
@@ -27,6 +34,7 @@ from grants.core.i18n import (
     typed_money,
     typed_rate,
 )
+from grants.finance import imports as expenditure_imports
 from grants.finance.budget import (
     BudgetLineInput,
     PlannedLine,
@@ -52,6 +60,7 @@ from grants.finance.expenditures import (
     record_expenditure,
     remove_file,
 )
+from grants.procurement.contracts import contract_choices
 from grants.projects.periods import default_period, list_periods
 from grants.projects.reading import get_project
 from grants.web import CurrentPrincipal, form_errors, is_htmx, refusal_status
@@ -69,6 +78,7 @@ _FIELDS = (
     "payment_date",
     "description",
     "evidence_ref",
+    "contract_id",
 )
 
 _ENTRY = "/projects/{project_id:int}/expenditures/{expenditure_id:int}"
@@ -129,6 +139,7 @@ async def _expenditures_page(
                 declared=await declared_sums(principal, project_id, periods=periods),
             ),
             "categories": list(category_names(categories).items()),
+            "contracts": await contract_choices(project_id),
             "can_record": principal.can(Action.RECORD_EXPENDITURE, project_id),
             "values": values or {},
             "errors": errors or {},
@@ -272,6 +283,7 @@ class FinancePages(Controller):
                 "blocked": blocked,
                 "can_change": can_change and latest.state == "current" and not blocked,
                 "categories": list(category_names(categories).items()),
+                "contracts": await contract_choices(project_id),
                 "values": values,
                 "errors": form_errors(refused) if refused else {},
                 "form": form,
@@ -330,6 +342,36 @@ class FinancePages(Controller):
         except Refused as refused:
             return await _page(principal, project_id, lines, form_errors(refused), 400)
         return Redirect(f"/projects/{project_id}/budget", status_code=303)
+
+    # Expenditure import (issue 14): the pages, their work is at the end of the module
+
+    @get("/projects/{project_id:int}/expenditures/import")
+    async def expenditure_import(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        imported: FromQuery[int | None] = None,
+    ) -> Template:
+        return await expenditure_import_page(principal, project_id, imported=imported)
+
+    @post("/projects/{project_id:int}/expenditures/import")
+    async def expenditure_import_post(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """A preview of an uploaded file, or the import of the file the preview showed."""
+        return await expenditure_import_step(principal, project_id, await request.form())
+
+    @get("/projects/{project_id:int}/expenditures/export")
+    async def expenditure_export(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], format: FromQuery[str] = "csv"
+    ) -> Response[bytes]:
+        return await export_response(principal, project_id, format)
+
+    @get("/projects/{project_id:int}/expenditures/import-template")
+    async def expenditure_import_template(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], format: FromQuery[str] = "csv"
+    ) -> Response[bytes]:
+        return await import_template_response(principal, project_id, format)
 
 
 MAX_ROWS = 500  # a form with more rows than this is not ours
@@ -517,3 +559,93 @@ class ClaimSchedulePages(Controller):
                 status_code=refusal_status(refused),
             )
         return Redirect(f"/projects/{project_id}/claim-schedule", status_code=303)
+
+
+# Expenditure import (issue 14): upload, preview, then import all rows or none
+
+
+async def _import_source(form) -> tuple[bytes, str]:
+    """The file to preview (uploaded) or to import (carried by the preview's form, as base64),
+    and its name."""
+    upload = form.get("file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        return expenditure_imports.within_limit(
+            await upload.read(expenditure_imports.MAX_UPLOAD_BYTES + 1)
+        ), upload.filename
+    content, filename = str(form.get("content", "")), str(form.get("filename", ""))
+    expenditure_imports.require_file(filename if content else None)
+    try:
+        return base64.b64decode(content, validate=True), filename
+    except binascii.Error:
+        raise Refused.one(expenditure_imports.FILE_REQUIRED, field="file") from None
+
+
+async def expenditure_import_step(
+    principal: Principal, project_id: int, form
+) -> Template | Redirect:
+    """Preview the file; or import it, all rows or none, then show how many were imported.
+    A refused import shows the preview again with every row's problems."""
+    importing = form.get("action") == "import"
+    source, filename = b"", ""
+    try:
+        source, filename = await _import_source(form)
+        result = await expenditure_imports.import_expenditures(
+            principal, project_id, source, filename, dry_run=not importing
+        )
+    except Refused as refused:
+        preview = None
+        if importing and source:
+            try:
+                preview = await expenditure_imports.import_expenditures(
+                    principal, project_id, source, filename, dry_run=True
+                )
+            except Refused:
+                preview = None
+        return await expenditure_import_page(
+            principal,
+            project_id,
+            preview=preview,
+            source=source if preview else b"",
+            filename=filename,
+            errors=form_errors(refused),
+            status_code=refusal_status(refused),
+        )
+    if result.written:
+        return Redirect(
+            f"/projects/{project_id}/expenditures/import?imported={result.accepted}",
+            status_code=303,
+        )
+    return await expenditure_import_page(
+        principal, project_id, preview=result, source=source, filename=filename
+    )
+
+
+async def expenditure_import_page(
+    principal: Principal,
+    project_id: int,
+    *,
+    preview: expenditure_imports.ImportResult | None = None,
+    source: bytes = b"",
+    filename: str = "",
+    errors: dict | None = None,
+    imported: int | None = None,
+    status_code: int = 200,
+) -> Template:
+    await expenditure_imports.require_on_project(principal, project_id, Action.RECORD_EXPENDITURE)
+    return Template(
+        "finance/expenditure_import.html",
+        context={
+            "principal": principal,
+            "project": await get_project(principal, project_id, indicators=False),
+            "preview": preview,
+            "problems": {
+                r.row: [translate_error(p.message, p.params) for p in r.problems]
+                for r in (preview.rows if preview else [])
+            },
+            "content": base64.b64encode(source).decode() if preview and source else "",
+            "filename": filename,
+            "errors": errors or {},
+            "imported": imported,
+        },
+        status_code=status_code,
+    )

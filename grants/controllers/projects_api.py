@@ -9,6 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Meta, Struct, structs
 
+from grants.claims.position import ClaimPosition, claim_position
 from grants.controllers.api_schemas import (
     AuditOut,
     In,
@@ -28,6 +29,7 @@ from grants.core.access import Principal
 from grants.core.audit import audit_page
 from grants.core.errors import NotFound
 from grants.core.i18n import gettext
+from grants.core.money import cents_to_str
 from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
 from grants.projects.editing import create_project, update_project
 from grants.projects.periods import PeriodRow, approve, list_periods, reopen, return_period
@@ -86,6 +88,97 @@ def project_list_out(p: ProjectSummary) -> ProjectListOut:
         counted_as=p.counted_as,
         **money_fields(p, "our_share", "our_eu_share"),
     )
+
+
+class NextPlannedClaimOut(Struct):
+    """The first planned claim of the current schedule that no claim covers yet."""
+
+    position: Annotated[int, Meta(description="Its place in the schedule, 1, 2, … by date.")]
+    planned_date: date
+    amount: Annotated[str, Meta(description="The eligible cost it is planned to carry.")]
+    cumulative: Annotated[str, Meta(description="The schedule's amounts up to and with it.")]
+    overdue: Annotated[bool, Meta(description="Its date has passed (before today, Riga).")]
+
+
+class LateReviewOut(Struct):
+    """A submitted claim the funder has not answered within its review time."""
+
+    claim_id: int
+    number: int
+    kind: str
+    submitted_on: date
+    review_due: Annotated[
+        date,
+        Meta(description="Submission + 20 working days (60 for a final claim), Monday to "
+             "Friday, public holidays not counted out."),
+    ]  # fmt: skip
+
+
+class ClaimFiguresOut(Struct):
+    """The project's claims added up (money as decimal strings)."""
+
+    claimed: Annotated[
+        str, Meta(description="Eligible costs of the claims sent (submitted, approved, paid).")
+    ]
+    approved: Annotated[str, Meta(description="Of approved and paid claims.")]
+    received: Annotated[str, Meta(description="Every payment received, advances included.")]
+    outstanding: Annotated[str, Meta(description="What approved claims still await.")]
+    advance_received: str
+    advance_uncleared: Annotated[
+        str, Meta(description="Advance received that no claim (not rejected) clears yet.")
+    ]
+    drafts: Annotated[int, Meta(description="Claims being prepared or returned.")]
+    next_planned: Annotated[
+        NextPlannedClaimOut | None,
+        Meta(description="Null without a schedule, or when every planned claim is made. A "
+             "planned claim is made once as many claims were sent as the rows up to it, or "
+             "as much eligible cost as the plan up to it."),
+    ]  # fmt: skip
+    missed_planned: Annotated[
+        int, Meta(description="Planned claims whose date passed without a claim covering them.")
+    ]
+    late_reviews: list[LateReviewOut]
+    overdue: Annotated[bool, Meta(description="A planned claim missed, or a review late.")]
+
+
+def claim_figures_out(c: ClaimPosition) -> ClaimFiguresOut:
+    t, upcoming = c.totals, c.next_planned
+    return ClaimFiguresOut(
+        claimed=cents_to_str(t.claimed),
+        approved=cents_to_str(t.approved),
+        received=cents_to_str(t.received),
+        outstanding=cents_to_str(t.outstanding),
+        advance_received=cents_to_str(t.advance_received),
+        advance_uncleared=cents_to_str(t.advance_uncleared),
+        drafts=t.drafts,
+        next_planned=None
+        if upcoming is None
+        else NextPlannedClaimOut(
+            position=upcoming.position,
+            planned_date=upcoming.planned_date,
+            amount=cents_to_str(upcoming.amount),
+            cumulative=cents_to_str(upcoming.cumulative),
+            overdue=upcoming.overdue,
+        ),
+        missed_planned=c.missed,
+        late_reviews=[
+            LateReviewOut(
+                claim_id=r.claim_id,
+                number=r.number,
+                kind=str(r.kind),
+                submitted_on=r.submitted_on,
+                review_due=r.review_due,
+            )
+            for r in c.late_reviews
+        ],
+        overdue=c.overdue,
+    )
+
+
+class ProjectWithClaimsOut(ProjectDetailOut):
+    """One project as `ProjectDetailOut`, with where its claims stand."""
+
+    claims: ClaimFiguresOut
 
 
 class ReasonIn(In):
@@ -165,9 +258,14 @@ class ProjectsApi(Controller):
     @get("/{project_id:int}")
     async def detail(
         self, principal: CurrentPrincipal, project_id: FromPath[int]
-    ) -> ProjectDetailOut:
-        """One project with its funding plan (amounts computed), checks, partners, indicators."""
-        return await _detail(principal, project_id)
+    ) -> ProjectWithClaimsOut:
+        """One project with its funding plan (amounts computed), checks, partners, indicators,
+        and its claims: claimed, approved, received, outstanding, the advance not yet cleared,
+        the next planned claim and what is overdue."""
+        detail = await _detail(principal, project_id)
+        return ProjectWithClaimsOut(
+            **structs.asdict(detail), claims=claim_figures_out(await claim_position(project_id))
+        )
 
     @post("/")
     async def create(

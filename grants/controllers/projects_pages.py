@@ -8,6 +8,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from grants.claims.position import claim_position, claim_positions
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused
 from grants.core.i18n import label, typed_date, typed_money, typed_rate
@@ -64,6 +65,7 @@ async def render_project(
         principal, project_id, chosen.id if chosen else None, periods=periods
     )
     report = await report_panel(principal, chosen, narrative_form) if chosen else None
+    claims = await claim_position(project_id)  # read access checked with the project
     return Template(
         "projects/project.html",
         context={
@@ -82,6 +84,7 @@ async def render_project(
             "period_error": period_error,
             "indicator_form": indicator_form or {"values": {}, "errors": {}},
             "report": report,
+            "claims": claims,
         },
         status_code=status_code,
     )
@@ -123,13 +126,15 @@ class ProjectsPages(Controller):
             descending=dir == "desc",
         )
         shown = await portfolio_page(principal, chosen, page=page, per_page=PORTFOLIO_PER_PAGE)
+        ids = [p.id for p in shown.shown.rows]  # the rows shown, each one the reader may see
         return Template(
             "projects/portfolio.html",
             context={
                 "principal": principal,
                 "portfolio": shown,
                 "shown": shown.shown,
-                "deadlines": await next_deadlines([p.id for p in shown.shown.rows]),
+                "deadlines": await next_deadlines(ids),
+                "claims": await claim_positions(ids),
                 "filters": {"programme": programme, "measure": measure, "status": status},
                 "sort": sort,
                 "dir": dir,

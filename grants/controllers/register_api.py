@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Response, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
@@ -38,6 +38,14 @@ from grants.register.participants import (
     get_participant,
     participant_history,
 )
+from grants.register.results import (
+    FollowUp,
+    ResultInput,
+    ResultRow,
+    export_results,
+    follow_ups_page,
+    record_result,
+)
 from grants.register.service_tables import ServiceTable, service_table
 from grants.register.services import (
     RECEIPT_CHANGEABLE,
@@ -66,6 +74,8 @@ class ParticipantIn(In):
     household: str = ""
     target_group: str = ""
     flags: list[str] = field(default_factory=list)
+    labour_status: str = ""  # unemployed, long_term_unemployed, inactive, employed or refused
+    education: str = ""  # isced_0_2, isced_3_4, isced_5_8 or refused
 
 
 class ParticipantOut(Struct):
@@ -79,6 +89,8 @@ class ParticipantOut(Struct):
     household: str
     flags: list[str]
     age_group: str
+    labour_status: str  # "" while not recorded
+    education: str  # "" while not recorded
 
 
 class ParticipantsOut(Page):
@@ -136,7 +148,39 @@ class ParticipantChangeIn(In):
     household: str | UnsetType = UNSET
     target_group: str | UnsetType = UNSET
     flags: list[str] | UnsetType = UNSET
+    labour_status: str | UnsetType = UNSET
+    education: str | UnsetType = UNSET
     note: str = ""
+
+
+class ResultIn(In):
+    """A result after leaving: the date it was found out (ISO or dd.mm.yyyy) and its outcome
+    codes: at "exit" job_searching, education_training, qualification, employed; at
+    "six_months" employed, better_situation; or "refused" / "not_known" alone."""
+
+    recorded_on: str
+    outcomes: list[str]
+
+
+class ResultOut(Struct):
+    participant_id: int
+    stage: str
+    recorded_on: date
+    outcomes: list[str]
+    due: date
+
+
+class FollowUpOut(Struct):
+    participant_id: int
+    code: str
+    exit_date: date
+    stage: str
+    due: date
+    overdue: bool
+
+
+class FollowUpsOut(Page):
+    items: list[FollowUpOut]
 
 
 class ParticipantVersionOut(Struct):
@@ -197,6 +241,14 @@ class ImportUpload:
 
 def participant_out(p: ParticipantRow) -> ParticipantOut:
     return to_output(p, ParticipantOut, flags=list(p.flags))
+
+
+def result_out(r: ResultRow) -> ResultOut:
+    return to_output(r, ResultOut, outcomes=list(r.outcomes))
+
+
+def follow_up_out(f: FollowUp) -> FollowUpOut:
+    return to_output(f, FollowUpOut)
 
 
 def receipt_out(r: ReceiptRow) -> ReceiptOut:
@@ -391,12 +443,50 @@ class RegisterApi(Controller):
         participant_id: FromPath[int],
         data: JSONBody[ParticipantChangeIn],
     ) -> ParticipantOut:
-        """Change a participant's exit date, household, target group or flags (only those
-        sent), with a `note` saying why; a new version in the history."""
+        """Change a participant's exit date, household, target group, flags, labour status or
+        education (only those sent), with a `note` saying why; a new version in the history."""
         changes = _given(data, CHANGEABLE)
         return participant_out(
             await change_participant(principal, participant_id, changes, data.note)
         )
+
+    @put("/participants/{participant_id:int}/results/{stage:str}")
+    async def record_result(
+        self,
+        principal: CurrentPrincipal,
+        participant_id: FromPath[int],
+        stage: FromPath[str],
+        data: JSONBody[ResultIn],
+    ) -> ResultOut:
+        """Record or correct the result at `stage` ("exit": within 4 weeks of leaving;
+        "six_months": from 6 months after the exit); the audit trail keeps before and after."""
+        typed = to_input(data, ResultInput)
+        return result_out(await record_result(principal, participant_id, stage, typed))
+
+    @get("/participants/{participant_id:int}/results")
+    async def results(
+        self, principal: CurrentPrincipal, participant_id: FromPath[int]
+    ) -> list[ResultOut]:
+        """The participant's results after leaving, exit first; the read is recorded in the
+        audit trail."""
+        return [result_out(r) for r in await export_results(principal, participant_id)]
+
+    @get("/projects/{project_id:int}/follow-ups")
+    async def follow_ups(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = DEFAULT_PER_PAGE,
+    ) -> FollowUpsOut:
+        """Who left and lacks a result after leaving, by due date: the exit result is due 4
+        weeks after the exit, the six-month result 6 months after it (overdue 4 weeks later).
+        A page at a time; the read is recorded in the audit trail."""
+        check_per_page(per_page)
+        found = await follow_ups_page(
+            principal, project_id, page=page, per_page=per_page, export=True
+        )
+        return page_out(FollowUpsOut, found, follow_up_out)
 
     @get("/participants/{participant_id:int}/history")
     async def participant_history(

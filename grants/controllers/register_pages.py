@@ -12,12 +12,13 @@ from grants.core.access import Action, Principal
 from grants.core.errors import Refused
 from grants.core.i18n import label, localised
 from grants.core.paging import Paged, offset
-from grants.core.vocabulary import Gender, ParticipantFlag
+from grants.core.vocabulary import Education, Gender, LabourStatus, ResultStage
 from grants.projects.history import project_history
 from grants.projects.reading import get_project
 from grants.register.files import FILE_REQUIRED, import_file
 from grants.register.participants import (
     CHANGEABLE,
+    ENTRY_FLAGS,
     ParticipantInput,
     add_participant,
     change_participant,
@@ -26,6 +27,15 @@ from grants.register.participants import (
     participants_page,
     register_codes,
     retention_date,
+)
+from grants.register.results import (
+    ALONE,
+    STAGE_OUTCOMES,
+    ResultInput,
+    due_date,
+    follow_ups_page,
+    participant_results,
+    record_result,
 )
 from grants.register.service_tables import service_table, target_groups
 from grants.register.services import (
@@ -45,6 +55,33 @@ from grants.web import CurrentPrincipal, form_errors, refusal_status
 FORMS = ("participant", "service", "receipt", "import")
 RECEIPTS_PER_PAGE = 50
 PARTICIPANTS_PER_PAGE = 50
+FOLLOW_UPS_PER_PAGE = 50
+PARTICIPANT_FIELDS = (
+    "code",
+    "gender",
+    "birth_year",
+    "entry_date",
+    "exit_date",
+    "household",
+    "target_group",
+    "labour_status",
+    "education",
+)
+
+def code_label(code: str | None) -> str:
+    """A labour status, education level, result or stage in the reader's language; "—" for
+    one not recorded."""
+    return label(code or None)
+
+
+def _entry_options() -> dict:
+    """The select and checkbox options of the participant forms."""
+    return {
+        "flag_options": [(f.value, label(f)) for f in ENTRY_FLAGS],
+        "labour_options": [(s.value, code_label(s)) for s in LabourStatus],
+        "education_options": [(e.value, code_label(e)) for e in Education],
+        "code_label": code_label,
+    }
 
 
 async def _page(
@@ -60,6 +97,7 @@ async def _page(
     receipts_page_number: int = 1,
     receipts_of: str = "",
     participants_page_number: int = 1,
+    follow_ups_page_number: int = 1,
 ) -> Template:
     principal.require(Action.READ_REGISTER, project_id)
     project = await get_project(principal, project_id, indicators=False)
@@ -81,6 +119,9 @@ async def _page(
         offset=offset(number, RECEIPTS_PER_PAGE),
         newest_first=True,  # the ones just typed, to correct
     )
+    follow_ups = await follow_ups_page(
+        principal, project_id, page=max(follow_ups_page_number, 1), per_page=FOLLOW_UPS_PER_PAGE
+    )
     taken = None  # the participant whose code the add form repeated, to edit instead
     if form == "participant" and (errors or {}).get("code") and values and values.get("code"):
         taken = (await register_codes(project_id)).get(code_key(values["code"]))
@@ -97,7 +138,8 @@ async def _page(
             "lines": [line for line in table.lines if line.receipts],  # as the funder's tables
             "retention": retention_date(project.summary.end_date),
             "gender_options": [(g.value, label(g)) for g in Gender],
-            "flag_options": [(f.value, label(f)) for f in ParticipantFlag],
+            **_entry_options(),
+            "follow_ups": follow_ups,
             "service_options": [(str(x.id), localised(x.name_lv, x.name_en)) for x in services],
             "can_edit": principal.can(Action.EDIT_REGISTER, project_id),
             "form": form,
@@ -131,6 +173,7 @@ class RegisterPages(Controller):
         receipts: FromQuery[int] = 1,
         receipts_of: FromQuery[str] = "",
         participants: FromQuery[int] = 1,
+        follow_ups: FromQuery[int] = 1,
     ) -> Template:
         return await _page(
             principal,
@@ -139,6 +182,7 @@ class RegisterPages(Controller):
             receipts_page_number=receipts,
             receipts_of=receipts_of,
             participants_page_number=participants,
+            follow_ups_page_number=follow_ups,
         )
 
     @post("/projects/{project_id:int}/register/{form_name:str}")
@@ -155,18 +199,7 @@ class RegisterPages(Controller):
         values: dict = {}
         try:
             if form_name == "participant":
-                values = _fields(
-                    form,
-                    (
-                        "code",
-                        "gender",
-                        "birth_year",
-                        "entry_date",
-                        "exit_date",
-                        "household",
-                        "target_group",
-                    ),
-                )
+                values = _fields(form, PARTICIPANT_FIELDS)
                 values["flags"] = form.getall("flags", [])
                 await add_participant(principal, project_id, ParticipantInput(**values))
             elif form_name == "service":
@@ -205,7 +238,7 @@ class RegisterPages(Controller):
     ) -> Template | Redirect:
         await _participant_of(principal, project_id, participant_id)
         form = await request.form()
-        values = _fields(form, ("exit_date", "household", "target_group", "note"))
+        values = _fields(form, (*CHANGEABLE, "note"))
         values["flags"] = form.getall("flags", [])
         changes = {name: values[name] for name in CHANGEABLE}
         changes["exit_date"] = changes["exit_date"] or None
@@ -221,6 +254,41 @@ class RegisterPages(Controller):
                 status_code=refusal_status(refused),
             )
         return Redirect(f"/projects/{project_id}/register#p-{participant_id}", status_code=303)
+
+    @post(
+        "/projects/{project_id:int}/register/participants/{participant_id:int}/results/{stage:str}"
+    )
+    async def record_result(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        participant_id: FromPath[int],
+        stage: FromPath[str],
+        request: Request,
+    ) -> Template | Redirect:
+        """Record or correct a result after leaving from the participant's page."""
+        if stage not in tuple(ResultStage):
+            raise NotFoundException()
+        await _participant_of(principal, project_id, participant_id)
+        form = await request.form()
+        values = {
+            "recorded_on": form.get("recorded_on", ""),
+            "outcomes": form.getall("outcomes", []),
+        }
+        try:
+            await record_result(principal, participant_id, stage, ResultInput(**values))
+        except Refused as refused:
+            return await _participant_page(
+                principal,
+                project_id,
+                participant_id,
+                result_form=stage,
+                result_values=values,
+                result_errors=form_errors(refused),
+                status_code=refusal_status(refused),
+            )
+        url = f"/projects/{project_id}/register/participants/{participant_id}#result-{stage}"
+        return Redirect(url, status_code=303)
 
     @get("/projects/{project_id:int}/register/receipts/{receipt_id:int}")
     async def receipt(
@@ -289,9 +357,22 @@ async def _participant_page(
     values: dict | None = None,
     errors: dict | None = None,
     status_code: int = 200,
+    result_form: str = "",
+    result_values: dict | None = None,
+    result_errors: dict | None = None,
 ) -> Template:
     row = await _participant_of(principal, project_id, participant_id)
     project = await get_project(principal, project_id, indicators=False)
+    results = {r.stage: r for r in await participant_results(principal, participant_id)}
+    stages = [
+        {
+            "stage": stage,
+            "result": results.get(stage),
+            "due": due_date(stage, row.exit_date) if row.exit_date else None,
+            "options": [(o, code_label(o)) for o in (*STAGE_OUTCOMES[stage], *ALONE)],
+        }
+        for stage in ResultStage
+    ]
     return Template(
         "register/participant.html",
         context={
@@ -305,7 +386,11 @@ async def _participant_page(
                 entity="participant",
                 entity_id=participant_id,
             ),
-            "flag_options": [(f.value, label(f)) for f in ParticipantFlag],
+            **_entry_options(),
+            "stages": stages,
+            "result_form": result_form,
+            "result_values": result_values or {},
+            "result_errors": result_errors or {},
             "can_edit": principal.can(Action.EDIT_REGISTER, project_id),
             "values": values,
             "errors": errors or {},

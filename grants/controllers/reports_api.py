@@ -9,17 +9,17 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 from litestar import Controller, Response, get
-from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery
 from msgspec import Struct
 
 from grants.controllers.api_schemas import to_output
 from grants.core.access import Principal
 from grants.core.errors import Refused
-from grants.core.i18n import LOCALES, current_locale, gettext
+from grants.core.i18n import LOCALES, current_locale
 from grants.core.translatable import N_
 from grants.projects.reports import VersionRow, list_versions
 from grants.web import CurrentPrincipal
+from reports.claim_document import claim_document_file
 from reports.threads import off_loop
 from reports.versions import report_file
 
@@ -122,6 +122,9 @@ def filename(fmt: str, day: date, *filters: str | None) -> str:
     return f"{name}.{fmt}"
 
 
+_PORTFOLIO_FORMAT = N_("Unknown format “%(format)s”: choose xlsx or pdf.")
+
+
 async def portfolio_file(
     principal: Principal,
     fmt: str,
@@ -136,10 +139,7 @@ async def portfolio_file(
     from reports.render_portfolio import render_portfolio_pdf, render_portfolio_xlsx
 
     if fmt not in FORMATS:
-        raise HTTPException(
-            status_code=400,
-            detail=gettext("Unknown format “%(format)s”: choose xlsx or pdf.", format=fmt),
-        )
+        raise Refused.one(_PORTFOLIO_FORMAT, field="format", format=fmt)
     check_token(token)
     report = await build_portfolio_report(
         principal,
@@ -169,3 +169,71 @@ class PortfolioReportApi(Controller):
         use the /api path with a token; the page links to the other with the session. With
         `download` (1–64 letters or digits) the response sets the cookie `grants_download`."""
         return await portfolio_file(principal, format, programme, measure, status, lang, download)
+
+
+class ClaimDocumentApi(Controller):
+    """A payment claim's document (reports.claim_document), frozen once submitted."""
+
+    @get(
+        "/api/v1/claims/{claim_id:int}/document",
+        media_type="application/octet-stream",
+        tags=["claims"],
+    )
+    async def claim_document(
+        self,
+        principal: CurrentPrincipal,
+        claim_id: FromPath[int],
+        format: FromQuery[str] = "pdf",
+        version: FromQuery[int | None] = None,
+        lang: FromQuery[str] = "lv",
+        download: FromQuery[str | None] = None,
+        decision: FromQuery[bool] = False,
+    ) -> Response[bytes]:
+        """The claim's document as pdf or xlsx. A submitted, approved, paid or rejected claim
+        returns its latest document frozen on submission, byte for byte (`version` picks an
+        older one); a draft or returned claim is rendered now, in `lang`, and with `decision`
+        an approved, paid or rejected one too, with the funder's answer. With `download`
+        (1–64 letters or digits) the response sets the cookie `grants_download` to it."""
+        check_token(download)
+        data, media_type, name = await claim_document_file(
+            principal, claim_id, format, version=version, locale=lang, decision=decision
+        )
+        return report_download(data, media_type, name, format, download)
+
+    @get(
+        "/api/v1/projects/{project_id:int}/participant-report",
+        media_type="application/octet-stream",
+        tags=["reports"],
+    )
+    async def participant_report(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        year: FromQuery[str] = "",
+        format: FromQuery[str] = "xlsx",
+        lang: FromQuery[str | None] = None,
+        download: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """The annual participant report (ESF+) for `year` as xlsx, pdf or csv: the common
+        indicators for the year by gender and age group, entries and exits, missing answers;
+        counts of 1–4 persons shown as "<5". Only roles that read the register."""
+        return await participant_report_download(
+            principal, project_id, year, format, lang, download
+        )
+
+
+async def participant_report_download(
+    principal: Principal,
+    project_id: int,
+    year: str,
+    fmt: str,
+    lang: str | None,
+    token: str | None,
+) -> Response[bytes]:
+    """The participant report as a saved file (the API and the page link)."""
+    from reports.participant_report import participant_report_file
+
+    check_token(token)
+    locale = lang if lang in LOCALES else current_locale()
+    data, media_type, name = await participant_report_file(principal, project_id, year, fmt, locale)
+    return mark_arrived(download(data, media_type, name), token)

@@ -9,7 +9,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from grants.controllers.projects_pages import refused_in_period
-from grants.controllers.reports_api import check_token, report_download
+from grants.controllers.reports_api import (
+    check_token,
+    participant_report_download,
+    report_download,
+)
 from grants.core.access import Principal
 from grants.core.errors import Refused
 from grants.core.i18n import RIGA, current_locale
@@ -18,6 +22,7 @@ from grants.projects.reading import get_project
 from grants.projects.reports import NARRATIVE, report_panel, save_narrative
 from grants.projects.submission import submit_checklist
 from grants.web import CurrentPrincipal, form_errors, is_htmx
+from reports.claim_document import claim_document_file
 from reports.versions import report_file
 
 
@@ -41,6 +46,42 @@ class ReportsPages(Controller):
             principal, period_id, format, version=version, locale=locale
         )
         return report_download(data, media_type, name, format, download)
+
+    @get("/claims/{claim_id:int}/document")
+    async def claim_document(
+        self,
+        principal: CurrentPrincipal,
+        claim_id: FromPath[int],
+        format: FromQuery[str] = "pdf",
+        version: FromQuery[int | None] = None,
+        lang: FromQuery[str | None] = None,
+        download: FromQuery[str | None] = None,
+        decision: FromQuery[bool] = False,
+    ) -> Response[bytes]:
+        """The claim's document (pdf or xlsx): a draft or returned claim rendered now, one sent
+        to the funder as frozen (with `decision`, an answered one rendered now with the
+        answer); `download` is the page's mark for "the file has arrived"."""
+        check_token(download)
+        locale = lang if lang in ("lv", "en") else current_locale()
+        data, media_type, name = await claim_document_file(
+            principal, claim_id, format, version=version, locale=locale, decision=decision
+        )
+        return report_download(data, media_type, name, format, download)
+
+    @get("/projects/{project_id:int}/participant-report")
+    async def participant_report(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        year: FromQuery[str] = "",
+        format: FromQuery[str] = "xlsx",
+        lang: FromQuery[str | None] = None,
+        download: FromQuery[str | None] = None,
+    ) -> Response[bytes]:
+        """The annual participant report (xlsx, pdf or csv) with the session."""
+        return await participant_report_download(
+            principal, project_id, year, format, lang, download
+        )
 
     @post("/periods/{period_id:int}/narrative")
     async def narrative(

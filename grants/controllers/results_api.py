@@ -15,7 +15,9 @@ from grants.controllers.api_schemas import (
     to_input,
     to_output,
 )
+from grants.core.i18n import gettext
 from grants.core.money import quantity_str
+from grants.results.common import CommonIndicators, Count, common_indicators
 from grants.results.entries import EntryInput, EntryRow, entry_history, log_entry
 from grants.results.indicators import IndicatorDetail, IndicatorInput, create_indicator
 from grants.results.progress import IndicatorProgress, indicator_progress
@@ -46,7 +48,9 @@ class IndicatorIn(In):
     breakdowns: list[str] = field(default_factory=list)
     milestones: list[MilestoneIn] = field(default_factory=list)
     measured_after_end: bool = False
-    source: str | None = None  # "participants" | "households" | "completed": same as aggregation
+    # "participants" | "households" | "completed": same as aggregation; or an ESF+ common
+    # indicator's code ("EECO01"…"EECR06"): aggregation "common", counted as that indicator
+    source: str | None = None
     min_stay_months: int | None = None  # "completed" and "households": the minimum stay
     target_group: str = ""  # register-counted indicators: only this group
     # decimals a figure takes, 0–2 (0: whole units); none: 0 for register counts, otherwise 2
@@ -68,6 +72,7 @@ class IndicatorDefinitionOut(Struct):
     min_stay_months: int | None
     target_group: str
     decimals: int
+    source: str = ""  # aggregation "common": the ESF+ common indicator's code
 
 
 class EntryIn(In):
@@ -123,6 +128,56 @@ class ProgressOut(Struct):
     percent_of_target: str | None
     breakdown: list[BreakdownOut]
     decimals: int
+
+
+class CountOut(Struct):
+    """Persons, with the breakdown by gender (women, men, non_binary) and age group at entry
+    (under_18, 18_29, 30_54, 55_plus), every category present."""
+
+    value: int
+    breakdown: dict[str, dict[str, int]]
+
+
+class CommonIndicatorOut(Struct):
+    """An ESF+ common indicator (Regulation (EU) 2021/1057, Annex I; the Commission's codes).
+    `value` and `breakdown` are to date: up to the period's end, or everything without a
+    period; `period` is the period's own count (null without `period_id`). Special-category
+    indicators (EECO12, EECO15) are `withheld` (value null) from roles that may not see them."""
+
+    code: str
+    name: str
+    kind: str
+    special_category: bool
+    withheld: bool
+    value: int | None
+    breakdown: dict[str, dict[str, int]] | None
+    period: CountOut | None
+    period_id: int | None
+    start: str | None
+    end: str | None
+
+
+def _count_out(count: Count | None) -> CountOut | None:
+    return None if count is None else CountOut(count.value, count.breakdown)
+
+
+def common_out(found: CommonIndicators) -> list[CommonIndicatorOut]:
+    return [
+        CommonIndicatorOut(
+            code=v.code,
+            name=gettext(v.name),
+            kind=v.kind,
+            special_category=v.special,
+            withheld=v.withheld,
+            value=None if v.to_date is None else v.to_date.value,
+            breakdown=None if v.to_date is None else v.to_date.breakdown,
+            period=_count_out(v.period),
+            period_id=found.period_id,
+            start=found.start.isoformat() if found.start else None,
+            end=found.end.isoformat() if found.end else None,
+        )
+        for v in found.values
+    ]
 
 
 def indicator_out(i: IndicatorDetail) -> IndicatorDefinitionOut:
@@ -220,3 +275,15 @@ class ResultsApi(Controller):
     ) -> list[EntryOut]:
         """Every value logged for the period, newest first (superseded ones included)."""
         return [entry_out(e) for e in await entry_history(principal, indicator_id, period_id)]
+
+    @get("/projects/{project_id:int}/common-indicators")
+    async def common_indicators(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        period_id: FromQuery[int | None] = None,
+    ) -> list[CommonIndicatorOut]:
+        """The ESF+ common indicators (EECO01–EECO17, EECR01–EECR06) counted from the
+        participant register: to date (to the period's end) and in the period, by gender and
+        age group at entry. Counts only; "refused" and unrecorded answers count nowhere."""
+        return common_out(await common_indicators(principal, project_id, period_id))

@@ -1,13 +1,19 @@
 """Page actions on results: log an indicator value (inline with HTMX), add an indicator."""
 
-from litestar import Controller, Request, post
-from litestar.params import FromPath
+from datetime import date
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from grants.controllers.projects_pages import render_project
+from grants.core.access import Action
 from grants.core.errors import Refused
 from grants.core.messages import PERIOD_UNKNOWN
-from grants.projects.periods import get_period
+from grants.core.vocabulary import AGE_GROUPS, GENDERS
+from grants.projects.periods import default_period, get_period, list_periods
+from grants.projects.reading import get_project
+from grants.results.common import common_values, register_facts
 from grants.results.entries import EntryInput, log_entry
 from grants.results.indicators import IndicatorInput, create_indicator, get_indicator
 from grants.results.progress import indicator_progress
@@ -119,3 +125,36 @@ class ResultsPages(Controller):
                 status_code=refusal_status(refused),
             )
         return Redirect(f"/projects/{project_id}#indicators", status_code=303)
+
+    @get("/projects/{project_id:int}/common-indicators")
+    async def common_indicators(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        period: FromQuery[int | None] = None,
+    ) -> Template:
+        """The ESF+ common indicators counted from the register, for a period and to its end,
+        by gender and age group; the annual participant reports for those who read the
+        register."""
+        project = await get_project(principal, project_id, indicators=False)
+        periods = await list_periods(principal, project_id, project_read=True)
+        chosen = next((p for p in periods if p.id == period), None) or default_period(periods)
+        facts = (await register_facts([project_id]))[project_id]
+        start, end = (chosen.start, chosen.end) if chosen else (None, None)
+        first = project.summary.start_date or (periods[0].start if periods else None)
+        last = project.summary.end_date or (periods[-1].end if periods else None)
+        years = list(range(first.year, last.year + 1)) if first and last else [date.today().year]
+        return Template(
+            "results/common_indicators.html",
+            context={
+                "principal": principal,
+                "project": project,
+                "periods": periods,
+                "period": chosen,
+                "values": common_values(principal, project_id, facts, start, end),
+                "genders": GENDERS,
+                "ages": AGE_GROUPS,
+                "years": years,
+                "can_report": principal.can(Action.READ_REGISTER, project_id),
+            },
+        )

@@ -243,6 +243,7 @@ LABELS: dict[str, str] = {
     "participants": N_("Participants (register)"),
     "households": N_("Households (register)"),
     "completed": N_("Completed cycles (register)"),
+    "common": N_("ESF+ common indicator (register)"),
     # audit actions and records
     "create": N_("Created"),
     "update": N_("Changed"),
@@ -263,6 +264,13 @@ LABELS: dict[str, str] = {
     "draft": N_("Draft"),
     "submitted": N_("Submitted"),
     "returned": N_("Returned for correction"),
+    # payment claims: kinds, and the statuses periods do not have
+    "advance": N_("Advance"),
+    "interim": N_("Interim claim"),
+    "final": N_("Final claim"),
+    "partner_report": N_("Partner report"),
+    "paid": N_("Paid"),
+    "rejected": N_("Rejected"),
     # participants
     "female": N_("Female"),
     "male": N_("Male"),
@@ -271,13 +279,28 @@ LABELS: dict[str, str] = {
     "unemployed": N_("Unemployed"),
     "long_term_unemployed": N_("Long-term unemployed"),
     "inactive": N_("Inactive"),
-    "employed": N_("Employed"),
+    "employed": N_("Employed (incl. self-employed)"),
     "neet": N_("NEET"),
     "homeless": N_("Homeless or housing-excluded"),
     "third_country_national": N_("Third-country national"),
     "foreign_background": N_("Foreign background"),
     "minority": N_("Minority (incl. Roma)"),
     "rural": N_("Rural area"),
+    # ESF+ data at entry and results after leaving
+    "refused": N_("Refused to answer"),
+    "isced_0_2": N_("Primary education or lower (ISCED 0–2)"),
+    "isced_3_4": N_("Upper secondary or post-secondary (ISCED 3–4)"),
+    "isced_5_8": N_("Tertiary education (ISCED 5–8)"),
+    "job_searching": N_("Job searching"),
+    "education_training": N_("In education or training"),
+    "qualification": N_("Gaining a qualification"),
+    "better_situation": N_("Better labour-market situation"),
+    "not_known": N_("Not known"),
+    "exit": N_("Within 4 weeks of leaving"),
+    "six_months": N_("6 months after leaving"),
+    # staff costs
+    "hourly": N_("By the hour, from timesheets"),
+    "fixed_share": N_("Fixed share of working time"),
     # breakdowns
     "gender": N_("Gender"),
     "age": N_("Age at entry"),
@@ -315,6 +338,12 @@ ENTITY_LABELS: dict[str, str] = {
     "reporting_period": N_("Reporting period"),
     "period_narrative": N_("Period narrative"),
     "report_version": N_("Report version"),
+    "claim": N_("Payment claim"),
+    "claim_schedule": N_("Claim schedule"),
+    "staff_member": N_("Staff member"),
+    "timesheet": N_("Timesheet"),
+    "contract": N_("Procurement contract"),
+    "measure": N_("Measure"),
 }
 
 

@@ -118,6 +118,7 @@ class Aggregation(StrEnum):
     PARTICIPANTS = "participants"
     HOUSEHOLDS = "households"
     COMPLETED = "completed"
+    COMMON = "common"  # an ESF+ common indicator counted from the register (Indicator.source)
 
 
 class TargetRule(StrEnum):

@@ -42,6 +42,7 @@ from grants.finance.evidence import (
     link_files,
     unlink_file,
 )
+from grants.procurement.contracts import CONTRACT_UNKNOWN, contract_problems
 from grants.projects.periods import PeriodRow, for_update, list_periods, locked_problem
 from grants.projects.reading import project_dates
 from grants.tables.attachments import Attachment
@@ -86,6 +87,7 @@ class ExpenditureInput:
     evidence_ref: str = ""
     partner_id: int | None = None
     attachment_id: int | None = None  # a file the project stored already, to link as well
+    contract_id: int | str | None = None  # the procurement contract; the form sends text
 
 
 @dataclass(frozen=True)
@@ -112,11 +114,24 @@ class ExpenditureRow:
     created_by: str | None  # email; None when the user was removed
     created_at: datetime
     files: tuple[EvidenceFile, ...] = ()  # the entry's, the same on every version
+    contract_id: int | None = None  # the procurement contract it is held against
+    procurement_threshold: int | None = None  # the measure's, as read with the row (cents)
 
     @property
     def ineligible_amount(self) -> int:
         """The part the municipality covers."""
         return self.amount - self.eligible_amount
+
+    @property
+    def needs_contract(self) -> bool:
+        """Above the measure's procurement threshold (amounts without VAT, as the public
+        procurement law counts) and naming no contract: flagged, never refused."""
+        threshold = self.procurement_threshold
+        return (
+            self.contract_id is None
+            and threshold is not None
+            and self.amount - self.vat > threshold
+        )
 
 
 def invoice_key(text: str) -> str:
@@ -147,6 +162,8 @@ _COLUMNS = (
     Expenditure.change_note,
     Expenditure.created_by.email.as_alias("created_by_email"),
     Expenditure.created_at,
+    Expenditure.contract,
+    Expenditure.project.measure.procurement_threshold.as_alias("procurement_threshold"),
 )
 
 
@@ -158,6 +175,7 @@ def _to_row(r: dict) -> ExpenditureRow:
         partner_id=r["partner"],
         state=RecordState(r["state"]),
         created_by=r["created_by_email"],
+        contract_id=r["contract"],
     )
 
 
@@ -281,7 +299,7 @@ async def declared_expenditures(
 
 
 @dataclass(frozen=True)
-class _Context:
+class InvoiceContext:
     """What the checks need to know about the project, read once per write."""
 
     project_id: int
@@ -308,7 +326,8 @@ async def cost_categories(project_id: int) -> dict[str, tuple[str, str] | None]:
     }
 
 
-async def _context(principal: Principal, project_id: int) -> _Context:
+async def invoice_context(principal: Principal, project_id: int) -> InvoiceContext:
+    """What checking an invoice of the project needs, read once (an import checks many)."""
     start, end = await project_dates(project_id)
     partners = await (
         Partner.select(Partner.id, Partner.organisation.is_own.as_alias("is_own"))
@@ -321,7 +340,7 @@ async def _context(principal: Principal, project_id: int) -> _Context:
         for r in await FundingLine.select(FundingLine.base).where(FundingLine.project == project_id)
     }
     own = next((p["id"] for p in partners if p["is_own"]), None)
-    return _Context(
+    return InvoiceContext(
         project_id=project_id,
         start_date=start,
         end_date=end,
@@ -363,7 +382,7 @@ async def _claimed(row: ExpenditureRow) -> Problem | None:
     return Problem(_IN_CLAIM, "claim", {"number": str(held["number"]), "status": held["status"]})
 
 
-def _spent_on(ctx: _Context, text: str | None, problems: Problems) -> date | None:
+def _spent_on(ctx: InvoiceContext, text: str | None, problems: Problems) -> date | None:
     """The invoice date, which must fall within the project's period."""
     day = problems.date(text, "date", required=_DATE_REQUIRED)
     if day is not None:
@@ -388,7 +407,7 @@ def _amounts(data: ExpenditureInput, problems: Problems) -> tuple[int | None, ..
     return amount, eligible, vat
 
 
-def _category(ctx: _Context, text: str | None, problems: Problems) -> str:
+def _category(ctx: InvoiceContext, text: str | None, problems: Problems) -> str:
     category = (text or "").strip()
     if not category:
         problems.add(CATEGORY_REQUIRED, "category")
@@ -405,7 +424,7 @@ def _column_text(
     return problems.text(getattr(data, name), name, limit=limit, required=required, key=invoice_key)
 
 
-def _parse(ctx: _Context, data: ExpenditureInput, problems: Problems) -> dict:
+def _parse(ctx: InvoiceContext, data: ExpenditureInput, problems: Problems) -> dict:
     """The column values from the input, adding a problem for every field that is wrong, in
     the order of the form."""
     spent_on = _spent_on(ctx, data.date, problems)
@@ -419,6 +438,7 @@ def _parse(ctx: _Context, data: ExpenditureInput, problems: Problems) -> dict:
     if partner_id is not None and partner_id not in ctx.partner_ids:
         problems.add(_PARTNER_UNKNOWN, "partner_id")
     return {
+        "contract": _contract_id(data.contract_id, problems),
         "partner": partner_id,
         "spent_on": spent_on,
         "amount": amount,
@@ -435,8 +455,20 @@ def _parse(ctx: _Context, data: ExpenditureInput, problems: Problems) -> dict:
     }
 
 
-async def _checked(
-    ctx: _Context,
+def _contract_id(value: int | str | None, problems: Problems) -> int | None:
+    """The contract's id as the API sends it or the form's select chose it; empty: none."""
+    if isinstance(value, int) or value is None:
+        return value
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if text:
+        problems.add(CONTRACT_UNKNOWN, "contract_id")
+    return None
+
+
+async def check_invoice(
+    ctx: InvoiceContext,
     data: ExpenditureInput,
     *,
     uploads: Sequence[Upload] = (),
@@ -444,7 +476,8 @@ async def _checked(
     note: str = "",
 ) -> dict:
     """The values to write, or Refused with every problem (a conflict if a period is locked or
-    the invoice is already recorded). Uploads are checked here too, and stored only after."""
+    the invoice is already recorded). Uploads are checked here too, and stored only after.
+    Reads only: the import previews every row of a file with it."""
     problems, conflicts = Problems(), Problems()
     if editing is not None and not note:
         problems.add(_NOTE_REQUIRED, "note")
@@ -458,6 +491,12 @@ async def _checked(
     ):
         problems.add(ATTACHMENT_UNKNOWN, "attachment_id")
     check_uploads(uploads, problems)
+    if values["contract"] is not None:
+        entry_no = editing.entry_no if editing else None
+        contract = values["contract"]
+        problems.extend(
+            await contract_problems(ctx.project_id, contract, values["amount"], entry_no)
+        )
     days = [editing.spent_on] if editing else []
     if values["spent_on"] is not None:
         days.append(values["spent_on"])
@@ -537,6 +576,7 @@ def _snapshot(row: ExpenditureRow) -> dict:
         "description": row.description,
         "evidence_ref": row.evidence_ref,
         "partner_id": row.partner_id,
+        "contract_id": row.contract_id,
         "attachments": [{"id": f.id, "name": f.name} for f in row.files],
         "change_note": row.change_note,
     }
@@ -560,9 +600,9 @@ async def record_expenditure(
     """Add an invoice to the register as entry n+1, version 1, with its evidence files."""
     principal.require(Action.RECORD_EXPENDITURE, project_id)
     async with write_transaction():
-        await _lock_entries(project_id)
-        ctx = await _context(principal, project_id)
-        values = await _checked(ctx, data, uploads=uploads)
+        await lock_entries(project_id)
+        ctx = await invoice_context(principal, project_id)
+        values = await check_invoice(ctx, data, uploads=uploads)
         last = await (
             Expenditure.select(Expenditure.entry_no)
             .where(Expenditure.project == project_id)
@@ -592,7 +632,7 @@ async def record_expenditure(
     return row
 
 
-async def _lock_entries(project_id: int) -> None:
+async def lock_entries(project_id: int) -> None:
     """Hold the project's row until the transaction ends, so that concurrent new invoices
     take their entry numbers (the last + 1) one after the other instead of colliding. A lock
     that lets rows referring to the project be written meanwhile (PostgreSQL; SQLite's write
@@ -614,8 +654,8 @@ async def edit_expenditure(
     note = (note or "").strip()
     async with write_transaction():
         old = await _current_for_change(principal, expenditure_id)
-        ctx = await _context(principal, old.project_id)
-        values = await _checked(ctx, data, uploads=uploads, editing=old, note=note)
+        ctx = await invoice_context(principal, old.project_id)
+        values = await check_invoice(ctx, data, uploads=uploads, editing=old, note=note)
         await link_files(principal, old.project_id, old.entry_no, uploads, _stored_ids(data))
         await _retire(old, RecordState.SUPERSEDED)
         row = await _insert(

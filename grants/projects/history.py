@@ -38,9 +38,11 @@ from grants.core.i18n import (
 from grants.core.translatable import N_
 from grants.core.vocabulary import SPECIAL_CATEGORY_FLAGS
 from grants.finance.expenditures import cost_categories
+from grants.procurement.contracts import PROCEDURE_LABELS
 from grants.projects.reports import NARRATIVE
 from grants.tables.accounts import User
 from grants.tables.attachments import Attachment
+from grants.tables.claims import Claim
 from grants.tables.indicators import IndicatorEntry
 from grants.tables.participants import Participant, Service
 from grants.tables.periods import ReportingPeriod
@@ -130,6 +132,7 @@ class _Names:
     measures: dict[int, str] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
     entries: dict[int, str] = field(default_factory=dict)  # an indicator value: code, period
+    claims: dict[int, int] = field(default_factory=dict)  # claim id → its number
 
 
 async def _names(project_id: int, rows: list[AuditRow]) -> _Names:
@@ -191,6 +194,11 @@ async def _names(project_id: int, rows: list[AuditRow]) -> _Names:
             Measure.id.is_in(list(wanted["measures"]))
         )
         names.measures = {r["id"]: r["code"] for r in found}
+    if wanted["claim"]:
+        found = await Claim.select(Claim.id, Claim.number).where(
+            Claim.id.is_in(list(wanted["claim"]))
+        )
+        names.claims = {r["id"]: r["number"] for r in found}
     if wanted["categories"]:
         names.categories = category_names(await cost_categories(project_id))
     return names
@@ -323,6 +331,10 @@ def _flags(value: Any, reader: _Reader) -> str:
     return ", ".join([*shown, gettext(HIDDEN)])
 
 
+def _procedure(value: Any, reader: _Reader) -> str:
+    return NONE if not value else gettext(PROCEDURE_LABELS.get(str(value), str(value)))
+
+
 def _category(value: Any, reader: _Reader) -> str:
     return reader.names.categories.get(str(value), label(str(value))) if value else NONE
 
@@ -387,6 +399,14 @@ def _breakdown(value: Any, reader: _Reader) -> str:
         + ", ".join(f"{label(c)} {format_hundredths(n)}" for c, n in (figures or {}).items())
         for dimension, figures in value.items()
     )
+
+
+def _by_source(value: Any, reader: _Reader) -> str:
+    """Money per funding source, as a claim's payment records it: {"ESF+": "86.00"} →
+    "ESF+ 86,00 €"."""
+    if not isinstance(value, dict) or not value:
+        return _text(value, reader)
+    return "; ".join(f"{source} {_money(amount, reader)}" for source, amount in value.items())
 
 
 def _record(value: dict, reader: _Reader) -> str:
@@ -508,6 +528,42 @@ FIELDS: dict[str, tuple[str, Format]] = {
     "user": (N_("User"), _text),
     "created_by": (N_("Entered by"), _person),
     "created_at": (N_("Entered"), _moment),
+    # payment claims and the claim schedule
+    "period_start": (N_("Period from"), _date),
+    "period_end": (N_("Period to"), _date),
+    "requested": (N_("Requested from the funder"), _money),
+    "eligible": (N_("Eligible costs"), _money),
+    "advance_cleared": (N_("Advance cleared"), _money),
+    "approved": (N_("Approved"), _money),
+    "deducted": (N_("Deducted"), _money),
+    "paid": (N_("Paid"), _money),
+    "entries": (N_("Expenditure entries"), _text),
+    "payment": (N_("Payment received"), _by_source),
+    "planned_date": (N_("Planned date"), _date),
+    "document_version": (N_("Document version"), _text),
+    "total": (N_("Total"), _money),
+    # ESF+ participant data and results
+    "labour_status": (N_("Labour-market status"), _label),
+    "education": (N_("Education level"), _label),
+    "exit_result": (N_("Result within 4 weeks of leaving"), _labels),
+    "six_months_result": (N_("Result 6 months after leaving"), _labels),
+    # staff costs
+    "person": (N_("Name or reference"), _text),
+    "share": (N_("Employment share"), _text),
+    "fixed_share": (N_("Fixed share of time"), _text),
+    "years": (N_("Years"), _text),
+    "annual_cost": (N_("Annual gross employment costs"), _money),
+    "hourly_rate": (N_("Hourly rate"), _money),
+    "hours_cap": (N_("Hours cap"), _text),
+    "hours": (N_("Hours"), _text),
+    "month": (N_("Month"), _text),
+    "staff_id": (N_("Staff member"), _text),
+    "expenditure_id": (N_("Expenditure"), _text),
+    # procurement
+    "reference": (N_("Contract reference"), _text),
+    "procedure": (N_("Procurement procedure"), _procedure),
+    "procurement_threshold": (N_("Procurement threshold"), _money),
+    "contract_id": (N_("Contract"), _text),
 }
 
 # Keys a person has no use for: row ids that change with every version.
@@ -620,6 +676,16 @@ HEADINGS: dict[tuple[str, str], str] = {
     ("reporting_period", "status:draft"): N_("Reporting period %(name)s reopened"),
     ("period_narrative", "update"): N_("Narrative of period %(name)s changed"),
     ("report_version", "freeze"): N_("Report frozen: %(name)s"),
+    ("claim", "create"): N_("Payment claim %(name)s prepared"),
+    ("claim", "update"): N_("Payment claim %(name)s changed"),
+    ("claim", "submit"): N_("Payment claim %(name)s submitted"),
+    ("claim", "return"): N_("Payment claim %(name)s returned for correction"),
+    ("claim", "approve"): N_("Payment claim %(name)s approved"),
+    ("claim", "reject"): N_("Payment claim %(name)s rejected"),
+    ("claim", "pay"): N_("Payment received on claim %(name)s"),
+    ("claim", "freeze"): N_("Document of payment claim %(name)s frozen"),
+    ("claim_schedule", "create"): N_("Claim schedule version %(name)s saved"),
+    ("claim_schedule", "update"): N_("Claim schedule version %(name)s saved"),
 }
 
 # Actions of events no heading names, for the heading made from the parts.
@@ -632,6 +698,11 @@ ACTIONS: dict[str, str] = {
     "export": N_("exported"),
     "generate": N_("generated"),
     "freeze": N_("frozen"),
+    "submit": N_("submitted"),
+    "return": N_("returned for correction"),
+    "approve": N_("approved"),
+    "reject": N_("rejected"),
+    "pay": N_("payment received"),
 }
 
 
@@ -689,8 +760,19 @@ def _subject(row: AuditRow, names: _Names, project_code: str) -> str:
         period = names.periods.get(recorded.get("period"), "")
         return gettext("version %(version)s of period %(period)s", version=recorded["version"],
                        period=period)  # fmt: skip
+    if entity == "claim" and ("number" in recorded or key in names.claims):
+        number = recorded.get("number") or names.claims[key]
+        return gettext("no. %(number)s", number=number)
+    if entity == "claim_schedule" and "version" in recorded:
+        return str(recorded["version"])
     if entity == "attachment" and recorded.get("name"):
         return recorded["name"]
+    if entity == "staff_member" and recorded.get("person"):
+        return recorded["person"]
+    if entity == "timesheet" and recorded.get("month"):
+        return recorded["month"]
+    if entity == "contract" and recorded.get("reference"):
+        return recorded["reference"]
     return f"#{key}" if key is not None else ""
 
 

@@ -53,7 +53,7 @@ ROW = "_row"  # the key holding a row's data-row number in the file, as text
 # at the first row past them, not after it has been read whole.
 MAX_ROWS = 50_000  # data rows
 MAX_SHEET_ROWS = 2 * MAX_ROWS  # rows read, empty ones included
-MAX_COLUMNS = 30  # a register file has at most 13 known columns
+MAX_COLUMNS = 30  # a register file has at most 15 known columns
 MAX_CELLS = 1_000_000  # cells with a value
 MAX_CELL_CHARS = 1_000  # no register value is longer than 255 characters
 MAX_CSV_BYTES = 20_000_000  # a 50 000-row register is about 4 MB
@@ -70,6 +70,13 @@ PARTICIPANT_COLUMNS: dict[str, tuple[str, ...]] = {
     "household": ("mājsaimniecība", "ģimene", "household", "family"),
     "target_group": ("mērķa grupa", "target group"),
     "flags": ("pazīmes", "flags"),
+    "labour_status": (
+        "nodarbinātības statuss",
+        "labour status",
+        "labour market status",
+        "employment status",
+    ),
+    "education": ("izglītības līmenis", "izglītība", "education", "education level"),
 }
 PARTICIPANT_REQUIRED = ("code", "gender", "birth_year", "entry_date")
 
@@ -99,6 +106,42 @@ GENDER_WORDS = {
     "non binary": "non-binary",
 }
 
+# What a person may write for the ESF+ data at entry, besides the stored values themselves
+# (compared as headers are: case, diacritics and a note in brackets do not matter).
+LABOUR_STATUS_WORDS = {
+    "bezdarbnieks": "unemployed",
+    "bezdarbniece": "unemployed",
+    "unemployed": "unemployed",
+    "ilgstošs bezdarbnieks": "long_term_unemployed",
+    "ilgstoša bezdarbniece": "long_term_unemployed",
+    "long-term unemployed": "long_term_unemployed",
+    "ekonomiski neaktīvs": "inactive",
+    "ekonomiski neaktīva": "inactive",
+    "neaktīvs": "inactive",
+    "inactive": "inactive",
+    "nodarbināts": "employed",
+    "nodarbināta": "employed",
+    "pašnodarbināts": "employed",
+    "employed": "employed",
+    "self-employed": "employed",
+    "atteicās atbildēt": "refused",
+    "atteicās": "refused",
+    "refused": "refused",
+}
+EDUCATION_WORDS = {
+    "isced 0-2": "isced_0_2",
+    "isced 3-4": "isced_3_4",
+    "isced 5-8": "isced_5_8",
+    "pamatizglītība vai zemāka": "isced_0_2",
+    "pamatizglītība": "isced_0_2",
+    "vidējā vai pēcvidējā": "isced_3_4",
+    "vidējā": "isced_3_4",
+    "augstākā": "isced_5_8",
+    "atteicās atbildēt": "refused",
+    "atteicās": "refused",
+    "refused": "refused",
+}
+
 UNREADABLE = N_("The file could not be read as %(kind)s: %(reason)s")
 NOT_UTF8 = N_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")
 UNKNOWN_TYPE = N_("“%(name)s” is neither a CSV nor an XLSX file.")
@@ -126,21 +169,23 @@ _SYNONYMS = {**PARTICIPANT_COLUMNS, **RECEIPT_COLUMNS}
 
 
 @lru_cache(maxsize=4096)
-def _key(header: str) -> str:
+def column_key(header: str) -> str:
     """A header as compared: case, diacritics, spaces, underscores and a unit in brackets
     ("Summa (EUR)") do not matter."""
     text = unicodedata.normalize("NFKD", header.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"\([^)]*\)", " ", text)
-    return re.sub(r"[\s_\-]+", " ", text).strip(" *:.")
+    return re.sub(r"[\s_\-–—]+", " ", text).strip(" *:.")
 
 
 _HEADERS: dict[str, str] = {
-    _key(name): column for column, names in _SYNONYMS.items() for name in (column, *names)
+    column_key(name): column for column, names in _SYNONYMS.items() for name in (column, *names)
 }
 
 
-_GENDERS = {_key(word): value for word, value in GENDER_WORDS.items()}
+_GENDERS = {column_key(word): value for word, value in GENDER_WORDS.items()}
+_LABOUR_STATUSES = {column_key(word): value for word, value in LABOUR_STATUS_WORDS.items()}
+_EDUCATIONS = {column_key(word): value for word, value in EDUCATION_WORDS.items()}
 
 
 def _known(columns: dict[str, tuple[str, ...]]) -> str:
@@ -167,9 +212,9 @@ def read_table(source: bytes | BinaryIO, filename: str) -> list[dict[str, str]]:
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
     if suffix in ("csv", "tsv", "txt"):
-        grid = _csv_grid(source)
+        grid = csv_grid(source)
     elif suffix in ("xlsx", "xlsm"):
-        grid = _xlsx_grid(source)
+        grid = xlsx_grid(source)
     else:
         raise Refused.one(UNKNOWN_TYPE, field="file", name=filename)
     return _rows(grid)
@@ -182,10 +227,10 @@ def _limited(rows: Iterable[list[object]]) -> list[list[object]]:
     for number, row in enumerate(rows, start=1):
         if number > MAX_SHEET_ROWS:
             raise Refused.one(TOO_MANY_SHEET_ROWS, field="file", max=MAX_SHEET_ROWS)
-        if len(row) > MAX_COLUMNS and any(_cell(value) for value in row[MAX_COLUMNS:]):
+        if len(row) > MAX_COLUMNS and any(read_cell(value) for value in row[MAX_COLUMNS:]):
             raise Refused.one(TOO_MANY_COLUMNS, field="file", max=MAX_COLUMNS)
         row = list(row[:MAX_COLUMNS])
-        filled = [value for value in row if _cell(value)]
+        filled = [value for value in row if read_cell(value)]
         if filled:
             filled_rows += 1
             cells += len(filled)
@@ -211,7 +256,7 @@ def _read_bytes(source: BinaryIO, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _csv_grid(source: BinaryIO) -> list[list[object]]:
+def csv_grid(source: BinaryIO) -> list[list[object]]:
     try:
         text = _read_bytes(source, MAX_CSV_BYTES).decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -239,7 +284,7 @@ def _separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _xlsx_grid(source: BinaryIO) -> list[list[object]]:
+def xlsx_grid(source: BinaryIO) -> list[list[object]]:
     """The first sheet's cells, streamed (openpyxl's read-only mode) and refused at the first
     limit passed; before that, a workbook that would unpack to too much is refused from the
     sizes its zip declares (which zipfile holds each member to)."""
@@ -295,12 +340,12 @@ def _xlsx_value(cell) -> object:
 
 def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
     problems = Problems()
-    header_at = next((i for i, row in enumerate(grid) if not _empty_row(row)), None)
+    header_at = next((i for i, row in enumerate(grid) if not empty_row(row)), None)
     if header_at is None:
         raise Refused.one(NO_ROWS, field="file")
-    header = [_cell(value) for value in grid[header_at]]
+    header = [read_cell(value) for value in grid[header_at]]
     body = grid[header_at + 1 :]
-    if all(_empty_row(row) for row in body):
+    if all(empty_row(row) for row in body):
         raise Refused.one(NO_ROWS, field="file")
 
     columns: dict[int, str] = {}
@@ -308,11 +353,11 @@ def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
     first = header_at + 2  # the sheet's number of the row under the header
     for index, name in enumerate(header):
         if not name:
-            used = next((n for n, row in enumerate(body, first) if _cell(row[index])), None)
+            used = next((n for n, row in enumerate(body, first) if read_cell(row[index])), None)
             if used:
                 problems.add(UNNAMED_COLUMN, "columns", number=index + 1, row=used)
             continue
-        column = _HEADERS.get(_key(name))
+        column = _HEADERS.get(column_key(name))
         if column is None:
             problems.add(UNKNOWN_COLUMN, "columns", column=name, known=_known(_SYNONYMS))
         elif column in seen:
@@ -326,11 +371,11 @@ def _rows(grid: list[list[object]]) -> list[dict[str, str]]:
 
     table: list[dict[str, str]] = []
     for number, raw in enumerate(body, start=first):
-        if not _empty_row(raw):
+        if not empty_row(raw):
             row = {ROW: str(number)}
             for index, column in columns.items():
                 value = raw[index] if index < len(raw) else ""
-                row[column] = _cell_text(value, f"{number}.{column}", problems)
+                row[column] = cell_text(value, f"{number}.{column}", problems)
             table.append(row)
     problems.raise_if_any()
     return table
@@ -369,18 +414,18 @@ def _heading(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _empty_row(row: list[object]) -> bool:
-    return all(not _cell(value) for value in row)
+def empty_row(row: list[object]) -> bool:
+    return all(not read_cell(value) for value in row)
 
 
-def _cell(value: object) -> str:
+def read_cell(value: object) -> str:
     """Any cell as quick text, only to tell empty from not (and to read headers)."""
     if value is None or value is ERROR_CELL:
         return ""
     return str(value).strip()
 
 
-def _cell_text(value: object, field: str, problems: Problems) -> str:
+def cell_text(value: object, field: str, problems: Problems) -> str:
     """A cell as the text a person typed (or, for a spreadsheet's typed cells, the nearest)."""
     if value is None:
         return ""
@@ -422,8 +467,9 @@ def participant_rows(
     table: list[dict[str, str]], *, progress: Callable[[int], None] | None = None
 ) -> "list[ParticipantInput]":
     """The register's inputs from a participants table, in the table's order. Refuses a table
-    without the required columns or with columns of a receipts file. Latvian gender words
-    become the stored values; flags are split on commas or semicolons."""
+    without the required columns or with columns of a receipts file. Latvian gender, labour
+    status and education words become the stored values; flags are split on commas or
+    semicolons (a labour status among them is read as the status, as older files have it)."""
     from grants.register.participants import ParticipantInput
 
     def participant(row: dict[str, str]) -> ParticipantInput:
@@ -436,6 +482,8 @@ def participant_rows(
             household=row.get("household", ""),
             target_group=row.get("target_group", ""),
             flags=split_flags(row.get("flags", "")),
+            labour_status=word_value(_LABOUR_STATUSES, row.get("labour_status", "")),
+            education=word_value(_EDUCATIONS, row.get("education", "")),
         )
 
     return _inputs(table, PARTICIPANT_COLUMNS, PARTICIPANT_REQUIRED, participant, progress)
@@ -497,7 +545,14 @@ def _check_columns(
 def gender_value(text: str) -> str:
     """ "sieviete" → "female", "V" → "male", "nebinārs" → "non-binary", in any case, with or
     without diacritics; anything else as typed, for the register to refuse."""
-    return _GENDERS.get(_key(text), text)
+    return _GENDERS.get(column_key(text), text)
+
+
+def word_value(words: dict[str, str], text: str) -> str:
+    """A word of `words` (keys as `column_key` makes them) as its stored value, e.g. "Bezdarbnieks"
+    → "unemployed", "ISCED 3–4" → "isced_3_4"; anything else as typed, for the register to
+    refuse."""
+    return words.get(column_key(text), text) if text else ""
 
 
 def split_flags(text: str) -> list[str]:

@@ -2,8 +2,13 @@
 
 ESF+ proves participant numbers person by person (Regulation 2021/1057, Annex I), so the
 project's person counts come from this register, never typed. A person is a code, a gender, a
-year of birth, entry and exit dates, a household and flags: no names and no personal codes,
-and codes that look like either are refused. A code enters a project once, so a person who
+year of birth, entry and exit dates, a household, flags and the ESF+ data at entry (Annex I:
+exactly one labour-market status, the education level, each with "refused" when the person
+did not answer, and "" while not recorded): no names and no personal codes, and codes that
+look like either are refused. Labour-market statuses are not flags: a file or client that
+still writes one status among the flags has it read as the labour status (several are
+refused); NEET stays a flag, as PROTI un DARI 2.0 counts NEET young people, a programme's own
+target group and not an Annex I status. A code enters a project once, so a person who
 leaves and comes back keeps one record (its exit date moves) and counts once.
 
 The rules for one participant are written once (`_check_participant`) and serve single adds
@@ -28,7 +33,14 @@ from grants.core.messages import NOT_ONE_OF, YEAR_MALFORMED, YEAR_REQUIRED
 from grants.core.paging import DEFAULT_PER_PAGE, Paged, offset
 from grants.core.text import comparable
 from grants.core.translatable import N_
-from grants.core.vocabulary import AGE_GROUPS, SPECIAL_CATEGORY_FLAGS, Gender, ParticipantFlag
+from grants.core.vocabulary import (
+    AGE_GROUPS,
+    SPECIAL_CATEGORY_FLAGS,
+    Education,
+    Gender,
+    LabourStatus,
+    ParticipantFlag,
+)
 from grants.db import (
     INTEGRITY_ERRORS,
     first_or_not_found,
@@ -68,9 +80,20 @@ _NOTE_REQUIRED = N_("Say why the participant's record is changed.")
 _NOT_CHANGEABLE = N_("This cannot be changed here; the fields that can are: %(allowed)s.")
 _NOTHING_TO_CHANGE = N_("Give at least one of the fields to change: %(allowed)s.")
 _CONCURRENT = N_("Someone else changed the register at the same time; please try again.")
+SEVERAL_STATUSES = N_(
+    "More than one labour-market status (%(statuses)s): a participant has exactly one at "
+    "entry. Choose one, or “refused” when the person did not answer."
+)
+
+# The labour-market statuses older records and files kept among the flags.
+LABOUR_STATUS_FLAGS = frozenset(s.value for s in LabourStatus if s != LabourStatus.REFUSED)
+# The flags asked at entry (ESF+ Annex I, and NEET for programmes that count it).
+ENTRY_FLAGS = tuple(f for f in ParticipantFlag if f.value not in LABOUR_STATUS_FLAGS)
 
 _GENDERS = ", ".join(Gender)
-_FLAGS = ", ".join(ParticipantFlag)
+_FLAGS = ", ".join(ENTRY_FLAGS)
+_STATUSES = ", ".join(LabourStatus)
+_EDUCATIONS = ", ".join(Education)
 
 
 def code_key(code: str) -> str:
@@ -127,6 +150,8 @@ class ParticipantInput:
     household: str = ""
     target_group: str = ""
     flags: list[str] = field(default_factory=list)
+    labour_status: str = ""  # a LabourStatus value; "" not recorded
+    education: str = ""  # an Education value; "" not recorded
 
 
 @dataclass(frozen=True)
@@ -145,6 +170,8 @@ class ParticipantRow:
     flags: tuple[str, ...]
     age_at_entry: int
     age_group: str
+    labour_status: str = ""
+    education: str = ""
 
 
 _PARTICIPANT_COLUMNS = (
@@ -158,6 +185,8 @@ _PARTICIPANT_COLUMNS = (
     Participant.exit_date,
     Participant.household,
     Participant.flags,
+    Participant.labour_status,
+    Participant.education,
 )
 
 
@@ -189,6 +218,8 @@ def _participant_audit(values: dict) -> dict:
         "exit_date": values["exit_date"].isoformat() if values["exit_date"] else None,
         "household": values["household"],
         "flags": [f for f in _flag_list(values["flags"]) if f not in SPECIAL_CATEGORY_FLAGS],
+        "labour_status": values["labour_status"],
+        "education": values["education"],
     }
 
 
@@ -246,6 +277,8 @@ def _check_participant(
             data.target_group, "target_group", limit=Participant.target_group.length
         ).casefold(),
         "flags": _flags(problems, data.flags),
+        "labour_status": labour_status(problems, data.labour_status, data.flags),
+        "education": _education(problems, data.education),
     }
 
 
@@ -306,15 +339,48 @@ def _stay(
     return entry, exit_
 
 
+def _typed_flags(flags: Iterable[str] | None) -> list[str]:
+    """Flags as typed: "a, b" in one item is split too."""
+    return [part.strip() for item in flags or [] for part in item.split(",") if part.strip()]
+
+
 def _flags(problems: Problems, flags: Iterable[str]) -> str:
-    """Known flags, comma-separated in vocabulary order; "a, b" in one item is split too. An
-    unknown one is quoted as typed."""
-    typed = [part.strip() for item in flags or [] for part in item.split(",") if part.strip()]
-    unknown = [text for text in typed if text.lower() not in tuple(ParticipantFlag)]
+    """Known entry flags, comma-separated in vocabulary order. An unknown one is quoted as
+    typed; a labour-market status is not a flag (`labour_status` reads it)."""
+    typed = [text for text in _typed_flags(flags) if text.lower() not in LABOUR_STATUS_FLAGS]
+    unknown = [text for text in typed if text.lower() not in ENTRY_FLAGS]
     if unknown:
         problems.add(NOT_ONE_OF, "flags", value=", ".join(unknown), allowed=_FLAGS)
     chosen = {text.lower() for text in typed}
-    return ",".join(flag for flag in ParticipantFlag if flag in chosen)
+    return ",".join(flag for flag in ENTRY_FLAGS if flag in chosen)
+
+
+def labour_status(problems: Problems, typed: str | None, flags: Iterable[str] = ()) -> str:
+    """The one labour-market status at entry: the one typed, or one written among the flags
+    (older files); several are refused (`SEVERAL_STATUSES`), "" when none is given."""
+    value = (typed or "").strip()
+    statuses: list[str] = []
+    if value:
+        if value.lower() not in tuple(LabourStatus):
+            problems.add(NOT_ONE_OF, "labour_status", value=value, allowed=_STATUSES)
+            return ""
+        statuses.append(value.lower())
+    for flag in _typed_flags(flags):
+        if flag.lower() in LABOUR_STATUS_FLAGS and flag.lower() not in statuses:
+            statuses.append(flag.lower())
+    if len(statuses) > 1:
+        problems.add(SEVERAL_STATUSES, "labour_status", statuses=", ".join(statuses))
+        return ""
+    return statuses[0] if statuses else ""
+
+
+def _education(problems: Problems, typed: str | None) -> str:
+    """The education level at entry (ISCED), "refused", or "" when not recorded."""
+    value = (typed or "").strip()
+    if value and value.lower() not in tuple(Education):
+        problems.add(NOT_ONE_OF, "education", value=value, allowed=_EDUCATIONS)
+        return ""
+    return value.lower()
 
 
 def refuse_all(problems: Problems, conflicts: Problems) -> None:
@@ -357,8 +423,9 @@ async def update_participant(
 
 
 # What may change about a participant once entered; code, gender, birth year and entry date are
-# who the person is (a wrong one is a new entry, and the old one is cancelled).
-CHANGEABLE = ("exit_date", "household", "target_group", "flags")
+# who the person is (a wrong one is a new entry, and the old one is cancelled). The data at
+# entry may be corrected, with a reason like every change.
+CHANGEABLE = ("exit_date", "household", "target_group", "flags", "labour_status", "education")
 
 
 async def change_participant(
@@ -398,7 +465,10 @@ def _typed(row: dict) -> dict:
         "exit_date": row["exit_date"].isoformat() if row["exit_date"] else None,
         "household": row["household"],
         "target_group": row["target_group"],
-        "flags": _flag_list(row["flags"]),
+        # a status an older record kept among the flags is not carried into the change
+        "flags": [f for f in _flag_list(row["flags"]) if f not in LABOUR_STATUS_FLAGS],
+        "labour_status": row["labour_status"],
+        "education": row["education"],
     }
 
 

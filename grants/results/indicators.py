@@ -34,8 +34,17 @@ from grants.tables.indicators import Indicator, IndicatorEntry, Milestone
 
 # Values people log per period; the others are counted from the participant register.
 LOGGED_AGGREGATIONS = (Aggregation.SUM, Aggregation.CUMULATIVE, Aggregation.PERCENTAGE)
-REGISTER_AGGREGATIONS = (Aggregation.PARTICIPANTS, Aggregation.HOUSEHOLDS, Aggregation.COMPLETED)
-PERSON_AGGREGATIONS = (Aggregation.PARTICIPANTS, Aggregation.COMPLETED)  # broken down by person
+REGISTER_AGGREGATIONS = (
+    Aggregation.PARTICIPANTS,
+    Aggregation.HOUSEHOLDS,
+    Aggregation.COMPLETED,
+    Aggregation.COMMON,  # an ESF+ common indicator, by its code (`source`)
+)
+PERSON_AGGREGATIONS = (  # broken down by person
+    Aggregation.PARTICIPANTS,
+    Aggregation.COMPLETED,
+    Aggregation.COMMON,
+)
 STAY_AGGREGATIONS = (Aggregation.COMPLETED, Aggregation.HOUSEHOLDS)  # take a minimum stay
 DEFAULT_MIN_STAY_MONTHS = 3  # a completed service cycle, e.g. "a full 3–6 month cycle"
 HUNDRED_PERCENT = 10_000  # in hundredths
@@ -46,6 +55,9 @@ WHOLE_UNIT_WORDS = (
     "ģimen", "mājsaimniec", "bērn", "jaunie",
 )  # fmt: skip
 ONE = 100  # one person or household, in hundredths
+# Chosen by name; "common" comes with a common indicator's code (`source`) instead.
+_CHOSEN_AGGREGATIONS = sorted(a for a in Aggregation if a != Aggregation.COMMON)
+_LOOKS_COMMON = re.compile(r"EEC[OR][0-9]+", re.IGNORECASE)  # a common indicator's code
 
 _CODE_REQUIRED = N_("Enter the indicator code.")
 _NAME_REQUIRED = N_("Enter the indicator name.")
@@ -63,6 +75,12 @@ _HOUSEHOLDS_UNBROKEN = N_("Households are not broken down by gender or age.")
 _DECIMALS_MALFORMED = N_("Decimals must be 0, 1 or 2.")
 _WHOLE_UNITS_ONLY = N_("This indicator counts whole units: enter a whole number.")
 _ONE_DECIMAL = N_("Enter at most one decimal.")  # figures are hundredths: 1 is the only case
+_SOURCE_UNKNOWN = N_(
+    "“%(code)s” is not an ESF+ common indicator: use a code from EECO01 to EECO17 or EECR01 to "
+    "EECR06."
+)
+_SOURCE_REQUIRED = N_("Choose the ESF+ common indicator this indicator is counted as.")
+_SOURCE_NOT_HERE = N_("Only indicators counted as an ESF+ common indicator take a source.")
 
 
 # Defining indicators --------------------------------------------------------------------------
@@ -89,6 +107,9 @@ class IndicatorInput:
     min_stay_months: str | None = None  # completed / households; completed defaults to 3
     target_group: str = ""  # register counts: only this group's participants
     decimals: str | int | None = None  # 0–2; none: 0 for register counts, otherwise 2
+    # "common": the ESF+ common indicator's code (EECO01…, EECR01…); a code given as the
+    # aggregation or as the source alone means "common" too
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +129,7 @@ class IndicatorDetail(IndicatorRow):
     min_stay_months: int | None = None
     target_group: str = ""
     decimals: int = MAX_DECIMALS
+    source: str = ""  # "common": the ESF+ common indicator's code
 
 
 async def get_indicator(principal: Principal, indicator_id: int) -> IndicatorDetail:
@@ -195,7 +217,12 @@ def _check_indicator(
     problems = Problems()
     code = problems.text(data.code, "code", limit=Indicator.code.length, required=_CODE_REQUIRED)
     name = problems.text(data.name, "name", required=_NAME_REQUIRED)
-    aggregation = problems.choice(data.aggregation, sorted(Aggregation), "aggregation")
+    typed_aggregation, source = _common_source(problems, data)
+    aggregation = (
+        Aggregation.COMMON
+        if typed_aggregation == Aggregation.COMMON
+        else problems.choice(typed_aggregation, _CHOSEN_AGGREGATIONS, "aggregation")
+    )
     if current and logged and aggregation and aggregation != current["aggregation"]:
         problems.add(_AGGREGATION_FIXED, "aggregation")
     rule = problems.choice(data.target_rule, sorted(TargetRule), "target_rule")
@@ -228,6 +255,7 @@ def _check_indicator(
         "min_stay_months": _min_stay(problems, data.min_stay_months, aggregation),
         "target_group": _target_group(problems, data.target_group, aggregation),
         "decimals": decimals,
+        "source": source,
     }
     milestones = _check_milestones(problems, data.milestones, dates, decimals)
     own_id = current["id"] if current else None
@@ -237,6 +265,31 @@ def _check_indicator(
         problems.add(_DUPLICATE_CODE, "code", code=code)
     problems.raise_if_any(conflict=duplicate)
     return values, milestones
+
+
+def _common_source(problems: Problems, data: IndicatorInput) -> tuple[str, str]:
+    """(aggregation, source): a common indicator's code, given as the source or as the
+    aggregation, makes the aggregation "common"; "common" needs a known code, others none."""
+    from grants.results.common import common_code  # common counts from this module's figures
+
+    aggregation = (data.aggregation or "").strip()
+    typed = (data.source or "").strip()
+    if common_code(aggregation) or _LOOKS_COMMON.fullmatch(aggregation):
+        aggregation, typed = Aggregation.COMMON, typed or aggregation
+    elif typed and common_code(typed) and aggregation in ("", Aggregation.SUM):
+        aggregation = Aggregation.COMMON
+    if aggregation != Aggregation.COMMON:
+        if typed:
+            problems.add(_SOURCE_NOT_HERE, "source")
+        return aggregation, ""
+    if not typed:
+        problems.add(_SOURCE_REQUIRED, "source")
+        return aggregation, ""
+    code = common_code(typed)
+    if code is None:
+        problems.add(_SOURCE_UNKNOWN, "source", code=typed)
+        return aggregation, ""
+    return aggregation, code
 
 
 def _stored_breakdowns(problems: Problems, aggregation: str | None, chosen: list) -> str:
@@ -297,7 +350,8 @@ def check_decimals(problems: Problems, figure: int | None, decimals: int, where:
 
 def _target_group(problems: Problems, text: str | None, aggregation: str | None) -> str:
     group = problems.text(text, "target_group", limit=Indicator.target_group.length).casefold()
-    if group and aggregation and aggregation not in REGISTER_AGGREGATIONS:
+    counted = aggregation in REGISTER_AGGREGATIONS and aggregation != Aggregation.COMMON
+    if group and aggregation and not counted:
         problems.add(_TARGET_GROUP_NOT_HERE, "target_group")
     return group
 
@@ -367,6 +421,7 @@ def _indicator_audit(detail: IndicatorDetail) -> dict:
         "min_stay_months": detail.min_stay_months,
         "target_group": detail.target_group,
         "decimals": detail.decimals,
+        "source": detail.source,
         "milestones": [
             {"due_date": m.due_date.isoformat(), "value_hundredths": m.value_hundredths}
             for m in detail.milestones

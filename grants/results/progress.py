@@ -23,6 +23,7 @@ from grants.core.vocabulary import (
 from grants.db import from_row
 from grants.projects.periods import PeriodRow
 from grants.projects.reading import project_dates
+from grants.results.common import RegisterFacts, count_common, register_facts
 from grants.results.counting import ToDate, count_units, register_people, register_units
 from grants.results.entries import EntryRow, entry_row, entry_rows, percent_hundredths
 from grants.results.indicators import (
@@ -77,6 +78,7 @@ class IndicatorProgress:
     milestone: MilestoneRow | None  # the latest one due by the end of the period
     series: list[tuple[date, int | None]]  # (period end, to date) up to the period
     decimals: int = 2  # how many decimals the indicator's figures take
+    source: str = ""  # "common": the ESF+ common indicator's code
 
 
 async def indicator_progress(
@@ -92,7 +94,8 @@ async def indicator_progress(
     (by period, not by when it was typed, so a back-dated entry does not win); percentage:
     Σ numerators / Σ denominators × 100, never an average of percentages. Register counts
     (participants, households, completed) come from the participant register, read once for
-    all of them; see `register_units`.
+    all of them; see `register_units`. "common" takes an ESF+ common indicator's count
+    (`grants.results.common`, two grouped queries when the project has such indicators).
 
     A caller that has the project's `periods` already (from `list_periods`, which found the
     project) passes them, so neither the project nor its periods are read again.
@@ -133,14 +136,37 @@ async def indicator_progress(
         ):
             entries[row["indicator"], row["period"]] = row
     until = shown[-1]["end_date"] if shown else None
-    counted = any(row["aggregation"] in REGISTER_AGGREGATIONS for row in indicators)
+    counted = any(row["aggregation"] in _UNIT_AGGREGATIONS for row in indicators)
     people = (await register_people([project_id]))[project_id] if counted else []
+    common = any(row["aggregation"] == Aggregation.COMMON for row in indicators)
+    facts = (await register_facts([project_id]))[project_id] if common else None
     return [
         _progress(
-            row, shown, index is not None, entries, milestones.get(row["id"], []), until, people
+            row,
+            shown,
+            index is not None,
+            entries,
+            milestones.get(row["id"], []),
+            until,
+            people,
+            facts,
         )
         for row in indicators
     ]
+
+
+# Counted from the participants read one by one; "common" from the register grouped in SQL.
+_UNIT_AGGREGATIONS = tuple(a for a in REGISTER_AGGREGATIONS if a != Aggregation.COMMON)
+
+
+class _Common:
+    """A common indicator's counts in the shape `register_units` / `count_units` give."""
+
+    def __init__(self, facts: RegisterFacts | None, code: str) -> None:
+        self.facts, self.code = facts or RegisterFacts(), code
+
+    def count(self, start: date | None, end: date | None) -> ToDate:
+        return count_common(self.facts, self.code, start, end).hundredths()
 
 
 def _period_index(periods: list[dict], period_id: int | None) -> int | None:
@@ -160,6 +186,7 @@ def _progress(
     milestones: list[MilestoneRow],
     until: date | None,
     people: list[dict],
+    facts: RegisterFacts | None = None,
 ) -> IndicatorProgress:
     aggregation = indicator["aggregation"]
     in_order = [entries.get((indicator["id"], period["id"])) for period in periods]
@@ -178,11 +205,18 @@ def _progress(
         if reported:
             previously = _running(aggregation, [in_order[i] for i in reported])[-1].value
     else:
-        units = register_units(indicator, people)
-        running = [count_units(units, None, period["end_date"]) for period in periods]
-        to_date = running[-1] if running else count_units(units, None, None)
+        if aggregation == Aggregation.COMMON:
+            count = _Common(facts, indicator["source"]).count
+        else:
+            units = register_units(indicator, people)
+
+            def count(start: date | None, end: date | None) -> ToDate:
+                return count_units(units, start, end)
+
+        running = [count(None, period["end_date"]) for period in periods]
+        to_date = running[-1] if running else count(None, None)
         this_period = (
-            count_units(units, periods[-1]["start_date"], periods[-1]["end_date"]).value
+            count(periods[-1]["start_date"], periods[-1]["end_date"]).value
             if for_period and periods
             else None
         )
@@ -267,8 +301,9 @@ def _breakdown_totals(indicator: dict, to_date: ToDate) -> list[BreakdownTotal]:
 
 async def projects_progress(project_ids: Iterable[int]) -> dict[int, list[IndicatorProgress]]:
     """Every indicator of many projects to date (as `indicator_progress` without a period), in
-    at most five queries whatever the number of projects. No access check: the caller passes
-    only projects the reader may see (the portfolio report reads `list_projects` first)."""
+    at most five queries whatever the number of projects (seven with ESF+ common indicators).
+    No access check: the caller passes only projects the reader may see (the portfolio report
+    reads `list_projects` first)."""
     ids = list(project_ids)
     if not ids:
         return {}
@@ -297,9 +332,12 @@ async def projects_progress(project_ids: Iterable[int]) -> dict[int, list[Indica
     ):
         entries[row["indicator"], row["period"]] = row
     counted = sorted(
-        {row["project"] for row in indicators if row["aggregation"] in REGISTER_AGGREGATIONS}
+        {row["project"] for row in indicators if row["aggregation"] in _UNIT_AGGREGATIONS}
     )
     people = await register_people(counted)
+    facts = await register_facts(
+        {row["project"] for row in indicators if row["aggregation"] == Aggregation.COMMON}
+    )
     progress: dict[int, list[IndicatorProgress]] = {pid: [] for pid in ids}
     for row in indicators:
         pid, shown = row["project"], periods[row["project"]]
@@ -313,6 +351,7 @@ async def projects_progress(project_ids: Iterable[int]) -> dict[int, list[Indica
                 milestones.get(row["id"], []),
                 until,
                 people.get(pid, []),
+                facts.get(pid),
             )
         )
     return progress
@@ -383,7 +422,8 @@ async def projects_to_date(project_ids: Iterable[int]) -> dict[int, list[Indicat
     summed in SQL (sum and percentage), the latest value read (cumulative), participants counted
     in SQL and the other register counts (completed stays, households) counted once up to the
     last period's end, instead of a series over every period built in Python. Six queries
-    whatever the number of projects; no access check (as `projects_progress`)."""
+    whatever the number of projects (two more, grouped, when some indicator is counted as an
+    ESF+ common indicator); no access check (as `projects_progress`)."""
     ids = list(project_ids)
     if not ids:
         return {}
@@ -395,6 +435,7 @@ async def projects_to_date(project_ids: Iterable[int]) -> dict[int, list[Indicat
         Indicator.target_hundredths,
         Indicator.target_group,
         Indicator.min_stay_months,
+        Indicator.source,
     ).where(Indicator.project.is_in(ids))
     marks = ", ".join(["{}"] * len(ids))
     current = RecordState.CURRENT.value
@@ -418,11 +459,16 @@ async def projects_to_date(project_ids: Iterable[int]) -> dict[int, list[Indicat
         participants[row["project"]][row["target_group"]] = row["people"]
     stays = {row["project"] for row in indicators if row["aggregation"] in STAY_AGGREGATIONS}
     people = await register_people(sorted(stays))
+    facts = await register_facts(
+        {row["project"] for row in indicators if row["aggregation"] == Aggregation.COMMON}
+    )
     progress: dict[int, list[IndicatorToDate]] = {pid: [] for pid in ids}
     for row in indicators:
         pid = row["project"]
         if row["aggregation"] == Aggregation.PARTICIPANTS:
             to_date = ToDate(_participants(row, participants[pid]) * ONE)
+        elif row["aggregation"] == Aggregation.COMMON:
+            to_date = _Common(facts.get(pid), row["source"]).count(None, until.get(pid))
         else:
             to_date = _to_date(row, sums, latest, until.get(pid), people.get(pid, []))
         progress[pid].append(

@@ -2,7 +2,8 @@
 
 Besides the projects from the documents, it loads what the README's short tour walks through:
 the registers (`grants.seed.register`), budgets by cost category (`grants.seed.budgets`) and a
-typed indicator's values with their breakdowns (`grants.seed.entries`).
+typed indicator's values with their breakdowns (`grants.seed.entries`) and the money cycle:
+claim schedule, claims and payments (`grants.seed.claims`).
 """
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
 from grants.results.indicators import default_decimals
 from grants.seed.budgets import load_budgets
+from grants.seed.claims import load_claims
 from grants.seed.data import Org, SeedProject
 from grants.seed.entries import load_entries
 from grants.seed.portfolio import (
@@ -129,6 +131,7 @@ async def load_demo() -> DemoResult:
     # each saves through the app's own function, in a transaction of its own
     await load_budgets(project_ids)
     await load_entries(project_ids)
+    await load_claims(project_ids)
     users_created, users_existing = [], []
     tukums_codes = [p.code for p in TUKUMS_PROJECTS]
     for user in DEMO_USERS:

@@ -8,7 +8,10 @@ says. The pilot's support plan was the child's, so services for parents ("… ve
 booked on the child, and the seed's "children/parents" counts are counts of children.
 
 4.4.1.1./2/004 part-way to its 12 families: five families, two of which completed a 3–6 month
-cycle. Its prices, and so its receipts, are demo figures, not from the seeds.
+cycle. Its prices, and so its receipts, are demo figures, not from the seeds; so are its ESF+
+data at entry (labour-market status, education, flags: one refusal and one education not yet
+recorded among them) and the results after leaving recorded for the two families that left
+(one person's exit result still missing, so the follow-up list has an overdue row).
 """
 
 import calendar
@@ -18,10 +21,10 @@ from datetime import date, datetime, timedelta
 
 from grants.core import audit
 from grants.core.money import parse_amount, to_cents, to_hundredths
-from grants.core.vocabulary import Gender, ParticipantFlag
+from grants.core.vocabulary import Gender, ParticipantFlag, ResultStage
 from grants.projects.periods import add_months
 from grants.register.participants import code_key
-from grants.tables.participants import Participant, Service, ServiceReceipt
+from grants.tables.participants import Participant, ParticipantResult, Service, ServiceReceipt
 
 PILOT = "IB-2020"
 FAMILIES = "4.4.1.1./2/004"
@@ -207,6 +210,49 @@ FAMILY_REGISTER = (
     ("Ģ-05", "individual", "02.11.2026", None, ((F, 1995), (M, 1994), (F, 2018), (M, 2025))),
 )
 
+# 4.4.1.1./2/004's ESF+ data at entry (demo), by participant code.
+# (labour status, education, flags)
+FAMILY_ENTRY_DATA = {
+    "Ģ-01-1": ("unemployed", "isced_3_4", "rural"),
+    "Ģ-01-2": ("long_term_unemployed", "isced_0_2", "rural"),
+    "Ģ-01-3": ("inactive", "isced_0_2", "rural"),
+    "Ģ-01-4": ("inactive", "isced_0_2", "disability,rural"),
+    "Ģ-02-1": ("inactive", "isced_3_4", "homeless"),
+    "Ģ-02-2": ("inactive", "isced_0_2", "homeless"),
+    "Ģ-02-3": ("inactive", "isced_0_2", "homeless"),
+    "Ģ-03-1": ("employed", "isced_5_8", "foreign_background"),
+    "Ģ-03-2": ("refused", "refused", ""),
+    "Ģ-03-3": ("inactive", "isced_0_2", ""),
+    "Ģ-03-4": ("inactive", "isced_0_2", ""),
+    "Ģ-03-5": ("inactive", "isced_0_2", ""),
+    "Ģ-04-1": ("unemployed", "isced_3_4", "rural"),
+    "Ģ-04-2": ("inactive", "isced_0_2", "rural"),
+    "Ģ-04-3": ("inactive", "isced_0_2", "rural"),
+    "Ģ-05-1": ("long_term_unemployed", "isced_0_2", "minority"),
+    "Ģ-05-2": ("employed", "isced_3_4", "minority"),
+    "Ģ-05-3": ("inactive", "isced_0_2", "minority"),
+    "Ģ-05-4": ("inactive", "", "minority"),  # education not yet recorded
+}
+
+# Results after leaving recorded for the two families that left (demo); Ģ-02-3's exit result
+# is still missing. (code, stage, recorded on, outcomes)
+FAMILY_RESULTS = (
+    ("Ģ-01-1", ResultStage.EXIT, "10.07.2026", "job_searching,qualification"),
+    ("Ģ-01-2", ResultStage.EXIT, "10.07.2026", "job_searching"),
+    ("Ģ-01-3", ResultStage.EXIT, "10.07.2026", "education_training"),
+    ("Ģ-01-4", ResultStage.EXIT, "10.07.2026", "education_training"),
+    ("Ģ-02-1", ResultStage.EXIT, "12.06.2026", "employed"),
+    ("Ģ-02-2", ResultStage.EXIT, "12.06.2026", "not_known"),
+)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    participant: str  # code
+    stage: str
+    recorded_on: date
+    outcomes: str
+
 
 @dataclass(frozen=True)
 class SeedService:
@@ -227,6 +273,8 @@ class SeedParticipant:
     target_group: str = ""
     household: str = ""
     flags: str = ""
+    labour_status: str = ""
+    education: str = ""
 
 
 @dataclass(frozen=True)
@@ -244,6 +292,7 @@ class Register:
     services: list[SeedService]
     participants: list[SeedParticipant]
     receipts: list[SeedReceipt]
+    results: tuple[SeedResult, ...] = ()
 
 
 def _date(text: str) -> date:
@@ -331,8 +380,19 @@ def families_register() -> Register:
         start, end = _date(entry), _date(left) if left else None
         for n, (gender, year) in enumerate(members, start=1):
             code = f"{household}-{n}"
+            labour, education, flags = FAMILY_ENTRY_DATA[code]
             participants.append(
-                SeedParticipant(code, gender, year, start, end, household=household)
+                SeedParticipant(
+                    code,
+                    gender,
+                    year,
+                    start,
+                    end,
+                    household=household,
+                    flags=flags,
+                    labour_status=labour,
+                    education=education,
+                )
             )
             for first, last in _months(start, end or REGISTER_AS_OF):
                 units = _units(service, first, last)
@@ -341,7 +401,11 @@ def families_register() -> Register:
                         code, names[service], last, to_hundredths(units), units * prices[service]
                     )
                 )
-    return Register(FAMILIES, services, participants, receipts)
+    results = tuple(
+        SeedResult(code, stage, _date(day), outcomes)
+        for code, stage, day, outcomes in FAMILY_RESULTS
+    )
+    return Register(FAMILIES, services, participants, receipts, results)
 
 
 async def load_register(project_ids_by_code: dict[str, int]) -> int:
@@ -395,6 +459,8 @@ async def _load(project_id: int, register: Register) -> int:
                 exit_date=p.exit,
                 household=p.household,
                 flags=p.flags,
+                labour_status=p.labour_status,
+                education=p.education,
             )
             for p in register.participants
         ],
@@ -425,6 +491,31 @@ async def _load(project_id: int, register: Register) -> int:
             project_id=project_id,
             note="grants demo",
             after=p.code,
+        )
+    await _insert(
+        ParticipantResult,
+        [
+            ParticipantResult(
+                project=project_id,
+                participant=participant_ids[r.participant],
+                stage=r.stage,
+                recorded_on=r.recorded_on,
+                outcomes=r.outcomes,
+            )
+            for r in register.results
+        ],
+    )
+    for r in register.results:
+        await audit.record(
+            "update",
+            "participant",
+            participant_ids[r.participant],
+            project_id=project_id,
+            note="grants demo",
+            after={
+                f"{r.stage}_result": r.outcomes.split(","),
+                f"{r.stage}_result_date": r.recorded_on.isoformat(),
+            },
         )
     return len(register.participants)
 

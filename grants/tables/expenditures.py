@@ -5,6 +5,7 @@ from piccolo.table import Table
 from grants.core.vocabulary import RecordState
 from grants.tables.accounts import User
 from grants.tables.attachments import Attachment
+from grants.tables.procurement import Contract
 from grants.tables.projects import Partner, Project
 
 
@@ -33,6 +34,10 @@ class Expenditure(Table):
     # legacy: the one evidence file of versions written before 2026-12-01, copied then into
     # ExpenditureFile; no longer written or read
     attachment = ForeignKey(references=Attachment, null=True, on_delete=OnDelete.set_null)
+    # the procurement contract the invoice is held against (grants.procurement)
+    contract = ForeignKey(
+        references=Contract, null=True, default=None, on_delete=OnDelete.no_action
+    )
     change_note = Text(default="")  # why it was edited or cancelled
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz(default=TimestamptzNow())

@@ -49,6 +49,7 @@ class Indicator(Table):
     target_group = Varchar(length=50, default="")  # register counts: only this group
     position = Integer(default=0)
     decimals = Integer(default=2)  # 0–2: how many decimals a figure takes (0: whole units)
+    source = Varchar(length=20, default="")  # "common": the ESF+ common indicator's code, EECO01…
 
 
 class Milestone(Table):

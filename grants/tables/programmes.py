@@ -1,4 +1,4 @@
-from piccolo.columns import ForeignKey, Integer, Text, Varchar
+from piccolo.columns import BigInt, ForeignKey, Integer, Text, Varchar
 from piccolo.table import Table
 
 from grants.core.vocabulary import Fund, ReportingRhythm, Rounding
@@ -26,6 +26,8 @@ class Measure(Table):
     reporting = Varchar(length=12, choices=ReportingRhythm, default=ReportingRhythm.QUARTERLY)
     rounding = Varchar(length=10, choices=Rounding, default=Rounding.HALF_UP)
     report_due_days = Integer(default=20)  # a period's report is due this many days after it
+    # cents, without VAT: invoices above it need a procurement contract (grants.procurement)
+    procurement_threshold = BigInt(null=True, default=None)
 
 
 class MeasureCostCategory(Table):

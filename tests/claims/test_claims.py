@@ -348,6 +348,19 @@ async def test_partner_report_is_split_at_the_partners_rate(connectingen):
     )
     assert fields(refused) == ["partner_id"]
     assert SOCIAL_SERVICE  # Tukums' social service is the partner reporting
+    too_long = await refusal(
+        create_claim(
+            finance,
+            connectingen,
+            ClaimInput("partner_report", "2025-04-01", "2025-10-01", partner_id=own),
+        )
+    )
+    assert [(p.field, p.english()) for p in too_long.problems] == [
+        (
+            "period_end",
+            "A partner report covers at most 6 months: from 01.04.2025 it can run to 30.09.2025.",
+        )
+    ]
 
 
 async def test_parked_item_leaves_the_claim_and_can_be_claimed_again(families):

@@ -163,6 +163,7 @@ def test_unknown_doubled_and_nameless_columns_are_refused():
     assert [p.english() for p in problems] == [
         "Unknown column “vārds”. The columns are: kods, dzimums, dzimšanas gads, "
         "iesaistes datums, izstāšanās datums, mājsaimniecība, mērķa grupa, pazīmes, "
+        "nodarbinātības statuss, izglītības līmenis, "
         "dalībnieks, pakalpojums, datums, vienības, summa.",
         "The columns “dzimums” and “Sex” both give dzimums / gender.",
         "Column 5 has values but no header (the first in row 2).",
@@ -339,7 +340,8 @@ def test_participant_rows_refuse_missing_and_receipt_columns():
         participant_rows(read_table(csv("kods;summa\nA;1\n"), "p.csv"))
     assert [p.english() for p in error.value.problems] == [
         "Unknown column “summa”. The columns are: kods, dzimums, dzimšanas gads, "
-        "iesaistes datums, izstāšanās datums, mājsaimniecība, mērķa grupa, pazīmes.",
+        "iesaistes datums, izstāšanās datums, mājsaimniecība, mērķa grupa, pazīmes, "
+        "nodarbinātības statuss, izglītības līmenis.",
         "The column “dzimums / gender” is missing.",
         "The column “dzimšanas gads / birth year” is missing.",
         "The column “iesaistes datums / entry date” is missing.",

@@ -85,7 +85,8 @@ async def test_patch_changes_only_the_fields_given_and_the_history_keeps_each_ve
         url, json={"household": "Ģ-07", "flags": ["unemployed"], "note": "Jauna ģimene"},
         headers=headers,
     )  # fmt: skip
-    assert (moved.json()["household"], moved.json()["flags"]) == ("Ģ-07", ["unemployed"])
+    assert (moved.json()["household"], moved.json()["flags"]) == ("Ģ-07", [])
+    assert moved.json()["labour_status"] == "unemployed"  # a status among flags is the status
     assert (await client.get(url, headers=headers)).json() == moved.json()
 
     history = (await client.get(f"{url}/history", headers=headers)).json()

@@ -122,7 +122,7 @@ async def test_import_templates_have_the_header_row_the_importer_reads(families,
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert csv.content.decode("utf-8-sig") == (
         "Kods;Dzimums;Dzimšanas gads;Iesaistes datums;Izstāšanās datums;Mājsaimniecība;"
-        "Mērķa grupa;Pazīmes\r\n"
+        "Mērķa grupa;Pazīmes;Nodarbinātības statuss;Izglītības līmenis\r\n"
     )
     english = await client.get(
         "/api/v1/register-templates/receipts.csv", headers={**headers, "Accept-Language": "en"}

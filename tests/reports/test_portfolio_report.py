@@ -37,6 +37,9 @@ from tests.helpers import (
 )
 
 REPORT_DATE = date(2026, 7, 10)
+# the demo's invoices: 4.4.1.1./2/004 January–November 2026, Tukums in LL-00241 April–September
+# 2025 (grants.seed.claims)
+DECLARED = {FAMILIES: 10_233_570, CONNECTINGEN: 945_378}
 SIF_MEASURE = "4.4.1.1"
 
 
@@ -97,9 +100,13 @@ async def test_the_rows_and_totals_equal_the_portfolio_page(demo):
     for row in rows:
         due = deadlines.get(row["project_id"])
         assert row["next_deadline"] == (due.deadline if due else None)
-        # nothing declared in the demo: absorption 0,0 % wherever there is an eligible cost
-        assert row["declared"] == 0
-        assert row["absorption"] == (Decimal("0.0") if row["eligible_cost"] else None)
+        # the demo declares invoices only where it claims them (grants.seed.claims); elsewhere
+        # absorption is 0,0 % wherever there is an eligible cost
+        assert row["declared"] == DECLARED.get(row["code"], 0)
+        if row["code"] == FAMILIES:  # 102 335,70 of 296 578,43
+            assert row["absorption"] == Decimal("34.5")
+        elif not row["declared"]:
+            assert row["absorption"] == (Decimal("0.0") if row["eligible_cost"] else None)
 
 
 async def test_the_sif_measure_makes_a_programme_view(demo):
@@ -205,6 +212,9 @@ async def test_the_endpoints_return_files_with_filters(small_portfolio, client):
     assert response.headers["content-type"] == "application/pdf"
     bad = await client.get("/api/v1/reports/portfolio", params={"format": "doc"}, headers=headers)
     assert bad.status_code == 400
+    assert bad.json()["errors"] == [
+        {"field": "format", "message": "Nezināms formāts „doc”: izvēlieties xlsx vai pdf."}
+    ]
     viewer = await client.get("/api/v1/reports/portfolio", headers=await api_headers(Role.VIEWER))
     assert set(sheet_rows(viewer.content)[1]) == {PROTI, FAMILIES, CONNECTINGEN}
     assert (await client.get("/api/v1/reports/portfolio")).status_code == 401

@@ -1,0 +1,382 @@
+"""Payment claim pages: a project's claims with their totals and the form for a new one, and
+one claim with its items, split by source, payments and the actions its status allows.
+
+Finance (and administrators) prepare and submit claims and record the funder's answer; every
+other reader sees the figures only. Submitting freezes the claim's document
+(`reports.claim_document.submit_and_freeze_claim`), so what was sent can always be downloaded.
+"""
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from grants.claims.claims import (
+    ClaimChanges,
+    ClaimInput,
+    ClaimRow,
+    ClaimTotals,
+    claim_totals,
+    create_claim,
+    get_claim,
+    list_claims,
+    update_claim,
+)
+from grants.claims.workflow import (
+    DeductionInput,
+    PaymentInput,
+    SourceAmount,
+    approve_claim,
+    pay_claim,
+    reject_claim,
+    return_claim,
+)
+from grants.core.access import Action, Principal
+from grants.core.errors import Refused, blank
+from grants.core.i18n import RIGA, category_names, label, typed_date, typed_money
+from grants.core.vocabulary import ClaimKind, ClaimStatus
+from grants.finance.expenditures import cost_categories
+from grants.projects.reading import get_project
+from grants.web import CurrentPrincipal, form_errors, refusal_status
+from reports.claim_document import submit_and_freeze_claim
+
+CLAIMS_PER_PAGE = 25
+_CLAIM_FIELDS = ("kind", "period_start", "period_end", "amount", "advance_clear", "partner_id")
+_EDIT_FIELDS = ("period_start", "period_end", "amount", "advance_clear")
+
+# How long the funder takes to answer a submitted claim, in working days (CFLA's published
+# guidance: up to 20 for an interim claim, 60 for a final one).
+REVIEW_WORKING_DAYS = {ClaimKind.FINAL: 60}
+DEFAULT_REVIEW_WORKING_DAYS = 20
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The day `days` working days (Monday to Friday) after `start`; public holidays are not
+    counted out, so the date errs on the early side."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(RIGA).date() if moment.tzinfo else moment.date()
+
+
+def answer_due(claim: ClaimRow) -> date | None:
+    """When the funder's answer to a submitted claim is due; None for any other status."""
+    if claim.status != ClaimStatus.SUBMITTED or claim.submitted_at is None:
+        return None
+    days = REVIEW_WORKING_DAYS.get(claim.kind, DEFAULT_REVIEW_WORKING_DAYS)
+    return add_working_days(_local_day(claim.submitted_at), days)
+
+
+def _today() -> date:
+    return datetime.now(RIGA).date()
+
+
+def _partner_id(text: str) -> int | None:
+    """The partner chosen in the form: None when none; a number that names no partner (or
+    text) is left to the domain to refuse."""
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() and len(text) < 12 else -1
+
+
+async def _claims_page(
+    principal: Principal,
+    project_id: int,
+    *,
+    page: int = 1,
+    values: dict | None = None,
+    errors: dict | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The project's claims a page at a time (NotFound for another project's), the totals over
+    all of them, and the form for a new claim for those who prepare claims."""
+    shown = await list_claims(principal, project_id, page=page, per_page=CLAIMS_PER_PAGE)
+    if page > shown.pages:  # an old link beyond the last page: the last page instead
+        shown = await list_claims(principal, project_id, page=shown.pages, per_page=CLAIMS_PER_PAGE)
+    project = await get_project(principal, project_id, indicators=False)
+    totals = (await claim_totals([project_id])).get(project_id, ClaimTotals())
+    return Template(
+        "claims/claims.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "shown": shown,
+            "totals": totals,
+            "due": {c.id: answer_due(c) for c in shown.rows},
+            "today": _today(),
+            "kind_choices": [(k, label(k)) for k in ClaimKind],
+            "partner_choices": [(p.id, p.organisation) for p in project.partners],
+            "can_prepare": principal.can(Action.PREPARE_CLAIM, project_id),
+            "values": values or {"kind": ClaimKind.INTERIM},
+            "errors": errors or {},
+        },
+        status_code=status_code,
+    )
+
+
+def _typed_claim(claim: ClaimRow) -> dict:
+    """The claim's changeable fields as a person would type them back."""
+    return {
+        "period_start": typed_date(claim.period_start),
+        "period_end": typed_date(claim.period_end),
+        "amount": typed_money(claim.requested) if claim.kind == ClaimKind.ADVANCE else "",
+        "advance_clear": typed_money(claim.advance_cleared),
+    }
+
+
+async def _claim_page(
+    principal: Principal,
+    claim_id: int,
+    *,
+    form: str = "",
+    values: dict | None = None,
+    refused: Refused | None = None,
+) -> Template:
+    """One claim; `form` names the form a refusal (and the values typed) belong to."""
+    claim = await get_claim(principal, claim_id)
+    pid = claim.project_id
+    project = await get_project(principal, pid, indicators=False)
+    can_prepare = principal.can(Action.PREPARE_CLAIM, pid)
+    can_decide = principal.can(Action.DECIDE_CLAIM, pid)
+    return Template(
+        "claims/claim.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "claim": claim,
+            "partner": project.partner_name(claim.partner_id),
+            "categories": category_names(await cost_categories(pid)),
+            "due": answer_due(claim),
+            "today": _today(),
+            "can_edit": can_prepare and claim.editable,
+            "can_decide": can_decide and claim.status == ClaimStatus.SUBMITTED,
+            "can_pay": can_decide and claim.status == ClaimStatus.APPROVED,
+            "funders": [s for s in claim.sources if s.funder],
+            "form": form,
+            "values": values or {},
+            "typed": values if form == "edit" and values else _typed_claim(claim),
+            "errors": form_errors(refused) if refused else {},
+        },
+        status_code=200 if refused is None else refusal_status(refused),
+    )
+
+
+def _deductions(form, claim: ClaimRow) -> tuple[list[DeductionInput], dict[int, int], dict]:
+    """The deductions typed per item ("d-<expenditure id>-amount", …); items left blank are
+    not deducted. Also each deduction's position → its expenditure id (for the errors), and
+    the values as typed."""
+    deductions, positions, typed = [], {}, {}
+    for item in claim.items:
+        if item.expenditure_id is None:
+            continue
+        key = f"d-{item.expenditure_id}"
+        amount = str(form.get(f"{key}-amount", ""))
+        reason = str(form.get(f"{key}-reason", ""))
+        error_type = str(form.get(f"{key}-error_type", ""))
+        parked = bool(form.get(f"{key}-parked"))
+        typed[item.expenditure_id] = {
+            "amount": amount,
+            "reason": reason,
+            "error_type": error_type,
+            "parked": parked,
+        }
+        if blank(amount) and blank(reason) and blank(error_type) and not parked:
+            continue
+        positions[len(deductions)] = item.expenditure_id
+        deductions.append(DeductionInput(item.expenditure_id, amount, reason, error_type, parked))
+    return deductions, positions, typed
+
+
+def _renamed(refused: Refused, rename: dict[str, str]) -> Refused:
+    """The refusal with its problems' fields renamed to the form's, so each shows at its
+    field: "deductions[0].amount" → "d-17-amount"."""
+
+    def field(name: str | None) -> str | None:
+        for old, new in rename.items():
+            if name and name.startswith(old):
+                return new + name[len(old) :]
+        return name
+
+    problems = [replace(p, field=field(p.field)) for p in refused.problems]
+    return Refused(problems, conflict=refused.conflict)
+
+
+class ClaimsPages(Controller):
+    """The claims of a project and one claim, with their forms."""
+
+    include_in_schema = False
+
+    @get("/projects/{project_id:int}/claims")
+    async def claims(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], page: FromQuery[int] = 1
+    ) -> Template:
+        return await _claims_page(principal, project_id, page=page)
+
+    @post("/projects/{project_id:int}/claims")
+    async def create(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """A new draft claim from the form; a refusal shows the form again as typed."""
+        form = await request.form()
+        values = {name: str(form.get(name, "")) for name in _CLAIM_FIELDS}
+        try:
+            created = await create_claim(
+                principal,
+                project_id,
+                ClaimInput(
+                    kind=values["kind"],
+                    period_start=values["period_start"],
+                    period_end=values["period_end"],
+                    amount=values["amount"] or None,
+                    advance_clear=values["advance_clear"] or None,
+                    partner_id=_partner_id(values["partner_id"]),
+                ),
+            )
+        except Refused as refused:
+            return await _claims_page(
+                principal,
+                project_id,
+                values=values,
+                errors=form_errors(refused),
+                status_code=refusal_status(refused),
+            )
+        return Redirect(f"/claims/{created.id}", status_code=303)
+
+    @get("/claims/{claim_id:int}")
+    async def claim(self, principal: CurrentPrincipal, claim_id: FromPath[int]) -> Template:
+        return await _claim_page(principal, claim_id)
+
+    @post("/claims/{claim_id:int}/edit")
+    async def edit(
+        self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Change a draft or returned claim; its items are taken again for the period."""
+        form = await request.form()
+        values = {name: str(form.get(name, "")) for name in _EDIT_FIELDS}
+        claim = await get_claim(principal, claim_id)
+        changes = ClaimChanges(
+            period_start=values["period_start"],
+            period_end=values["period_end"],
+            amount=values["amount"] if claim.kind == ClaimKind.ADVANCE else None,
+            advance_clear=values["advance_clear"] or None,
+        )
+        try:
+            await update_claim(principal, claim_id, changes)
+        except Refused as refused:
+            return await _claim_page(
+                principal, claim_id, form="edit", values=values, refused=refused
+            )
+        return Redirect(f"/claims/{claim_id}", status_code=303)
+
+    @post("/claims/{claim_id:int}/submit")
+    async def submit(
+        self, principal: CurrentPrincipal, claim_id: FromPath[int]
+    ) -> Template | Redirect:
+        """Send the claim to the funder and freeze its document."""
+        try:
+            await submit_and_freeze_claim(principal, claim_id)
+        except Refused as refused:
+            return await _claim_page(principal, claim_id, form="submit", refused=refused)
+        return Redirect(f"/claims/{claim_id}", status_code=303)
+
+    @post("/claims/{claim_id:int}/return")
+    async def return_(
+        self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """The funder returned the claim for correction, with a reason."""
+        reason = str((await request.form()).get("return_reason", ""))
+        try:
+            await return_claim(principal, claim_id, reason)
+        except Refused as refused:
+            return await _claim_page(
+                principal,
+                claim_id,
+                form="return",
+                values={"reason": reason},
+                refused=_renamed(refused, {"reason": "return_reason"}),
+            )
+        return Redirect(f"/claims/{claim_id}", status_code=303)
+
+    @post("/claims/{claim_id:int}/reject")
+    async def reject(
+        self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """The funder rejected the claim, with a reason."""
+        reason = str((await request.form()).get("reject_reason", ""))
+        try:
+            await reject_claim(principal, claim_id, reason)
+        except Refused as refused:
+            return await _claim_page(
+                principal,
+                claim_id,
+                form="reject",
+                values={"reason": reason},
+                refused=_renamed(refused, {"reason": "reject_reason"}),
+            )
+        return Redirect(f"/claims/{claim_id}", status_code=303)
+
+    @post("/claims/{claim_id:int}/approve")
+    async def approve(
+        self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """The funder approved the claim, less the deductions typed per item."""
+        form = await request.form()
+        claim = await get_claim(principal, claim_id)
+        deductions, positions, typed = _deductions(form, claim)
+        try:
+            await approve_claim(principal, claim_id, deductions)
+        except Refused as refused:
+            rename = {f"deductions[{n}].": f"d-{eid}-" for n, eid in positions.items()}
+            return await _claim_page(
+                principal,
+                claim_id,
+                form="approve",
+                values={"items": typed},
+                refused=_renamed(refused, rename),
+            )
+        return Redirect(f"/claims/{claim_id}", status_code=303)
+
+    @post("/claims/{claim_id:int}/pay")
+    async def pay(
+        self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """A payment received: in total (split over the sources) or per source."""
+        form = await request.form()
+        claim = await get_claim(principal, claim_id)
+        funders = [s.source for s in claim.sources if s.funder]
+        per_source = {n: str(form.get(f"source-{n}-amount", "")) for n in range(len(funders))}
+        values = {
+            "date": str(form.get("date", "")),
+            "amount": str(form.get("amount", "")),
+            "sources": per_source,
+        }
+        parts, positions = [], {}
+        for n, amount in per_source.items():
+            if not blank(amount):
+                positions[len(parts)] = n
+                parts.append(SourceAmount(funders[n], amount))
+        try:
+            await pay_claim(
+                principal,
+                claim_id,
+                PaymentInput(date=values["date"], amount=values["amount"] or None, sources=parts),
+            )
+        except Refused as refused:
+            rename = {f"sources[{i}].": f"source-{n}-" for i, n in positions.items()}
+            return await _claim_page(
+                principal,
+                claim_id,
+                form="pay",
+                values=values,
+                refused=_renamed(refused, rename),
+            )
+        return Redirect(f"/claims/{claim_id}", status_code=303)

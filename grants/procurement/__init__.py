@@ -1,0 +1,1 @@
+"""Procurement contracts and the ceiling invoices are held against."""
