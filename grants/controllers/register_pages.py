@@ -68,6 +68,7 @@ PARTICIPANT_FIELDS = (
     "education",
 )
 
+
 def code_label(code: str | None) -> str:
     """A labour status, education level, result or stage in the reader's language; "—" for
     one not recorded."""
