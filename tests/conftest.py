@@ -23,6 +23,7 @@ from piccolo.engine.postgres import PostgresEngine
 from grants import db
 from grants.accounts import users
 from grants.app import create_app
+from grants.core import i18n
 from grants.seed.demo import load_demo
 from grants.settings import Settings
 from tests import builders
@@ -67,6 +68,13 @@ class TestDatabase:
                 await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await conn.close()
+
+
+@pytest.fixture(autouse=True)
+def latvian_by_default() -> None:
+    """Every test starts in Latvian, as a request without a choice does, whatever language an
+    earlier test in the same process switched to."""
+    i18n.set_locale(i18n.DEFAULT_LOCALE)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

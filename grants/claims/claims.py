@@ -863,7 +863,8 @@ class ClaimTotals:
     the funder (submitted, approved, paid); `approved`: of approved and paid claims;
     `received`: every payment, advances included; `outstanding`: what approved claims still
     await; `advance_received` and `advance_uncleared`: the advances paid, and their part no
-    claim (that is not rejected) clears yet; `drafts`: claims being prepared or returned."""
+    claim sent to the funder clears yet (a draft's clearing is only planned); `drafts`: claims
+    being prepared or returned."""
 
     claimed: int = 0
     approved: int = 0
@@ -902,7 +903,7 @@ async def claim_totals(project_ids: Sequence[int]) -> dict[int, ClaimTotals]:
             s["claimed"] += int(r["eligible"])
         if kind != ClaimKind.ADVANCE and status in DECIDED:
             s["approved"] += int(r["approved"])
-        if kind != ClaimKind.ADVANCE and status != ClaimStatus.REJECTED:
+        if kind != ClaimKind.ADVANCE and status in FROZEN:
             s["cleared"] += int(r["cleared"])
     for r in paid:
         s = sums[r["project"]]

@@ -499,8 +499,9 @@ async def cash_flow(
     principal: Principal, project_id: int, *, schedule: Schedule | None = None
 ) -> CashFlow:
     """Planned (the current schedule's rows), claimed (claims sent to the funder: their
-    eligible total on the day they were submitted, an advance's requested amount) and received
-    (payments on the day paid), each cumulative by date; the gap is planned − received.
+    eligible total on the day they were submitted; an advance is no cost and counts only when
+    received) and received (payments on the day paid, advances included), each cumulative by
+    date; the gap is planned − received.
     Two statements besides the schedule's, whatever the number of claims; a page that has
     read the current schedule passes it."""
     if schedule is None or schedule.project_id != project_id:
@@ -521,10 +522,9 @@ async def cash_flow(
     for row in schedule.rows:
         planned[row.planned_date] += row.amount
     for claim in claims:
-        if claim["submitted_at"] is None:
+        if claim["submitted_at"] is None or claim["kind"] == ClaimKind.ADVANCE:
             continue
-        amount = claim["requested"] if claim["kind"] == ClaimKind.ADVANCE else claim["eligible"]
-        claimed[_local_day(claim["submitted_at"])] += amount or 0
+        claimed[_local_day(claim["submitted_at"])] += claim["eligible"] or 0
     for payment in payments:
         received[_day(payment["paid_on"])] += int(payment["amount"] or 0)
     points: list[CashFlowPoint] = []

@@ -603,32 +603,62 @@ async def record_expenditure(
         await lock_entries(project_id)
         ctx = await invoice_context(principal, project_id)
         values = await check_invoice(ctx, data, uploads=uploads)
-        last = await (
-            Expenditure.select(Expenditure.entry_no)
-            .where(Expenditure.project == project_id)
-            .order_by(Expenditure.entry_no, ascending=False)
-            .first()
-        )
-        entry_no = (last["entry_no"] if last else 0) + 1
+        entry_no = await _last_entry(project_id) + 1
         await link_files(principal, project_id, entry_no, uploads, _stored_ids(data))
-        row = await _insert(
-            {
-                **values,
-                "project": project_id,
-                "entry_no": entry_no,
-                "version": 1,
-                "state": RecordState.CURRENT,
-                "created_by": principal.user_id,
-            }
-        )
-        await audit.record(
-            "create",
-            "expenditure",
-            row.id,
-            actor=principal,
-            project_id=project_id,
-            after=_snapshot(row),
-        )
+        return await _create(principal, project_id, entry_no, values)
+
+
+async def record_expenditures(
+    principal: Principal, project_id: int, invoices: Sequence[ExpenditureInput]
+) -> list[ExpenditureRow]:
+    """Add many invoices (an import) as entries n+1, n+2, … in one transaction: all or none,
+    each checked as `record_expenditure` checks one (against the rows before it too), with the
+    project read and locked once rather than per invoice. Refused with the first refused
+    invoice's problems."""
+    principal.require(Action.RECORD_EXPENDITURE, project_id)
+    async with write_transaction():
+        await lock_entries(project_id)
+        ctx = await invoice_context(principal, project_id)
+        entry_no = await _last_entry(project_id)
+        rows = []
+        for data in invoices:
+            values = await check_invoice(ctx, data)
+            entry_no += 1
+            await link_files(principal, project_id, entry_no, (), _stored_ids(data))
+            rows.append(await _create(principal, project_id, entry_no, values))
+        return rows
+
+
+async def _last_entry(project_id: int) -> int:
+    last = await (
+        Expenditure.select(Expenditure.entry_no)
+        .where(Expenditure.project == project_id)
+        .order_by(Expenditure.entry_no, ascending=False)
+        .first()
+    )
+    return last["entry_no"] if last else 0
+
+
+async def _create(principal: Principal, project_id: int, entry_no: int, values: dict):
+    """Version 1 of a new entry, audited."""
+    row = await _insert(
+        {
+            **values,
+            "project": project_id,
+            "entry_no": entry_no,
+            "version": 1,
+            "state": RecordState.CURRENT,
+            "created_by": principal.user_id,
+        }
+    )
+    await audit.record(
+        "create",
+        "expenditure",
+        row.id,
+        actor=principal,
+        project_id=project_id,
+        after=_snapshot(row),
+    )
     return row
 
 

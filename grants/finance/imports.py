@@ -17,8 +17,8 @@ procurement contract its reference. Rows under one contract count together again
 ceiling, as they would once recorded one after the other.
 
 The checks are the register's own (`invoice_context`, `check_invoice`): they read and never
-write; the import then records each row with the public `record_expenditure`, inside this
-import's transaction, so every rule of recording one invoice holds for every row.
+write; the import then records the rows with `record_expenditures`, inside this import's
+transaction, which checks each again as recording one invoice does.
 
 `export_table` gives every column of the current register, for the accounting system and the
 funder; the web layer renders it as CSV or XLSX.
@@ -46,7 +46,7 @@ from grants.finance.expenditures import (
     invoice_context,
     invoice_key,
     lock_entries,
-    record_expenditure,
+    record_expenditures,
 )
 from grants.procurement.contracts import contract_problems
 from grants.register.files import (
@@ -485,16 +485,11 @@ async def import_expenditures(
         checked = ImportResult(await _check(principal, project_id, table))
         if checked.refused:
             raise checked.refusal()
-        done = []
-        for result in checked.rows:
-            try:
-                row = await record_expenditure(principal, project_id, result.data)
-            except Refused as refused:  # cannot happen after the checks, but keep the row
-                raise Refused(
-                    [_in_row(result.row, p) for p in refused.problems],
-                    conflict=refused.conflict,
-                ) from None
-            done.append(RowResult(result.row, result.data, entry_no=row.entry_no))
+        rows = await record_expenditures(principal, project_id, [r.data for r in checked.rows])
+        done = [
+            RowResult(result.row, result.data, entry_no=row.entry_no)
+            for result, row in zip(checked.rows, rows, strict=True)
+        ]
     return ImportResult(done, written=True)
 
 

@@ -547,6 +547,8 @@ FIELDS: dict[str, tuple[str, Format]] = {
     "education": (N_("Education level"), _label),
     "exit_result": (N_("Result within 4 weeks of leaving"), _labels),
     "six_months_result": (N_("Result 6 months after leaving"), _labels),
+    "exit_result_date": (N_("Date of the result within 4 weeks"), _date),
+    "six_months_result_date": (N_("Date of the result at 6 months"), _date),
     # staff costs
     "person": (N_("Name or reference"), _text),
     "share": (N_("Employment share"), _text),

@@ -29,7 +29,7 @@ has none.
 
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from grants.claims.claims import ClaimInput, create_claim
 from grants.claims.schedule import ScheduleRowInput, save_schedule
@@ -234,7 +234,8 @@ async def _invoices(project_id: int, invoices: list[SeedInvoice]) -> dict[str, i
 
 async def _dated(claim_id: int, submitted: str, decided: str | None = None) -> None:
     """The funder's steps dated as they would have happened, not when the demo was loaded."""
-    changes: dict = {Claim.submitted_at: _moment(submitted)}
+    sent = _moment(submitted)
+    changes: dict = {Claim.submitted_at: sent, Claim.created_at: sent - timedelta(days=3)}
     if decided is not None:
         changes[Claim.decided_at] = _moment(decided)
     await Claim.update(changes).where(Claim.id == claim_id)

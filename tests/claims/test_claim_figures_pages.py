@@ -45,8 +45,9 @@ async def test_the_project_page_shows_the_families_money_cycle(demo, client):
     shown = panel(page.text)
     assert "Maksājumi" in shown
     # claimed 61 141,20, approved 60 828,80 after the 312,40 deduction; received the advance
-    # 59 315,69 + 30 828,80; nothing outstanding; 59 315,69 − 30 000,00 − 15 000,00 uncleared
-    for amount in ("61 141,20", "60 828,80", "90 144,49", "0,00", "14 315,69", "96 724,23"):
+    # 59 315,69 + 30 828,80; nothing outstanding; 59 315,69 − 30 000,00 uncleared (the draft
+    # that would clear 15 000,00 more is not sent yet)
+    for amount in ("61 141,20", "60 828,80", "90 144,49", "0,00", "29 315,69", "96 724,23"):
         assert eur(amount) in shown, amount
     assert "29.01.2027" in shown  # the next planned claim: the first half-year is claimed
     assert f'href="/projects/{pid}/claims"' in shown
@@ -109,7 +110,7 @@ async def test_the_api_project_has_its_claim_figures(demo, client):
         "received": "90144.49",
         "outstanding": "0.00",
         "advance_received": "59315.69",
-        "advance_uncleared": "14315.69",
+        "advance_uncleared": "29315.69",
         "drafts": 1,
         "missed_planned": claims["missed_planned"],
         "overdue": claims["overdue"],
