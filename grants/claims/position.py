@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from grants.claims.claims import ClaimTotals, claim_totals
+from grants.claims.claims import ClaimRow, ClaimTotals, claim_totals
 from grants.core.i18n import RIGA
 from grants.core.vocabulary import ClaimKind, ClaimStatus
 from grants.projects.periods import riga_today
@@ -114,6 +114,13 @@ def review_due(kind: ClaimKind, submitted_on: date) -> date:
     return add_working_days(
         submitted_on, REVIEW_WORKING_DAYS.get(kind, DEFAULT_REVIEW_WORKING_DAYS)
     )
+
+
+def answer_due(claim: ClaimRow) -> date | None:
+    """When the funder's answer to a submitted claim is due; None for any other status."""
+    if claim.status != ClaimStatus.SUBMITTED or claim.submitted_at is None:
+        return None
+    return review_due(claim.kind, _local_day(claim.submitted_at))
 
 
 def _day(value: date | datetime | str) -> date:

@@ -7,7 +7,6 @@ other reader sees the figures only. Submitting freezes the claim's document
 """
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
@@ -24,6 +23,7 @@ from grants.claims.claims import (
     list_claims,
     update_claim,
 )
+from grants.claims.position import answer_due
 from grants.claims.workflow import (
     DeductionInput,
     PaymentInput,
@@ -35,9 +35,10 @@ from grants.claims.workflow import (
 )
 from grants.core.access import Action, Principal
 from grants.core.errors import Refused, blank
-from grants.core.i18n import RIGA, category_names, label, typed_date, typed_money
+from grants.core.i18n import category_names, label, typed_date, typed_money
 from grants.core.vocabulary import ClaimKind, ClaimStatus
 from grants.finance.expenditures import cost_categories
+from grants.projects.periods import riga_today
 from grants.projects.reading import get_project
 from grants.web import CurrentPrincipal, form_errors, refusal_status
 from reports.claim_document import submit_and_freeze_claim
@@ -45,38 +46,6 @@ from reports.claim_document import submit_and_freeze_claim
 CLAIMS_PER_PAGE = 25
 _CLAIM_FIELDS = ("kind", "period_start", "period_end", "amount", "advance_clear", "partner_id")
 _EDIT_FIELDS = ("period_start", "period_end", "amount", "advance_clear")
-
-# How long the funder takes to answer a submitted claim, in working days (CFLA's published
-# guidance: up to 20 for an interim claim, 60 for a final one).
-REVIEW_WORKING_DAYS = {ClaimKind.FINAL: 60}
-DEFAULT_REVIEW_WORKING_DAYS = 20
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The day `days` working days (Monday to Friday) after `start`; public holidays are not
-    counted out, so the date errs on the early side."""
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(RIGA).date() if moment.tzinfo else moment.date()
-
-
-def answer_due(claim: ClaimRow) -> date | None:
-    """When the funder's answer to a submitted claim is due; None for any other status."""
-    if claim.status != ClaimStatus.SUBMITTED or claim.submitted_at is None:
-        return None
-    days = REVIEW_WORKING_DAYS.get(claim.kind, DEFAULT_REVIEW_WORKING_DAYS)
-    return add_working_days(_local_day(claim.submitted_at), days)
-
-
-def _today() -> date:
-    return datetime.now(RIGA).date()
 
 
 def _partner_id(text: str) -> int | None:
@@ -112,7 +81,7 @@ async def _claims_page(
             "shown": shown,
             "totals": totals,
             "due": {c.id: answer_due(c) for c in shown.rows},
-            "today": _today(),
+            "today": riga_today(),
             "kind_choices": [(k, label(k)) for k in ClaimKind],
             "partner_choices": [(p.id, p.organisation) for p in project.partners],
             "can_prepare": principal.can(Action.PREPARE_CLAIM, project_id),
@@ -156,7 +125,7 @@ async def _claim_page(
             "partner": project.partner_name(claim.partner_id),
             "categories": category_names(await cost_categories(pid)),
             "due": answer_due(claim),
-            "today": _today(),
+            "today": riga_today(),
             "can_edit": can_prepare and claim.editable,
             "can_decide": can_decide and claim.status == ClaimStatus.SUBMITTED,
             "can_pay": can_decide and claim.status == ClaimStatus.APPROVED,

@@ -63,6 +63,8 @@ from grants.register.files import (
     column_key,
     csv_grid,
     empty_row,
+    header_file,
+    heading,
     read_cell,
     xlsx_grid,
 )
@@ -123,11 +125,11 @@ IN_FILE_TWICE = N_("Invoice %(invoice)s from %(supplier)s is also on row %(row)s
 
 def _shown(column: str) -> str:
     names = COLUMNS[column]
-    return f"{_heading(names[0])} / {_heading(names[1])}"
+    return f"{heading(names[0])} / {heading(names[1])}"
 
 
 def _known() -> str:
-    return ", ".join(_heading(names[0]) for names in COLUMNS.values())
+    return ", ".join(heading(names[0]) for names in COLUMNS.values())
 
 
 # Reading the file
@@ -209,29 +211,8 @@ def template(suffix: str, *, english: bool = False) -> bytes:
     """An empty import file with the header row the importer reads, in Latvian or English: a
     CSV as Latvian Excel saves it (UTF-8 with BOM, semicolons), or an XLSX whose columns are
     text, so amounts and invoice numbers stay as typed."""
-    header = [_heading(names[1] if english else names[0]) for names in COLUMNS.values()]
-    if suffix == "csv":
-        return ("\ufeff" + ";".join(header) + "\r\n").encode()
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Invoices" if english else "Rēķini"
-    sheet.append(header)
-    for index, name in enumerate(header, start=1):
-        sheet.cell(1, index).font = Font(bold=True)
-        column = sheet.column_dimensions[get_column_letter(index)]
-        column.number_format = "@"
-        column.width = max(len(name) + 4, 14)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _heading(name: str) -> str:
-    return name[:1].upper() + name[1:]
+    header = [heading(names[1] if english else names[0]) for names in COLUMNS.values()]
+    return header_file(header, suffix, "Invoices" if english else "Rēķini")
 
 
 # Checking and importing

@@ -387,9 +387,15 @@ def template(kind: str, suffix: str, *, english: bool = False) -> bytes:
     semicolons), or an XLSX whose columns are text, so codes like 0012 keep their zeros."""
     columns = RECEIPT_COLUMNS if kind == "receipts" else PARTICIPANT_COLUMNS
     header = [
-        _heading(column.replace("_", " ") if english else names[0])
+        heading(column.replace("_", " ") if english else names[0])
         for column, names in columns.items()
     ]
+    return header_file(header, suffix, "Dalībnieki" if kind != "receipts" else "Pakalpojumi")
+
+
+def header_file(header: list[str], suffix: str, sheet_title: str) -> bytes:
+    """An import template: only the header row, as a CSV the way Latvian Excel saves it (UTF-8
+    with BOM, semicolons) or an XLSX whose columns are text, so what is typed stays as typed."""
     if suffix == "csv":
         return ("\ufeff" + ";".join(header) + "\r\n").encode()
     from openpyxl import Workbook
@@ -398,7 +404,7 @@ def template(kind: str, suffix: str, *, english: bool = False) -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Dalībnieki" if kind != "receipts" else "Pakalpojumi"
+    sheet.title = sheet_title
     sheet.append(header)
     for index, name in enumerate(header, start=1):
         sheet.cell(1, index).font = Font(bold=True)
@@ -410,7 +416,8 @@ def template(kind: str, suffix: str, *, english: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def _heading(name: str) -> str:
+def heading(name: str) -> str:
+    """A column name as a header row shows it: capitalised."""
     return name[:1].upper() + name[1:]
 
 
