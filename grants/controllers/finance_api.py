@@ -30,7 +30,7 @@ from grants.core.i18n import (
     gettext,
     translate_error,
 )
-from grants.core.money import rate_str
+from grants.core.money import money_str, quantity_str, rate_str
 from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
 from grants.finance import imports as expenditure_imports
 from grants.finance.budget import (
@@ -56,6 +56,14 @@ from grants.finance.expenditures import (
     remove_file,
 )
 from grants.projects.attachments import MAX_BYTES
+from grants.register.unit_costs import (
+    CostOptionInput,
+    SimplifiedCosts,
+    record_simplified_costs,
+    set_cost_option,
+    set_simplified_costs,
+    simplified_costs,
+)
 from grants.web import CurrentPrincipal
 from reports import expenditure_export
 
@@ -294,6 +302,82 @@ def categories_out(report: CategoryReport) -> list[CategoryOut]:
     ]
 
 
+# Simplified cost options from the service register (issue 13)
+
+
+class SimplifiedCostsOptionIn(In):
+    """Whether the project's contract allows unit costs and lump sums."""
+
+    allowed: bool
+
+
+class CostOptionIn(In):
+    """A service's simplified cost option: `kind` "unit_cost", "lump_sum" or "" (none);
+    `rate` per unit or the lump sum; `deliverable_done` (lump sums) a date."""
+
+    kind: str = ""
+    rate: Money | None = None
+    category: str = ""
+    deliverable_done: str | None = None
+
+
+class CostOptionOut(Struct):
+    service_id: int
+    kind: str
+    rate: str | None
+    category: str
+    deliverable_done: date | None
+
+
+class SimplifiedCostLineOut(Struct):
+    service_id: int
+    service: str
+    kind: str
+    category: str
+    rate: str
+    units: str | None  # delivered in the period; None for a lump sum
+    deliverable_done: date | None
+    claimable: bool
+    amount: str
+    invoice_number: str
+    expenditure_id: int | None
+    recorded_amount: str | None
+
+
+class SimplifiedCostsOut(Struct):
+    period_id: int
+    allowed: bool
+    lines: list[SimplifiedCostLineOut]
+    total: str
+
+
+class RecordedLineOut(Struct):
+    service_id: int
+    action: str
+    expenditure_id: int | None
+    entry_no: int | None
+    version: int | None
+
+
+def simplified_costs_out(costs: SimplifiedCosts) -> SimplifiedCostsOut:
+    english = current_locale() == "en"
+    return SimplifiedCostsOut(
+        period_id=costs.period.id,
+        allowed=costs.allowed,
+        lines=[
+            to_output(
+                line,
+                SimplifiedCostLineOut,
+                service=(line.service_en or line.service) if english else line.service,
+                units=quantity_str(line.units),
+                **money_fields(line, "rate", "amount", "recorded_amount"),
+            )
+            for line in costs.lines
+        ],
+        total=money_str(costs.total) or "0.00",
+    )
+
+
 class FinanceApi(Controller):
     path = "/api/v1"
     tags = ("finance",)
@@ -415,6 +499,44 @@ class FinanceApi(Controller):
         warnings = await budget_warnings(principal, project_id)
         names = category_names(await cost_categories(project_id))
         return warnings_out(warnings, names)
+
+    @put("/projects/{project_id:int}/simplified-costs/option")
+    async def simplified_costs_option(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        data: JSONBody[SimplifiedCostsOptionIn],
+    ) -> SimplifiedCostsOptionIn:
+        """Allow or stop unit costs and lump sums for the project, as its contract says (admin
+        or finance); stopping is refused (400) while a service carries one."""
+        allowed = await set_simplified_costs(principal, project_id, data.allowed)
+        return SimplifiedCostsOptionIn(allowed=allowed)
+
+    @put("/services/{service_id:int}/cost-option")
+    async def cost_option(
+        self, principal: CurrentPrincipal, service_id: FromPath[int], data: JSONBody[CostOptionIn]
+    ) -> CostOptionOut:
+        """Set a catalogue service's unit cost or lump sum (admin or finance); refused with
+        every problem (400) on a project without the simplified cost option."""
+        option = await set_cost_option(principal, service_id, to_input(data, CostOptionInput))
+        return to_output(option, CostOptionOut, rate=money_str(option.rate))
+
+    @get("/projects/{project_id:int}/simplified-costs")
+    async def simplified_costs(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], period_id: FromQuery[int]
+    ) -> SimplifiedCostsOut:
+        """Per service with a unit cost or lump sum: units delivered in the period, the rate,
+        the claimable amount (units × rate, half-up on the total) and the register line."""
+        return simplified_costs_out(await simplified_costs(principal, project_id, period_id))
+
+    @post("/projects/{project_id:int}/simplified-costs/record", status_code=200)
+    async def record_simplified_costs(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], period_id: FromQuery[int]
+    ) -> list[RecordedLineOut]:
+        """Record (or correct) the period's simplified costs in the expenditure register, one
+        line per service (admin or finance); 409 for a locked period, nothing written."""
+        done = await record_simplified_costs(principal, project_id, period_id)
+        return [to_output(r, RecordedLineOut) for r in done]
 
     # Expenditure import and the register's export (issue 14)
 

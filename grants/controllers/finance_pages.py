@@ -34,6 +34,8 @@ from grants.core.i18n import (
     typed_money,
     typed_rate,
 )
+from grants.core.translatable import N_
+from grants.db import possible_id
 from grants.finance import imports as expenditure_imports
 from grants.finance.budget import (
     BudgetLineInput,
@@ -63,6 +65,14 @@ from grants.finance.expenditures import (
 from grants.procurement.contracts import contract_choices
 from grants.projects.periods import default_period, list_periods
 from grants.projects.reading import get_project
+from grants.register.unit_costs import (
+    CostOptionInput,
+    cost_options,
+    record_simplified_costs,
+    set_cost_option,
+    set_simplified_costs,
+    simplified_costs,
+)
 from grants.web import CurrentPrincipal, form_errors, is_htmx, refusal_status
 from reports.charts import cash_flow_uri
 from reports.threads import off_loop
@@ -82,6 +92,9 @@ _FIELDS = (
 )
 
 _ENTRY = "/projects/{project_id:int}/expenditures/{expenditure_id:int}"
+
+_OPTION_FIELDS = ("kind", "rate", "category", "deliverable_done")
+_CONFIRM_STOP = N_("Tick the box to confirm that the contract no longer allows simplified costs.")
 
 
 async def _read(request: Request) -> tuple[dict, list[Upload]]:
@@ -298,24 +311,79 @@ class FinancePages(Controller):
         project_id: FromPath[int],
         period: FromQuery[int | None] = None,
     ) -> Template:
-        project = await get_project(principal, project_id, indicators=False)
-        periods = await list_periods(principal, project_id, project_read=True)
-        chosen = next((p for p in periods if p.id == period), None) or default_period(periods)
-        chosen_id = chosen.id if chosen else None
-        # read once and shared: the split and the categories add up the same sums
-        declared = await declared_sums(principal, project_id, chosen_id, periods=periods)
-        split = await cofinancing(principal, project_id, project=project, declared=declared)
-        return Template(
-            "finance/cofinancing.html",
-            context={
-                "principal": principal,
-                "project": project,
-                "periods": periods,
-                "period": chosen,
-                "split": split,
-                "categories": await category_report(principal, project_id, declared=declared),
-                "names": category_names(await cost_categories(project_id)),
-            },
+        return await _cofinancing_page(principal, project_id, period)
+
+    @post("/projects/{project_id:int}/simplified-costs/record")
+    async def record_simplified_costs(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Put the period's unit costs and lump sums into the expenditure register."""
+        form = await request.form()
+        period = str(form.get("period", "")).strip()
+        period_id = int(period) if period.isdecimal() and possible_id(int(period)) else None
+        if period_id is None:
+            raise NotFoundException()
+        try:
+            await record_simplified_costs(principal, project_id, period_id)
+        except Refused as refused:
+            return await _cofinancing_page(principal, project_id, period_id, refused)
+        return Redirect(f"/projects/{project_id}/cofinancing?period={period_id}", status_code=303)
+
+    @get("/projects/{project_id:int}/simplified-costs")
+    async def simplified_costs_page(
+        self, principal: CurrentPrincipal, project_id: FromPath[int]
+    ) -> Template:
+        """Whether the contract allows unit costs and lump sums, and each service's option."""
+        return await _simplified_costs_page(principal, project_id)
+
+    @post("/projects/{project_id:int}/simplified-costs/allowed")
+    async def simplified_costs_allowed(
+        self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Allow or stop simplified costs; stopping them needs the box ticked."""
+        await _require_options(principal, project_id)
+        form = await request.form()
+        allowed = form.get("allowed") == "1"
+        values = {"confirm": form.get("confirm", "")}
+        try:
+            if not allowed and values["confirm"] != "1":
+                raise Refused.one(_CONFIRM_STOP, field="confirm")
+            await set_simplified_costs(principal, project_id, allowed)
+        except Refused as refused:
+            return await _simplified_costs_page(
+                principal, project_id, refused, values=values, failed="allowed"
+            )
+        return Redirect(f"/projects/{project_id}/simplified-costs", status_code=303)
+
+    @post("/projects/{project_id:int}/simplified-costs/services/{service_id:int}")
+    async def service_cost_option(
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        service_id: FromPath[int],
+        request: Request,
+    ) -> Template | Redirect:
+        """Set one service's unit cost or lump sum, or take it away."""
+        await _require_options(principal, project_id)
+        services = await cost_options(principal, project_id)
+        if not any(s.service_id == service_id for s in services.services):
+            raise NotFoundException()
+        form = await request.form()
+        values = {k: str(form.get(k, "")) for k in _OPTION_FIELDS}
+        data = CostOptionInput(
+            kind=values["kind"],
+            rate=values["rate"] or None,
+            category=values["category"],
+            deliverable_done=values["deliverable_done"] or None,
+        )
+        try:
+            await set_cost_option(principal, service_id, data)
+        except Refused as refused:
+            return await _simplified_costs_page(
+                principal, project_id, refused, values=values, failed=service_id
+            )
+        return Redirect(
+            f"/projects/{project_id}/simplified-costs#service-{service_id}", status_code=303
         )
 
     @get("/projects/{project_id:int}/budget")
@@ -648,4 +716,85 @@ async def expenditure_import_page(
             "imported": imported,
         },
         status_code=status_code,
+    )
+
+
+async def _cofinancing_page(
+    principal: Principal, project_id: int, period: int | None, refused: Refused | None = None
+) -> Template:
+    """The co-financing check of a period, with its simplified costs; a refused recording of
+    them shown above that section."""
+    project = await get_project(principal, project_id, indicators=False)
+    periods = await list_periods(principal, project_id, project_read=True)
+    chosen = next((p for p in periods if p.id == period), None) or default_period(periods)
+    chosen_id = chosen.id if chosen else None
+    # read once and shared: the split and the categories add up the same sums
+    declared = await declared_sums(principal, project_id, chosen_id, periods=periods)
+    split = await cofinancing(principal, project_id, project=project, declared=declared)
+    return Template(
+        "finance/cofinancing.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "periods": periods,
+            "period": chosen,
+            "split": split,
+            "categories": await category_report(principal, project_id, declared=declared),
+            "names": category_names(await cost_categories(project_id)),
+            "simplified": await simplified_costs(principal, project_id, chosen.id, period=chosen)
+            if chosen
+            else None,
+            "may_record": principal.can(Action.RECORD_EXPENDITURE, project_id),
+            "errors": form_errors(refused) if refused else {},
+        },
+        status_code=200 if refused is None else refusal_status(refused),
+    )
+
+
+async def _require_options(principal: Principal, project_id: int) -> None:
+    """404 for a project the user does not work on, as for a missing one; 403 for the roles
+    that do not set simplified cost options (only admin and finance do)."""
+    await expenditure_imports.require_on_project(principal, project_id, Action.EDIT_PROJECT)
+
+
+async def _simplified_costs_page(
+    principal: Principal,
+    project_id: int,
+    refused: Refused | None = None,
+    *,
+    values: dict | None = None,
+    failed: int | str | None = None,
+) -> Template:
+    """The simplified cost options of a project (admin and finance): a refused form, `failed`
+    ("allowed" or the service's id), is shown again with what was typed and its problems."""
+    await _require_options(principal, project_id)
+    project = await get_project(principal, project_id, indicators=False)
+    catalogue = await cost_options(principal, project_id)
+    options = [
+        (
+            s,
+            values
+            if failed == s.service_id and values is not None
+            else {
+                "kind": s.option.kind,
+                "rate": typed_money(s.option.rate),
+                "category": s.option.category,
+                "deliverable_done": typed_date(s.option.deliverable_done),
+            },
+        )
+        for s in catalogue.services
+    ]
+    return Template(
+        "finance/simplified_costs.html",
+        context={
+            "principal": principal,
+            "project": project,
+            "allowed": catalogue.allowed,
+            "options": options,
+            "categories": list(category_names(await cost_categories(project_id)).items()),
+            "failed": failed,
+            "values": values or {},
+            "errors": form_errors(refused) if refused else {},
+        },
+        status_code=200 if refused is None else refusal_status(refused),
     )

@@ -37,6 +37,7 @@ from grants.projects.portfolio import SORT_COLUMNS, PortfolioFilter, portfolio_p
 from grants.projects.reading import ProjectDetail, get_project, list_measures
 from grants.projects.reports import report_panel
 from grants.register.participants import retention_date
+from grants.results.common import COMMON_INDICATORS
 from grants.results.progress import indicator_progress
 from grants.results.sparklines import sparkline
 from grants.web import CurrentPrincipal, form_errors, refusal_status, refused_body
@@ -83,6 +84,7 @@ async def render_project(
             "entry_values": entry_values or {},
             "period_error": period_error,
             "indicator_form": indicator_form or {"values": {}, "errors": {}},
+            "common_indicators": COMMON_INDICATORS,  # the indicator form's sources
             "report": report,
             "claims": claims,
         },

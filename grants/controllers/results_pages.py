@@ -29,6 +29,7 @@ _INDICATOR_FIELDS = (
     "target",
     "target_rule",
     "aggregation",
+    "source",
     "kind",
     "min_stay_months",
     "target_group",

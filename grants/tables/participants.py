@@ -55,6 +55,11 @@ class Service(Table):
     unit_en = Varchar(length=50, default="")
     unit_price = BigInt(null=True, default=None)  # cents
     position = Integer(default=0)
+    # a simplified cost option (grants.register.unit_costs): "unit_cost", "lump_sum" or ""
+    sco_kind = Varchar(length=20, default="")
+    sco_rate = BigInt(null=True, default=None)  # cents per unit, or the lump sum
+    sco_category = Varchar(length=50, default="")  # the cost category it is claimed under
+    deliverable_done = Date(null=True, default=None)  # a lump sum's deliverable, when done
 
 
 class ServiceReceipt(Table):

@@ -1,4 +1,4 @@
-from piccolo.columns import BigInt, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -31,6 +31,8 @@ class Project(Table):
     contract_ref = Varchar(length=255, default="")
     note_lv = Text(default="")
     note_en = Text(default="")
+    # the contract lets it claim unit costs and lump sums (grants.register.unit_costs)
+    simplified_costs = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
