@@ -22,10 +22,10 @@ Everything is read in a fixed number of statements whatever the number of projec
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from grants.claims.claims import ClaimRow, ClaimTotals, claim_totals
-from grants.core.i18n import RIGA
+from grants.core.dates import riga_day, stored_date
 from grants.core.vocabulary import ClaimKind, ClaimStatus
 from grants.projects.periods import riga_today
 from grants.tables.claims import Claim, ClaimScheduleRow
@@ -120,24 +120,7 @@ def answer_due(claim: ClaimRow) -> date | None:
     """When the funder's answer to a submitted claim is due; None for any other status."""
     if claim.status != ClaimStatus.SUBMITTED or claim.submitted_at is None:
         return None
-    return review_due(claim.kind, _local_day(claim.submitted_at))
-
-
-def _day(value: date | datetime | str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
-def _local_day(moment: datetime | str) -> date:
-    """The day in Riga of a stored timestamp."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        return moment.date()
-    return moment.astimezone(RIGA).date()
+    return review_due(claim.kind, riga_day(claim.submitted_at))
 
 
 async def _schedule_rows(ids: list[int]) -> dict[int, list[tuple[date, int]]]:
@@ -153,7 +136,9 @@ async def _schedule_rows(ids: list[int]) -> dict[int, list[tuple[date, int]]]:
     )
     found: dict[int, list[tuple[date, int, int]]] = defaultdict(list)
     for r in rows:
-        found[r["project"]].append((_day(r["planned_date"]), int(r["position"]), int(r["amount"])))
+        found[r["project"]].append(
+            (stored_date(r["planned_date"]), int(r["position"]), int(r["amount"]))
+        )
     return {pid: [(d, a) for d, _, a in sorted(rs)] for pid, rs in found.items()}
 
 
@@ -201,7 +186,7 @@ async def claim_positions(
             sent[c["project"]] += 1
         if c["status"] == ClaimStatus.SUBMITTED and c["submitted_at"] is not None:
             kind = ClaimKind(c["kind"])
-            submitted_on = _local_day(c["submitted_at"])
+            submitted_on = riga_day(c["submitted_at"])
             due = review_due(kind, submitted_on)
             if due < today:
                 late[c["project"]].append(LateReview(c["id"], c["number"], kind, submitted_on, due))

@@ -17,8 +17,9 @@ from piccolo.query.functions.aggregate import Count, Sum
 
 from grants.core import audit
 from grants.core.access import Action, Principal
+from grants.core.dates import riga_day, stored_date
 from grants.core.errors import NotFound, Problems, blank
-from grants.core.i18n import RIGA, format_day, format_money
+from grants.core.i18n import format_day, format_money
 from grants.core.money import money_str
 from grants.core.paging import Paged, offset
 from grants.core.translatable import N_
@@ -259,7 +260,7 @@ async def get_schedule(
     rows = [
         ScheduleRow(
             r["position"],
-            _day(r["planned_date"]),
+            stored_date(r["planned_date"]),
             r["amount"],
             split_amount(project, r["amount"]),
         )
@@ -277,10 +278,6 @@ async def get_schedule(
         created_by=head["created_by"],
         created_at=head["created_at"],
     )
-
-
-def _day(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 async def schedule_versions(
@@ -450,7 +447,7 @@ async def save_schedule(
             )
             before = _snapshot(
                 last["version"],
-                [(_day(r["planned_date"]), r["amount"]) for r in stored],
+                [(stored_date(r["planned_date"]), r["amount"]) for r in stored],
                 last["note"],
             )
         version = (last["version"] if last else 0) + 1
@@ -483,16 +480,7 @@ async def save_schedule(
 
 
 def _maybe_day(value: date | str | None) -> date | None:
-    return None if value is None else _day(value)
-
-
-def _local_day(moment: datetime | str) -> date:
-    """The day in Riga of a stored timestamp."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment.tzinfo is None:
-        return moment.date()
-    return moment.astimezone(RIGA).date()
+    return None if value is None else stored_date(value)
 
 
 async def cash_flow(
@@ -524,9 +512,9 @@ async def cash_flow(
     for claim in claims:
         if claim["submitted_at"] is None or claim["kind"] == ClaimKind.ADVANCE:
             continue
-        claimed[_local_day(claim["submitted_at"])] += claim["eligible"] or 0
+        claimed[riga_day(claim["submitted_at"])] += claim["eligible"] or 0
     for payment in payments:
-        received[_day(payment["paid_on"])] += int(payment["amount"] or 0)
+        received[stored_date(payment["paid_on"])] += int(payment["amount"] or 0)
     points: list[CashFlowPoint] = []
     totals = [0, 0, 0]
     for day in sorted({*planned, *claimed, *received}):

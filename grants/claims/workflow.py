@@ -104,6 +104,18 @@ async def _record_status(
     )
 
 
+# Each kept item takes its entry's current version and eligible amount, in one statement
+# whatever the number of items (every kept entry has exactly one current version).
+_FIX_ITEMS = """
+UPDATE claim_item SET
+    expenditure = (SELECT e.id FROM expenditure e WHERE e.project = claim_item.project
+        AND e.entry_no = claim_item.entry_no AND e.state = {}),
+    eligible = (SELECT e.eligible_amount FROM expenditure e WHERE e.project = claim_item.project
+        AND e.entry_no = claim_item.entry_no AND e.state = {0})
+WHERE claim = {}
+"""
+
+
 async def submit_claim(principal: Principal, claim_id: int) -> ClaimRow:
     """Send a draft or returned claim to the funder: each item takes its entry's current
     version and eligible amount (entries cancelled, without an eligible part or moved out of
@@ -137,15 +149,13 @@ async def submit_claim(principal: Principal, claim_id: int) -> ClaimRow:
             )
         if problems:
             raise Refused(problems, conflict=True)
-        for item_id, row in kept:
-            await ClaimItem.update(
-                {ClaimItem.expenditure: row["id"], ClaimItem.eligible: row["eligible_amount"]}
-            ).where(ClaimItem.id == item_id)
-        kept_ids = [item_id for item_id, _ in kept]
         if kind != ClaimKind.ADVANCE:
+            kept_ids = [item_id for item_id, _ in kept]
             await ClaimItem.delete().where(
                 (ClaimItem.claim == claim_id) & ClaimItem.id.not_in(kept_ids or [0])
             )
+            current = RecordState.CURRENT.value
+            await ClaimItem.raw(_FIX_ITEMS, current, current, claim_id)
         await Claim.update(
             {
                 Claim.status: ClaimStatus.SUBMITTED,

@@ -1,9 +1,12 @@
 """Dates as people type them: ISO (2026-03-15) or Latvian (15.03.2026)."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from grants.core.errors import Problem
 from grants.core.translatable import N_
+
+RIGA = ZoneInfo("Europe/Riga")
 
 _FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 
@@ -27,3 +30,21 @@ def parse_date(text: str | date | None, field: str) -> date | Problem | None:
 def day_str(day: date) -> str:
     """dd.mm.yyyy, the way the funder's documents (and Latvian users) write dates."""
     return day.strftime("%d.%m.%Y")
+
+
+def stored_date(value: date | datetime | str) -> date:
+    """A date column read by raw SQL: SQLite may give the ISO text (of a date or a timestamp)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def riga_day(moment: datetime | str) -> date:
+    """The day in Riga of a stored timestamp (a naive one is taken as it stands)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(RIGA).date()

@@ -11,7 +11,6 @@ from enum import StrEnum
 from functools import cache
 from io import BytesIO
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import get_month_names
@@ -20,14 +19,13 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from grants.core import money
-from grants.core.dates import day_str
+from grants.core.dates import RIGA, day_str
 from grants.core.translatable import N_
 
 LOCALES = ("lv", "en")
 DEFAULT_LOCALE = "lv"
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 
-RIGA = ZoneInfo("Europe/Riga")
 
 _current: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
 

@@ -7,6 +7,7 @@ from datetime import date
 from piccolo.custom_types import Combinable
 
 from grants.core.access import AccessDenied, Principal
+from grants.core.dates import stored_date
 from grants.core.paging import Paged, offset
 from grants.core.text import comparable
 from grants.core.vocabulary import AmountKind, FundingBase, FundingKind, OurRole, ProjectStatus
@@ -229,8 +230,8 @@ def summary_from_row(row: dict) -> ProjectSummary:
         our_role=OurRole(row["our_role"]),
         status=ProjectStatus(row["status"]),
         amount_kind=AmountKind(row["amount_kind"]),
-        start_date=_day(row["start_date"]),
-        end_date=_day(row["end_date"]),
+        start_date=None if row["start_date"] is None else stored_date(row["start_date"]),
+        end_date=None if row["end_date"] is None else stored_date(row["end_date"]),
     )
 
 
@@ -248,11 +249,6 @@ async def _listed(
         sql += " LIMIT {} OFFSET {}"
         args += page
     return [summary_from_row(row) for row in await Project.raw(sql, *args)]
-
-
-def _day(value: date | str | None) -> date | None:
-    """A date column read by raw SQL: SQLite may give the ISO text."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 async def list_projects(principal: Principal, *, code: str | None = None) -> list[ProjectSummary]:

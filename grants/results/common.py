@@ -27,6 +27,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 
 from grants.core import audit
 from grants.core.access import Action, Principal
+from grants.core.dates import stored_date
 from grants.core.errors import NotFound
 from grants.core.translatable import N_
 from grants.core.vocabulary import (
@@ -269,13 +270,9 @@ class RegisterFacts:
     left: list[Group] = field(default_factory=list)  # read only when asked (`exits=True`)
 
 
-def _day(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def _group(row: dict, names: Iterable[str], stage: str | None = None) -> Group:
     return Group(
-        day=_day(row["day"]),
+        day=stored_date(row["day"]),
         gender=GENDER_BREAKDOWN.get(row["gender"], row["gender"]),
         age=row["age"],
         counts={name: int(row[name] or 0) for name in names},
@@ -297,7 +294,7 @@ async def register_facts(
         facts[row["project"]].entered.append(_group(row, outputs))
     for row in await Participant.raw(_results_sql(len(ids)), *ids):
         stage = row["stage"]
-        exit_day = _day(row["day"])
+        exit_day = stored_date(row["day"])
         group = _group(row, _RESULT_CONDITIONS, stage)
         if stage == ResultStage.SIX_MONTHS:
             group = Group(
