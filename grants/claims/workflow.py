@@ -41,6 +41,9 @@ from grants.tables.claims import Claim, ClaimItem, ClaimPayment
 from grants.tables.expenditures import Expenditure
 
 _REASON_REQUIRED = N_("Give a reason.")
+_NOT_A_DRAFT = N_(
+    "Claim No. %(number)s is “%(status)s”; only a draft never sent to the funder can be discarded."
+)
 _NOT_SUBMITTED = N_(
     "Claim No. %(number)s is “%(status)s”; only a submitted claim can be approved, returned"
     " or rejected."
@@ -255,6 +258,33 @@ async def reject_claim(principal: Principal, claim_id: int, reason: str) -> Clai
     """The funder refuses the claim: its expenditures are free for another claim, and the
     advance it cleared is uncleared again."""
     return await _decide(principal, claim_id, ClaimStatus.REJECTED, reason, "reject")
+
+
+async def discard_claim(principal: Principal, claim_id: int, reason: str) -> None:
+    """Remove a draft prepared by mistake, so the expenditures it held are free for another
+    claim. Only a draft never submitted: the funder never saw its number. The audit trail
+    keeps the whole claim and the reason."""
+    reason = (reason or "").strip()
+    async with write_transaction():
+        record = await _open(principal, claim_id, Action.PREPARE_CLAIM)
+        problems = Problems()
+        if not reason:
+            problems.add(_REASON_REQUIRED, "reason")
+        problems.plain(reason, "reason", multiline=True)
+        if record["status"] != ClaimStatus.DRAFT or record["submitted_at"] is not None:
+            raise _status_problem(_NOT_A_DRAFT, record)
+        problems.raise_if_any()
+        before = await load_claim(claim_id)
+        await Claim.delete().where(Claim.id == claim_id)  # its items go with it
+        await audit.record(
+            "discard",
+            ENTITY,
+            claim_id,
+            actor=principal,
+            project_id=before.project_id,
+            before=snapshot(before),
+            note=reason,
+        )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from grants.claims.workflow import (
     PaymentInput,
     SourceAmount,
     approve_claim,
+    discard_claim,
     pay_claim,
     reject_claim,
     return_claim,
@@ -278,6 +279,14 @@ class ClaimsApi(Controller):
     ) -> ClaimOut:
         """The funder returned the claim for correction, with its `reason`."""
         return claim_out(await return_claim(principal, claim_id, data.reason))
+
+    @post("/claims/{claim_id:int}/discard", status_code=204)
+    async def discard(
+        self, principal: CurrentPrincipal, claim_id: FromPath[int], data: JSONBody[ReasonIn]
+    ) -> None:
+        """Remove a draft never sent to the funder (prepared by mistake), with a `reason`; its
+        expenditures are free for another claim."""
+        await discard_claim(principal, claim_id, data.reason)
 
     @post("/claims/{claim_id:int}/reject", status_code=200)
     async def reject(

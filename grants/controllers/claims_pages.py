@@ -29,6 +29,7 @@ from grants.claims.workflow import (
     PaymentInput,
     SourceAmount,
     approve_claim,
+    discard_claim,
     pay_claim,
     reject_claim,
     return_claim,
@@ -274,6 +275,25 @@ class ClaimsPages(Controller):
                 refused=_renamed(refused, {"reason": "return_reason"}),
             )
         return Redirect(f"/claims/{claim_id}", status_code=303)
+
+    @post("/claims/{claim_id:int}/discard")
+    async def discard(
+        self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Remove a draft prepared by mistake, with a reason; back to the project's claims."""
+        reason = str((await request.form()).get("discard_reason", ""))
+        try:
+            claim = await get_claim(principal, claim_id)
+            await discard_claim(principal, claim_id, reason)
+        except Refused as refused:
+            return await _claim_page(
+                principal,
+                claim_id,
+                form="discard",
+                values={"reason": reason},
+                refused=_renamed(refused, {"reason": "discard_reason"}),
+            )
+        return Redirect(f"/projects/{claim.project_id}/claims", status_code=303)
 
     @post("/claims/{claim_id:int}/reject")
     async def reject(

@@ -684,6 +684,7 @@ HEADINGS: dict[tuple[str, str], str] = {
     ("claim", "return"): N_("Payment claim %(name)s returned for correction"),
     ("claim", "approve"): N_("Payment claim %(name)s approved"),
     ("claim", "reject"): N_("Payment claim %(name)s rejected"),
+    ("claim", "discard"): N_("Draft payment claim %(name)s discarded"),
     ("claim", "pay"): N_("Payment received on claim %(name)s"),
     ("claim", "freeze"): N_("Document of payment claim %(name)s frozen"),
     ("claim_schedule", "create"): N_("Claim schedule version %(name)s saved"),

@@ -105,7 +105,11 @@ async def test_finance_prepares_a_claim_through_the_form(families, client):
     assert (claim["number"], claim["kind"], claim["status"]) == (1, "interim", "draft")
     assert await ClaimItem.count() == 1
     page = (await client.get(f"/claims/{claim['id']}")).text
-    assert actions(page) == [f"/claims/{claim['id']}/edit", f"/claims/{claim['id']}/submit"]
+    assert actions(page) == [
+        f"/claims/{claim['id']}/edit",
+        f"/claims/{claim['id']}/submit",
+        f"/claims/{claim['id']}/discard",  # a draft never sent may be discarded
+    ]
     assert "data-confirm=" in page
 
 
