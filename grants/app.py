@@ -29,6 +29,8 @@ from grants.controllers.claims_pages import ClaimsPages
 from grants.controllers.favicon import favicon
 from grants.controllers.finance_api import FinanceApi
 from grants.controllers.finance_pages import ClaimSchedulePages, FinancePages
+from grants.controllers.modifications_api import ModificationsApi
+from grants.controllers.modifications_pages import ModificationsPages
 from grants.controllers.procurement_api import ProcurementApi
 from grants.controllers.procurement_pages import ProcurementPages
 from grants.controllers.projects_api import PeriodsApi, ProjectsApi
@@ -94,6 +96,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             FinancePages,
             ClaimSchedulePages,
             ClaimsPages,
+            ModificationsPages,
+            ModificationsApi,
             RegisterPages,
             ResultsPages,
             ReportsPages,

@@ -21,6 +21,7 @@ TABLE_MODULES = [
     "grants.tables.claims",
     "grants.tables.staff",
     "grants.tables.procurement",
+    "grants.tables.modifications",
 ]
 
 APP_CONFIG = AppConfig(

@@ -16,14 +16,14 @@ from typing import Any
 import pandas as pd
 
 from grants.core.access import Action, Principal
-from grants.core.i18n import category_names, gettext, label, localised, negotiate
+from grants.core.i18n import category_names, format_day, gettext, label, localised, negotiate
 from grants.core.money import percentage
 from grants.core.translatable import N_
 from grants.finance.budget import DIRECT, CategoryReport, category_report
 from grants.finance.cofinancing import Cofinancing, cofinancing, declared_bases, split
 from grants.finance.expenditures import Declared, cost_categories, declared_expenditures, in_period
 from grants.projects.periods import PeriodRow, get_period, list_periods
-from grants.projects.reading import ProjectDetail, get_project
+from grants.projects.reading import ContractOn, ProjectDetail, contracts_on, get_project
 from grants.projects.reports import NARRATIVE
 from grants.register.service_tables import ServiceTable, service_table, target_groups
 from grants.results.indicators import REGISTER_AGGREGATIONS
@@ -104,8 +104,9 @@ class ProjectReport:
 class _Data:
     """What the domain says about the project as of the period, read once."""
 
-    project: ProjectDetail
+    project: ProjectDetail  # as the contract version in force at the period's end has it
     period: PeriodRow
+    contract: ContractOn  # that version
     periods: list[PeriodRow]  # all of the project's, for the time axis
     progress: list[IndicatorProgress]
     split: Cofinancing
@@ -142,11 +143,12 @@ async def build_project_report(
 async def _collect(principal: Principal, period_id: int) -> _Data:
     period = await get_period(principal, period_id)
     project_id = period.project_id
-    project = await get_project(principal, project_id)
+    project = await get_project(principal, project_id, as_of=period.end)
     readable = principal.can(Action.READ_REGISTER, project_id)
     return _Data(
         project=project,
         period=period,
+        contract=(await contracts_on(project_id, [period.end]))[0],
         periods=await list_periods(principal, project_id),
         progress=await indicator_progress(principal, project_id, period_id),
         split=await cofinancing(principal, project_id, period_id),
@@ -177,7 +179,9 @@ def _assemble(
     services = None if data.services is None else service_section(data.services)
     return ProjectReport(
         locale=locale,
-        header=MappingProxyType(header_section(data.project, data.period, report_date)),
+        header=MappingProxyType(
+            header_section(data.project, data.period, report_date, data.contract)
+        ),
         indicators=indicator_section(data.progress, data.period.end),
         breakdowns=breakdown_section(data.progress),
         sources=source_section(data.split, data.project),
@@ -195,7 +199,11 @@ def _assemble(
 # Sections: one function each, from domain records to a frame --------------------------------
 
 
-def header_section(project: ProjectDetail, period: PeriodRow, report_date: date) -> dict:
+def header_section(
+    project: ProjectDetail, period: PeriodRow, report_date: date, contract: ContractOn
+) -> dict:
+    """The header; the project's dates and costs are those of the contract version in force at
+    the period's end, which it names."""
     s = project.summary
     return {
         "project_id": s.id,
@@ -223,7 +231,23 @@ def header_section(project: ProjectDetail, period: PeriodRow, report_date: date)
         "period_status_label": label(period.status),
         "report_date": report_date,
         "register_until": period.end,  # what the register's figures are counted up to
+        "contract_version": contract.number,
+        "contract_in_force_from": contract.in_force_from,  # None: from the start
+        "contract_line": contract_line(contract),
     }
+
+
+def contract_line(contract: ContractOn) -> str:
+    """The version's line ("Contract version 2, in force from 01.07.2026"), in the current
+    language."""
+    if contract.in_force_from is None:
+        return gettext(
+            "Contract version %(number)s, in force from the start", number=contract.number
+        )
+    day = format_day(contract.in_force_from)
+    return gettext(
+        "Contract version %(number)s, in force from %(day)s", number=contract.number, day=day
+    )
 
 
 INDICATOR_COLUMNS = {

@@ -225,6 +225,7 @@ def _header_rows(report: ProjectReport) -> list[dict[str, Any]]:
         (N_("Beneficiary"), h["holder"], "text"),
         (N_("Our role"), h["our_role_label"], "text"),
         (N_("Contract"), h["contract_ref"], "text"),
+        (N_("Contract version"), h["contract_line"], "text"),
         (N_("Project start"), h["project_start"], "date"),
         (N_("Project end"), h["project_end"], "date"),
         (N_("Reporting period"), h["period_number"], "count"),

@@ -18,6 +18,7 @@ from grants.core.vocabulary import Role
 from grants.tables.claims import Claim
 from grants.tables.expenditures import Expenditure
 from grants.tables.indicators import Indicator
+from grants.tables.modifications import Modification
 from grants.tables.participants import Participant
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
@@ -34,6 +35,7 @@ IDS = {
     "indicator_id": Indicator,
     "claim_id": Claim,
     "participant_id": Participant,
+    "modification_id": Modification,
 }
 
 

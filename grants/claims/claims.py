@@ -181,6 +181,7 @@ class ClaimRow:
     submitted_at: datetime | None
     decided_at: datetime | None
     created_at: datetime
+    contract_version: int | None = None  # the contract version it was last submitted under
 
     @property
     def editable(self) -> bool:
@@ -406,6 +407,7 @@ def build_row(
         submitted_at=claim["submitted_at"],
         decided_at=claim["decided_at"],
         created_at=claim["created_at"],
+        contract_version=claim.get("contract_version"),
     )
 
 
@@ -741,6 +743,7 @@ def snapshot(row: ClaimRow) -> dict:
         "deducted": money_str(row.deducted),
         "paid": money_str(row.paid),
         "entries": [i.entry_no for i in row.items],
+        "contract_version": row.contract_version,
     }
 
 

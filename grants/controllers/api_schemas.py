@@ -232,7 +232,7 @@ def project_out(p: ProjectSummary) -> ProjectOut:
     )
 
 
-def _line_out(line: PlanLine) -> FundingLineOut:
+def funding_line_out(line: PlanLine) -> FundingLineOut:
     return to_output(
         line,
         FundingLineOut,
@@ -266,7 +266,7 @@ def project_detail_out(d: ProjectDetail) -> ProjectDetailOut:
         ProjectDetailOut,
         **structs.asdict(project_out(d.summary)),
         eu_ceiling=money_str(d.eu_ceiling),
-        funding=[_line_out(ln) for ln in d.plan.lines],
+        funding=[funding_line_out(ln) for ln in d.plan.lines],
         checks=[_check_out(c) for c in d.plan.checks],
         partners=[to_output(p, PartnerOut, budget=money_str(p.budget)) for p in d.partners],
         indicators=[to_output(i, IndicatorOut, **indicator_fields(i)) for i in d.indicators],

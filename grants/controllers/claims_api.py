@@ -1,10 +1,11 @@
 """API for payment claims: prepare, submit, and record the funder's answer and payments."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
-from msgspec import Struct, field
+from msgspec import Meta, Struct, field
 
 from grants.claims.claims import (
     ClaimChanges,
@@ -147,6 +148,11 @@ class ClaimOut(Struct):
     reason: str
     submitted_at: datetime | None
     decided_at: datetime | None
+    contract_version: Annotated[
+        int | None,
+        Meta(description="The contract version the claim was last submitted under (the "
+             "newest then); null until submitted."),
+    ]  # fmt: skip
     items: list[ItemOut]
     sources: list[ClaimSourceOut]
     payments: list[PaymentOut]
@@ -177,6 +183,7 @@ def claim_out(row: ClaimRow) -> ClaimOut:
         reason=row.reason,
         submitted_at=row.submitted_at,
         decided_at=row.decided_at,
+        contract_version=row.contract_version,
         items=[
             ItemOut(
                 expenditure_id=i.expenditure_id,

@@ -184,6 +184,16 @@ class BudgetLineIn(In):
     flat_rate_base: list[str] | str = field(default_factory=list)
 
 
+class BudgetIn(In):
+    """The whole budget with a correction's reason: a project with a contract (contracted, in
+    progress or closed) changes a budget it has only through a modification, or by an
+    administrator correcting an obvious typo with a `correction_reason` the audit trail
+    records."""
+
+    lines: list[BudgetLineIn]
+    correction_reason: str | None = None
+
+
 class BudgetWarningOut(Struct):
     """`code`: "total_differs" (the budget against the eligible costs) or "over_budget" (a
     category's declared eligible costs to date against its budget); `difference` = actual −
@@ -211,7 +221,7 @@ def _input(body: ExpenditureIn) -> ExpenditureInput:
     return to_input(body, ExpenditureInput, leave_out=("note",))
 
 
-def _budget_line(line: BudgetLineIn) -> BudgetLineInput:
+def budget_line_input(line: BudgetLineIn) -> BudgetLineInput:
     base = line.flat_rate_base
     return to_input(
         line,
@@ -482,11 +492,21 @@ class FinanceApi(Controller):
         self,
         principal: CurrentPrincipal,
         project_id: FromPath[int],
-        data: JSONBody[list[BudgetLineIn]],
+        data: JSONBody[list[BudgetLineIn] | BudgetIn],
     ) -> list[CategoryOut]:
-        """Replace the whole budget by cost category and year; returns it as GET does. Refused
-        with every problem and nothing written (400)."""
-        await set_budget(principal, project_id, [_budget_line(line) for line in data])
+        """Replace the whole budget by cost category and year, sent as the list of lines or
+        as `{"lines", "correction_reason"}`; returns it as GET does. Refused with every
+        problem and nothing written (400); a project with a contract refuses a change to a
+        budget it has (409: propose a modification) unless an administrator gives a
+        `correction_reason`."""
+        lines = data if isinstance(data, list) else data.lines
+        reason = None if isinstance(data, list) else data.correction_reason
+        await set_budget(
+            principal,
+            project_id,
+            [budget_line_input(line) for line in lines],
+            correction_reason=reason,
+        )
         return categories_out(await category_report(principal, project_id))
 
     @get("/projects/{project_id:int}/budget/warnings")

@@ -62,9 +62,10 @@ from grants.finance.expenditures import (
     record_expenditure,
     remove_file,
 )
+from grants.modifications.lock import has_contract, locked
 from grants.procurement.contracts import contract_choices
 from grants.projects.periods import default_period, list_periods
-from grants.projects.reading import get_project
+from grants.projects.reading import contracts_on, get_project
 from grants.register.unit_costs import (
     CostOptionInput,
     cost_options,
@@ -405,10 +406,19 @@ class FinancePages(Controller):
                 context = {"lines": [*lines, {}], "names": names, "errors": {}}
                 return Template("finance/budget_rows.html", context=context)
             return await _page(principal, project_id, lines)
+        reason = str(form.get("correction_reason", ""))
         try:
-            await set_budget(principal, project_id, [_line_input(ln) for ln in lines])
+            await set_budget(
+                principal,
+                project_id,
+                [_line_input(ln) for ln in lines],
+                correction_reason=reason,
+            )
         except Refused as refused:
-            return await _page(principal, project_id, lines, form_errors(refused), 400)
+            errors = form_errors(refused)
+            return await _page(
+                principal, project_id, lines, errors, refusal_status(refused), reason
+            )
         return Redirect(f"/projects/{project_id}/budget", status_code=303)
 
     # Expenditure import (issue 14): the pages, their work is at the end of the module
@@ -490,9 +500,11 @@ async def _page(
     lines: list[TypedLine] | None = None,
     errors: dict | None = None,
     status_code: int = 200,
+    correction_reason: str = "",
 ) -> Template:
     """The budget as computed, with its warnings, and the form: the stored lines (or the
-    lines as typed) and one empty row; "Add a row" gives more."""
+    lines as typed) and one empty row; "Add a row" gives more. In a project with a contract
+    a budget it has is read-only, but to an administrator correcting it (`modifications.lock`)."""
     project = await get_project(principal, project_id, indicators=False)
     budget = await project_budget(principal, project_id)
     names = category_names(await cost_categories(project_id))
@@ -508,6 +520,10 @@ async def _page(
             "names": names,
             "warnings": [budget_warning_text(w, names) for w in warnings],
             "can_edit": principal.can(Action.EDIT_PROJECT, project_id),
+            "contract": has_contract(project.summary.status),
+            "fixed": locked(project.summary.status, budget.lines, principal, project_id),
+            "can_correct": principal.can(Action.CORRECT_CONTRACT, project_id),
+            "correction_reason": correction_reason,
             "lines": [*lines, {}],
             "errors": errors or {},
         },
@@ -730,7 +746,12 @@ async def _cofinancing_page(
     chosen_id = chosen.id if chosen else None
     # read once and shared: the split and the categories add up the same sums
     declared = await declared_sums(principal, project_id, chosen_id, periods=periods)
-    split = await cofinancing(principal, project_id, project=project, declared=declared)
+    # the contract version in force at the period's end: the plan and budget it is checked on
+    contract = (await contracts_on(project_id, [chosen.end]))[0] if chosen else None
+    newest = contract is None or not contract.superseded
+    split = await cofinancing(
+        principal, project_id, project=project, declared=declared, newest=newest
+    )
     return Template(
         "finance/cofinancing.html",
         context={
@@ -739,7 +760,10 @@ async def _cofinancing_page(
             "periods": periods,
             "period": chosen,
             "split": split,
-            "categories": await category_report(principal, project_id, declared=declared),
+            "contract": contract,
+            "categories": await category_report(
+                principal, project_id, declared=declared, newest=newest
+            ),
             "names": category_names(await cost_categories(project_id)),
             "simplified": await simplified_costs(principal, project_id, chosen.id, period=chosen)
             if chosen

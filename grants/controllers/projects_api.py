@@ -33,7 +33,13 @@ from grants.core.money import cents_to_str
 from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
 from grants.projects.editing import create_project, update_project
 from grants.projects.periods import PeriodRow, approve, list_periods, reopen, return_period
-from grants.projects.reading import ProjectSummary, get_project, projects_page
+from grants.projects.reading import (
+    ContractOn,
+    ProjectSummary,
+    contracts_on,
+    get_project,
+    projects_page,
+)
 from grants.projects.submission import SubmitChecklist, submit_checklist
 from grants.web import CurrentPrincipal
 from reports.versions import submit_and_freeze
@@ -58,6 +64,11 @@ class PeriodOut(Struct):
         int | None,
         Meta(description="Days after the deadline it was submitted (0: on time); null unless "
              "the period is submitted or approved."),
+    ]  # fmt: skip
+    contract_version: Annotated[
+        int,
+        Meta(description="The contract version in force at the period's end, which its "
+             "report is computed with."),
     ]  # fmt: skip
 
 
@@ -185,6 +196,15 @@ class ReasonIn(In):
     reason: str
 
 
+class ProjectChangeIn(ProjectIn):
+    """The fields to change, as `ProjectIn`. In a project with a contract (contracted, in
+    progress or closed), dates, costs and a funding plan it has change only through a
+    modification; an administrator may correct an obvious typo in them with a
+    `correction_reason`, which the audit trail records."""
+
+    correction_reason: str | None = None
+
+
 class ChecklistOut(Struct):
     """What to look at before submitting; every item is a warning, submitting stays allowed."""
 
@@ -221,8 +241,13 @@ class AuditPageOut(Page):
     items: list[AuditOut]
 
 
-def period_out(p: PeriodRow) -> PeriodOut:
-    return to_output(p, PeriodOut)
+def period_out(p: PeriodRow, contract: ContractOn) -> PeriodOut:
+    return to_output(p, PeriodOut, contract_version=contract.number)
+
+
+async def one_period_out(p: PeriodRow) -> PeriodOut:
+    """A period with the contract version in force at its end (one query)."""
+    return period_out(p, (await contracts_on(p.project_id, [p.end]))[0])
 
 
 def checklist_out(c: SubmitChecklist) -> ChecklistOut:
@@ -276,10 +301,19 @@ class ProjectsApi(Controller):
 
     @patch("/{project_id:int}")
     async def change(
-        self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[ProjectIn]
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        data: JSONBody[ProjectChangeIn],
     ) -> ProjectDetailOut:
-        """Change the fields given; `funding`, when given, replaces the whole plan."""
-        await update_project(principal, project_id, project_input(data))
+        """Change the fields given; `funding`, when given, replaces the whole plan. A project
+        with a contract refuses a change to its dates, costs or funding plan (409: propose a
+        modification) unless an administrator gives a `correction_reason`."""
+        fields = structs.asdict(data)
+        reason = fields.pop("correction_reason")
+        await update_project(
+            principal, project_id, project_input(ProjectIn(**fields)), correction_reason=reason
+        )
         return await _detail(principal, project_id)
 
     @get("/{project_id:int}/audit")
@@ -319,7 +353,9 @@ class PeriodsApi(Controller):
         self, principal: CurrentPrincipal, project_id: FromPath[int]
     ) -> list[PeriodOut]:
         """Reporting periods from the project's dates and rhythm, with deadlines and status."""
-        return [period_out(p) for p in await list_periods(principal, project_id)]
+        periods = await list_periods(principal, project_id)
+        contracts = await contracts_on(project_id, [p.end for p in periods])
+        return [period_out(p, c) for p, c in zip(periods, contracts, strict=True)]
 
     @get("/periods/{period_id:int}/checklist")
     async def checklist(
@@ -334,23 +370,23 @@ class PeriodsApi(Controller):
     async def submit(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:
         """Submit the period for approval; its report is frozen as a new version. Nothing on
         the checklist (`GET /periods/{id}/checklist`) stops it."""
-        return period_out(await submit_and_freeze(principal, period_id))
+        return await one_period_out(await submit_and_freeze(principal, period_id))
 
     @post("/periods/{period_id:int}/approve", status_code=200)
     async def approve(self, principal: CurrentPrincipal, period_id: FromPath[int]) -> PeriodOut:
         """Approve a submitted period; it is then locked against every change."""
-        return period_out(await approve(principal, period_id))
+        return await one_period_out(await approve(principal, period_id))
 
     @post("/periods/{period_id:int}/return", status_code=200)
     async def return_(
         self, principal: CurrentPrincipal, period_id: FromPath[int], data: JSONBody[ReasonIn]
     ) -> PeriodOut:
         """Return a submitted period for correction, with a reason."""
-        return period_out(await return_period(principal, period_id, data.reason))
+        return await one_period_out(await return_period(principal, period_id, data.reason))
 
     @post("/periods/{period_id:int}/reopen", status_code=200)
     async def reopen(
         self, principal: CurrentPrincipal, period_id: FromPath[int], data: JSONBody[ReasonIn]
     ) -> PeriodOut:
         """Reopen an approved period (admin only), with a reason that is recorded."""
-        return period_out(await reopen(principal, period_id, data.reason))
+        return await one_period_out(await reopen(principal, period_id, data.reason))

@@ -1,6 +1,7 @@
 """Project pages: the portfolio, a project with its plan, periods and indicators, its history,
 the project form, and the period workflow buttons."""
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
@@ -20,6 +21,8 @@ from grants.core.vocabulary import (
     ProjectStatus,
     ReportingRhythm,
 )
+from grants.modifications.lock import has_contract, locked
+from grants.modifications.versions import current_number
 from grants.projects.attachments import fetch_attachment
 from grants.projects.editing import FundingLineInput, ProjectInput, create_project, update_project
 from grants.projects.history import project_history
@@ -34,7 +37,7 @@ from grants.projects.periods import (
     return_period,
 )
 from grants.projects.portfolio import SORT_COLUMNS, PortfolioFilter, portfolio_page
-from grants.projects.reading import ProjectDetail, get_project, list_measures
+from grants.projects.reading import ProjectDetail, contracts_on, get_project, list_measures
 from grants.projects.reports import report_panel
 from grants.register.participants import retention_date
 from grants.results.common import COMMON_INDICATORS
@@ -62,10 +65,18 @@ async def render_project(
     project = await get_project(principal, project_id, indicators=False)
     periods = await list_periods(principal, project_id, project_read=True)
     chosen = next((p for p in periods if p.id == period_id), None) or default_period(periods)
+    # the contract version in force at the period's end, read once for the indicators and report
+    contract = (await contracts_on(project_id, [chosen.end]))[0] if chosen else None
     progress = await indicator_progress(
-        principal, project_id, chosen.id if chosen else None, periods=periods
+        principal,
+        project_id,
+        chosen.id if chosen else None,
+        periods=periods,
+        newest=contract is not None and not contract.superseded,
     )
-    report = await report_panel(principal, chosen, narrative_form) if chosen else None
+    report = (
+        await report_panel(principal, chosen, narrative_form, contract=contract) if chosen else None
+    )
     claims = await claim_position(project_id)  # read access checked with the project
     return Template(
         "projects/project.html",
@@ -87,6 +98,7 @@ async def render_project(
             "common_indicators": COMMON_INDICATORS,  # the indicator form's sources
             "report": report,
             "claims": claims,
+            "contract_version": contract.newest if contract else await current_number(project_id),
         },
         status_code=status_code,
     )
@@ -207,12 +219,20 @@ class ProjectsPages(Controller):
         self, principal: CurrentPrincipal, project_id: FromPath[int], request: Request
     ) -> Template | Redirect:
         project = await get_project(principal, project_id)
-        values, lines = _read_form(await request.form())
+        form = await request.form()
+        values, lines = _read_form(form)
+        reason = str(form.get("correction_reason", ""))
+        data = _input(values, lines)
+        if not lines and "funding" in _locked_fields(principal, project):
+            data = replace(data, funding=None)  # shown read-only, so not sent: left as it is
         try:
-            await update_project(principal, project_id, _input(values, lines))
+            await update_project(principal, project_id, data, correction_reason=reason)
         except Refused as refused:
+            values["correction_reason"] = reason
             errors = form_errors(refused)
-            return await _form(principal, values, lines, errors, project, status_code=400)
+            return await _form(
+                principal, values, lines, errors, project, status_code=refusal_status(refused)
+            )
         return Redirect(f"/projects/{project_id}", status_code=303)
 
     @post("/periods/{period_id:int}/{action:str}")
@@ -278,6 +298,11 @@ async def _form(
     project: ProjectDetail | None = None,
     status_code: int = 200,
 ) -> Template:
+    fixed = _locked_fields(principal, project) if project else set()
+    if fixed:  # read-only fields are not sent: show them as the project has them
+        stored_values, stored_lines = _values_of(project)
+        values = values | {k: stored_values[k] for k in fixed & stored_values.keys()}
+        lines = stored_lines if "funding" in fixed else lines
     lines = lines + [{} for _ in range(max(0, FUNDING_ROWS - len(lines)))]
     measures = await list_measures()
     return Template(
@@ -296,9 +321,26 @@ async def _form(
             "bases": _options(FundingBase),
             "kinds": _options(FundingKind),
             "partners": [(p.id, p.organisation) for p in project.partners] if project else [],
+            "contract": bool(project) and has_contract(project.summary.status),
+            "can_correct": bool(project)
+            and principal.can(Action.CORRECT_CONTRACT, project.summary.id),
+            "fixed": fixed,
         },
         status_code=status_code,
     )
+
+
+def _locked_fields(principal: Principal, project: ProjectDetail) -> set[str]:
+    """The contract fields this person sees read-only on the form (`modifications.lock`)."""
+    s = project.summary
+    held = {
+        "start_date": s.start_date,
+        "end_date": s.end_date,
+        "total_cost": s.total_cost,
+        "eligible_cost": s.eligible_cost,
+        "funding": list(project.plan.lines),
+    }
+    return {name for name, value in held.items() if locked(s.status, value, principal, s.id)}
 
 
 def _read_form(form) -> tuple[dict, list[dict]]:

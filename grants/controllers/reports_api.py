@@ -6,18 +6,19 @@ link as busy until then)."""
 
 import re
 from datetime import date, datetime
+from typing import Annotated
 from urllib.parse import quote
 
 from litestar import Controller, Response, get
 from litestar.params import FromPath, FromQuery
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from grants.controllers.api_schemas import to_output
 from grants.core.access import Principal
 from grants.core.errors import Refused
 from grants.core.i18n import LOCALES, current_locale
 from grants.core.translatable import N_
-from grants.projects.reports import VersionRow, list_versions
+from grants.projects.reports import VersionRow, list_versions, newest_contract
 from grants.web import CurrentPrincipal
 from reports.claim_document import claim_document_file
 from reports.threads import off_loop
@@ -35,10 +36,21 @@ class ReportVersionOut(Struct):
     report_date: date
     locale: str
     data_hash: str
+    contract_version: Annotated[
+        int | None,
+        Meta(description="The contract version the report was made under (the one in force at "
+             "the period's end); null for a report frozen before versions were recorded."),
+    ]  # fmt: skip
+    newer_contract_version: Annotated[
+        int | None,
+        Meta(description="The newest contract version when it is newer than the one the "
+             "report was made under (a modification was approved since); else null."),
+    ]  # fmt: skip
 
 
-def version_out(v: VersionRow) -> ReportVersionOut:
-    return to_output(v, ReportVersionOut)
+def version_out(v: VersionRow, newest: int) -> ReportVersionOut:
+    newer = newest if v.contract_version is not None and newest > v.contract_version else None
+    return to_output(v, ReportVersionOut, newer_contract_version=newer)
 
 
 def download(data: bytes, media_type: str, name: str, *, inline: bool = False) -> Response[bytes]:
@@ -104,8 +116,11 @@ class ReportsApi(Controller):
     async def versions(
         self, principal: CurrentPrincipal, period_id: FromPath[int]
     ) -> list[ReportVersionOut]:
-        """The report versions frozen on each submission, oldest first."""
-        return [version_out(v) for v in await list_versions(principal, period_id)]
+        """The report versions frozen on each submission, oldest first, each with the contract
+        version it was made under and, when one was approved since, the newest."""
+        versions = await list_versions(principal, period_id)
+        newest = await newest_contract(principal, period_id)
+        return [version_out(v, newest) for v in versions]
 
 
 FORMATS = {

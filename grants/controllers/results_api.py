@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from litestar import Controller, get, post
+from litestar import Controller, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct, field
 
@@ -19,7 +19,12 @@ from grants.core.i18n import gettext
 from grants.core.money import quantity_str
 from grants.results.common import CommonIndicators, Count, common_indicators
 from grants.results.entries import EntryInput, EntryRow, entry_history, log_entry
-from grants.results.indicators import IndicatorDetail, IndicatorInput, create_indicator
+from grants.results.indicators import (
+    IndicatorDetail,
+    IndicatorInput,
+    create_indicator,
+    update_indicator,
+)
 from grants.results.progress import IndicatorProgress, indicator_progress
 from grants.web import CurrentPrincipal
 
@@ -55,6 +60,15 @@ class IndicatorIn(In):
     target_group: str = ""  # register-counted indicators: only this group
     # decimals a figure takes, 0–2 (0: whole units); none: 0 for register counts, otherwise 2
     decimals: int | None = None
+
+
+class IndicatorChangeIn(IndicatorIn):
+    """The indicator whole, as `IndicatorIn`. In a project with a contract (contracted, in
+    progress or closed), a baseline, target or milestones it has change only through a
+    modification; an administrator may correct an obvious typo in them with a
+    `correction_reason`, which the audit trail records."""
+
+    correction_reason: str | None = None
 
 
 class IndicatorDefinitionOut(Struct):
@@ -232,6 +246,17 @@ def progress_out(p: IndicatorProgress) -> ProgressOut:
     )
 
 
+def _indicator(data: IndicatorIn, leave_out: tuple[str, ...] = ()) -> IndicatorInput:
+    return to_input(
+        data,
+        IndicatorInput,
+        leave_out=("source", *leave_out),
+        aggregation=data.source or data.aggregation,
+        milestones=[(m.date, m.value) for m in data.milestones],
+        min_stay_months=None if data.min_stay_months is None else str(data.min_stay_months),
+    )
+
+
 class ResultsApi(Controller):
     path = "/api/v1"
     tags = ("indicators",)
@@ -251,15 +276,24 @@ class ResultsApi(Controller):
     async def create_indicator(
         self, principal: CurrentPrincipal, project_id: FromPath[int], data: JSONBody[IndicatorIn]
     ) -> IndicatorDefinitionOut:
-        indicator = to_input(
-            data,
-            IndicatorInput,
-            leave_out=("source",),
-            aggregation=data.source or data.aggregation,
-            milestones=[(m.date, m.value) for m in data.milestones],
-            min_stay_months=None if data.min_stay_months is None else str(data.min_stay_months),
+        return indicator_out(await create_indicator(principal, project_id, _indicator(data)))
+
+    @put("/indicators/{indicator_id:int}")
+    async def replace_indicator(
+        self,
+        principal: CurrentPrincipal,
+        indicator_id: FromPath[int],
+        data: JSONBody[IndicatorChangeIn],
+    ) -> IndicatorDefinitionOut:
+        """Replace the indicator's definition with the one sent whole (what is left out takes
+        its default, as when creating). A project with a contract refuses a change to a
+        baseline, target or milestones the indicator has (409: propose a modification) unless
+        an administrator gives a `correction_reason`."""
+        indicator = _indicator(data, leave_out=("correction_reason",))
+        changed = await update_indicator(
+            principal, indicator_id, indicator, correction_reason=data.correction_reason
         )
-        return indicator_out(await create_indicator(principal, project_id, indicator))
+        return indicator_out(changed)
 
     @post("/indicators/{indicator_id:int}/entries")
     async def log_entry(

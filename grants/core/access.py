@@ -27,6 +27,9 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     PREPARE_CLAIM = "prepare_claim"  # create, change and submit payment claims
     DECIDE_CLAIM = "decide_claim"  # record the funder's answer: approve, return, reject, pay
+    PROPOSE_MODIFICATION = "propose_modification"  # draft, change, submit, withdraw
+    DECIDE_MODIFICATION = "decide_modification"  # record the funder's approval or rejection
+    CORRECT_CONTRACT = "correct_contract"  # fix an obvious typo in a contract field, with a reason
 
 
 _ALL = frozenset(Role)
@@ -46,6 +49,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_SPECIAL_CATEGORY: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Action.PREPARE_CLAIM: frozenset({Role.ADMIN, Role.FINANCE}),
     Action.DECIDE_CLAIM: frozenset({Role.ADMIN, Role.FINANCE}),
+    Action.PROPOSE_MODIFICATION: frozenset({Role.ADMIN, Role.FINANCE, Role.COORDINATOR}),
+    Action.DECIDE_MODIFICATION: frozenset({Role.ADMIN, Role.FINANCE}),
+    Action.CORRECT_CONTRACT: frozenset({Role.ADMIN}),
 }
 
 

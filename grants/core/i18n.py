@@ -269,6 +269,8 @@ LABELS: dict[str, str] = {
     "partner_report": N_("Partner report"),
     "paid": N_("Paid"),
     "rejected": N_("Rejected"),
+    # modifications: the status periods and claims do not have
+    "withdrawn": N_("Withdrawn"),
     # participants
     "female": N_("Female"),
     "male": N_("Male"),
@@ -323,6 +325,7 @@ LABELS: dict[str, str] = {
 
 ENTITY_LABELS: dict[str, str] = {
     "project": N_("Project"),
+    "modification": N_("Modification"),
     "participant": N_("Participant"),
     "service": N_("Service"),
     "service_receipt": N_("Service received"),

@@ -134,6 +134,16 @@ class PeriodStatus(StrEnum):
     RETURNED = "returned"
 
 
+class ModificationStatus(StrEnum):
+    """draft → submitted → approved or rejected; a draft or a submitted one may be withdrawn."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
 class Role(StrEnum):
     ADMIN = "admin"
     FINANCE = "finance"

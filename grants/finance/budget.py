@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
@@ -43,6 +44,8 @@ from grants.finance.expenditures import (
     cost_categories,
     declared_sums,
 )
+from grants.modifications.lock import check_contract_changes, finish_correction
+from grants.modifications.versions import in_force
 from grants.projects.periods import PeriodRow, for_update
 from grants.tables.funding import BudgetLine
 from grants.tables.projects import Partner, Project
@@ -223,18 +226,20 @@ async def category_report(
     period_id: int | None = None,
     *,
     declared: DeclaredSums | None = None,
+    newest: bool = False,
 ) -> CategoryReport:
     """Planned, declared this period and to date, remaining and absorption per category.
 
     Declared amounts are the eligible parts of current expenditures; a flat-rate category's
     declared amount is computed from the declared base, so one recorded on it directly does
     not count. A page that shows the co-financing split too passes the `declared` sums (of the
-    same period) it has read for that.
+    same period) it has read for that. A period's budget is the one of the contract version in
+    force at its end (`_planned_lines`); `newest`: the caller knows that is the newest.
     """
     if declared is None:
         declared = await declared_sums(principal, project_id, period_id)
     rounding = await _rounding(project_id)
-    lines = await _stored_lines(project_id)
+    lines = await _planned_lines(project_id, None if newest else declared.period)
     planned = {c.category: c for c in budget_by_category(lines, rounding=rounding)}
     rates = flat_rates(lines)
     this_period, to_date = _declared(declared.this_period), _declared(declared.to_date)
@@ -296,6 +301,20 @@ async def _stored_lines(project_id: int) -> list[PlannedLine]:
         BudgetLine.flat_rate_base,
     ).where(BudgetLine.project == project_id)
     return sorted((PlannedLine(**row) for row in rows), key=_line_order)
+
+
+_LINE_FIELDS = ("category", "year", "amount", "flat_rate_bp", "flat_rate_base")
+
+
+async def _planned_lines(project_id: int, period: PeriodRow | None) -> list[PlannedLine]:
+    """The budget lines of the contract version in force at the period's end: an older
+    version's from its snapshot, else the stored ones (one query more, only for a period)."""
+    if period is not None:
+        snapshot = (await in_force(project_id, period.end)).snapshot
+        if snapshot is not None:
+            lines = (PlannedLine(**{f: b[f] for f in _LINE_FIELDS}) for b in snapshot["budget"])
+            return sorted(lines, key=_line_order)
+    return await _stored_lines(project_id)
 
 
 # Reading the budget for entry
@@ -639,20 +658,54 @@ async def _rules(project_id: int) -> _Rules:
     )
 
 
-async def set_budget(principal: Principal, project_id: int, lines: list[BudgetLineInput]) -> None:
+async def check_budget(
+    project_id: int, lines: list[BudgetLineInput], *, start: date | None, end: date | None
+) -> tuple[list[PlannedLine], Rounding]:
+    """The lines as `set_budget` would store them for a project running from `start` to `end`
+    (a modification may move its dates), with the measure's rounding; Refused with every
+    problem. No access check and no lock: for a modification, which checks both."""
+    project = await first_or_not_found(
+        Project.select(Project.measure.rounding.as_alias("rounding")).where(
+            Project.id == project_id
+        )
+    )
+    categories = await cost_categories(project_id)
+    rules = _Rules(
+        categories=frozenset(categories),
+        start_year=start.year if start else None,
+        end_year=end.year if end else None,
+        rounding=Rounding(project["rounding"]),
+        names=_aliases(categories),
+    )
+    return _checked_lines(rules, lines), rules.rounding
+
+
+async def set_budget(
+    principal: Principal,
+    project_id: int,
+    lines: list[BudgetLineInput],
+    *,
+    correction_reason: str | None = None,
+) -> None:
     """Replace the project's whole budget with `lines`, recorded in the audit trail; refused
-    with every problem and nothing written. Saving the same budget again changes nothing."""
+    with every problem and nothing written. Saving the same budget again changes nothing. A
+    project with a contract changes a budget it has only as an administrator's correction with
+    a reason (`grants.modifications.lock`)."""
     principal.require(Action.EDIT_PROJECT, project_id)
     async with write_transaction():
         checked = _checked_lines(await _rules(project_id), lines)
         before, after = _snapshot(await _stored_lines(project_id)), _snapshot(checked)
         if before == after:
             return
+        correction = await check_contract_changes(
+            principal, project_id, {"lines": before}, correction_reason
+        )
         await BudgetLine.delete().where(BudgetLine.project == project_id)
         if checked:
             await BudgetLine.insert(
                 *(BudgetLine(project=project_id, **asdict(line)) for line in checked)
             )
+        await finish_correction(project_id, correction)
         await audit.record(
             "update",
             "budget",
@@ -661,4 +714,5 @@ async def set_budget(principal: Principal, project_id: int, lines: list[BudgetLi
             project_id=project_id,
             before=before,
             after=after,
+            note=correction,
         )

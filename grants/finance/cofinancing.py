@@ -16,6 +16,7 @@ from grants.core.access import Principal
 from grants.core.money import Share, allocate, percentage
 from grants.core.vocabulary import FundingBase, FundingKind
 from grants.finance.expenditures import DeclaredSum, DeclaredSums, ExpenditureRow, declared_sums
+from grants.modifications.versions import in_force
 from grants.projects.funding_plan import PlanLine
 from grants.projects.periods import PeriodRow
 from grants.projects.reading import ProjectDetail, get_project
@@ -166,6 +167,7 @@ async def cofinancing(
     *,
     project: ProjectDetail | None = None,
     declared: DeclaredSums | None = None,
+    newest: bool = False,
 ) -> Cofinancing:
     """The split of a period's and the to-date declared costs, per funding line of the plan.
 
@@ -174,11 +176,23 @@ async def cofinancing(
     split with the sum of the splits of the project's periods up to then; a project without
     periods has nothing to compare. A page that shows more of the project passes the `project`
     and the `declared` sums (of the same period) it has read already.
+
+    A period is split by the plan of the contract version in force at its end (an older
+    version's plan when the contract was modified after it): a `project` read without
+    `as_of` is read again as of then, which only an older version needs. A page that knows the
+    newest version is in force then (`grants.projects.reading.contracts_on`) says so with
+    `newest`, and none is looked up.
     """
-    if project is None:
-        project = await get_project(principal, project_id, indicators=False)
     if declared is None:
         declared = await declared_sums(principal, project_id, period_id)
+    as_of = declared.period.end if declared.period else None
+    if project is None or (
+        as_of is not None
+        and project.contract_version is None
+        and not newest
+        and not (await in_force(project_id, as_of)).current
+    ):
+        project = await get_project(principal, project_id, indicators=False, as_of=as_of)
     lines = project.plan.lines
     bases = declared_bases(declared.to_date)
     this_period = split(lines, declared_bases(declared.this_period))

@@ -27,6 +27,7 @@ from grants.db import (
     insert_one,
     write_transaction,
 )
+from grants.modifications.lock import check_contract_changes, finish_correction
 from grants.projects.funding_plan import LineInput, compute_plan
 from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
@@ -161,12 +162,12 @@ async def _check(data: ProjectInput, current: dict | None, partner_ids: set[int]
             total=cents_to_str(total),
         )
     if data.funding is not None:
-        checked.lines = _check_funding(problems, data.funding, partner_ids)
+        checked.lines = check_funding(problems, data.funding, partner_ids)
     problems.raise_if_any()
     return checked
 
 
-def _check_funding(
+def check_funding(
     problems: Problems, lines: list[FundingLineInput], partner_ids: set[int]
 ) -> list[dict]:
     """Each base's rates add up to 100 % and one line per base takes the remainder."""
@@ -246,7 +247,7 @@ async def create_project(principal: Principal, data: ProjectInput) -> int:
         async with write_transaction():
             await _refuse_taken_code(checked.values)
             project_id = await insert_one(Project, **checked.values)
-            await _replace_funding(project_id, checked.lines or [])
+            await replace_funding(project_id, checked.lines or [])
             await store_plan_amounts([project_id])
             await generate_periods(project_id, actor=principal)
             await _record(
@@ -257,15 +258,28 @@ async def create_project(principal: Principal, data: ProjectInput) -> int:
     return project_id
 
 
-async def update_project(principal: Principal, project_id: int, data: ProjectInput) -> None:
+async def update_project(
+    principal: Principal,
+    project_id: int,
+    data: ProjectInput,
+    *,
+    correction_reason: str | None = None,
+) -> None:
+    """Change the fields given. A contract field of a project with a contract changes only as
+    an administrator's correction with a reason (`grants.modifications.lock`)."""
     principal.require(Action.EDIT_PROJECT, project_id)
     try:
-        await _update(principal, project_id, data)
+        await _update(principal, project_id, data, correction_reason)
     except INTEGRITY_ERRORS:
         raise _taken(data.code or "") from None
 
 
-async def _update(principal: Principal, project_id: int, data: ProjectInput) -> None:
+_CONTRACT_COLUMNS = ("start_date", "end_date", "total_cost", "eligible_cost")
+
+
+async def _update(
+    principal: Principal, project_id: int, data: ProjectInput, correction_reason: str | None
+) -> None:
     async with write_transaction():
         current = await first_or_not_found(Project.select().where(Project.id == project_id))
         checked = await _check(data, current, await _partner_ids(project_id))
@@ -279,22 +293,36 @@ async def _update(principal: Principal, project_id: int, data: ProjectInput) -> 
             new_lines = None
         if not changes and new_lines is None:
             return
+        contract = {k: current[k] for k in _CONTRACT_COLUMNS if k in changes}
+        if new_lines is not None:
+            contract["funding"] = old_lines
+        correction = await check_contract_changes(
+            principal, project_id, contract, correction_reason, status=current["status"]
+        )
         if changes:
             await Project.update({**changes, Project.updated_at: datetime.now(UTC)}).where(
                 Project.id == project_id
             )
         if new_lines is not None:
-            await _replace_funding(project_id, new_lines)
+            await replace_funding(project_id, new_lines)
         if new_lines is not None or changes.keys() & {"total_cost", "eligible_cost"}:
             await store_plan_amounts([project_id])
         if changes.keys() & {"start_date", "end_date", "reporting"}:
             await generate_periods(project_id, actor=principal)
+        await finish_correction(project_id, correction)
         before = _snapshot({k: current[k] for k in changes}, old_lines if new_lines else None)
-        await _record("update", principal, project_id, _snapshot(changes, new_lines), before)
+        after = _snapshot(changes, new_lines)
+        await _record("update", principal, project_id, after, before, note=correction)
 
 
 async def _record(
-    action: str, principal: Principal, project_id: int, after: dict, before: dict | None = None
+    action: str,
+    principal: Principal,
+    project_id: int,
+    after: dict,
+    before: dict | None = None,
+    *,
+    note: str = "",
 ) -> None:
     await audit.record(
         action,
@@ -304,6 +332,7 @@ async def _record(
         project_id=project_id,
         before=before,
         after=after,
+        note=note,
     )
 
 
@@ -341,7 +370,7 @@ def _comparable(lines: list[dict]) -> list[tuple]:
     return [tuple(str(line[k]) for k in keys) for line in lines]
 
 
-async def _replace_funding(project_id: int, lines: list[dict]) -> None:
+async def replace_funding(project_id: int, lines: list[dict]) -> None:
     await FundingLine.delete().where(FundingLine.project == project_id)
     for line in lines:
         await FundingLine.insert(FundingLine(project=project_id, **line))

@@ -687,6 +687,12 @@ HEADINGS: dict[tuple[str, str], str] = {
     ("claim", "discard"): N_("Draft payment claim %(name)s discarded"),
     ("claim", "pay"): N_("Payment received on claim %(name)s"),
     ("claim", "freeze"): N_("Document of payment claim %(name)s frozen"),
+    ("modification", "create"): N_("Modification %(name)s proposed"),
+    ("modification", "update"): N_("Modification %(name)s changed"),
+    ("modification", "submit"): N_("Modification %(name)s submitted to the funder"),
+    ("modification", "approve"): N_("Modification %(name)s approved"),
+    ("modification", "reject"): N_("Modification %(name)s rejected"),
+    ("modification", "withdraw"): N_("Modification %(name)s withdrawn"),
     ("claim_schedule", "create"): N_("Claim schedule version %(name)s saved"),
     ("claim_schedule", "update"): N_("Claim schedule version %(name)s saved"),
 }
@@ -766,6 +772,8 @@ def _subject(row: AuditRow, names: _Names, project_code: str) -> str:
     if entity == "claim" and ("number" in recorded or key in names.claims):
         number = recorded.get("number") or names.claims[key]
         return gettext("no. %(number)s", number=number)
+    if entity == "modification" and "number" in recorded:
+        return gettext("no. %(number)s", number=recorded["number"])
     if entity == "claim_schedule" and "version" in recorded:
         return str(recorded["version"])
     if entity == "attachment" and recorded.get("name"):

@@ -1,6 +1,7 @@
 """Reading projects: the portfolio list and one project with its plan, partners and indicators."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,9 +13,11 @@ from grants.core.paging import Paged, offset
 from grants.core.text import comparable
 from grants.core.vocabulary import AmountKind, FundingBase, FundingKind, OurRole, ProjectStatus
 from grants.db import first_or_not_found, from_row
+from grants.modifications.versions import in_force
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 from grants.tables.funding import FundingLine
 from grants.tables.indicators import Indicator
+from grants.tables.modifications import ContractVersion
 from grants.tables.programmes import Measure
 from grants.tables.projects import Partner, Project
 
@@ -129,6 +132,7 @@ class ProjectDetail:
     partners: list[PartnerRow]
     plan: FundingPlan
     indicators: list[IndicatorRow]
+    contract_version: int | None = None  # the version read, when asked for one (`as_of`)
 
     def partner_name(self, partner_id: int | None) -> str:
         return next((p.organisation for p in self.partners if p.id == partner_id), "")
@@ -270,11 +274,16 @@ async def projects_page(
 
 
 async def get_project(
-    principal: Principal, project_id: int, *, indicators: bool = True
+    principal: Principal, project_id: int, *, indicators: bool = True, as_of: date | None = None
 ) -> ProjectDetail:
     """One project; NotFound when there is no such id, AccessDenied when it is not the reader's.
     `indicators=False` leaves `indicators` empty, for a page that reads them with their
-    progress (`indicator_progress`) and would otherwise read them twice."""
+    progress (`indicator_progress`) and would otherwise read them twice.
+
+    `as_of` (a period's end): the contract version in force that day, which a period's report
+    is computed with: its dates, costs, funding lines, partners' budgets and roles and
+    indicator targets (`in_force`, one more query, two for an older version); without it the
+    newest version, as the project's tables hold it, and `contract_version` None."""
     row = await first_or_not_found(
         Project.select(
             *_SUMMARY_COLUMNS,
@@ -317,6 +326,12 @@ async def get_project(
             .order_by(Indicator.position)
             .order_by(Indicator.id)
         )
+    contract_version = None
+    if as_of is not None:
+        version = await in_force(project_id, as_of)
+        contract_version = version.number
+        if version.snapshot is not None:
+            row, lines, partners, rows = _in_version(version.snapshot, row, partners, rows)
     # The plan from the partners read above: one read of them serves the plan and the list.
     plan = compute_plan(
         [from_row(LineInput, line, partner_id=line["partner"]) for line in lines],
@@ -332,7 +347,82 @@ async def get_project(
         partners=[PartnerRow(**p) for p in partners],
         plan=plan,
         indicators=[IndicatorRow(**i) for i in rows],
+        contract_version=contract_version,
     )
+
+
+def _in_version(
+    snapshot: dict, row: dict, partners: list[dict], indicators: list[dict]
+) -> tuple[dict, list[dict], list[dict], list[dict]]:
+    """The project's row, funding lines, partners and indicators as an older contract version
+    (a `grants.modifications.versions` snapshot) has them. Its funding lines get ids of their
+    own (negative, so no stored line's); a partner it does not have is left out, and one only
+    it has (or whose id SQLite has given to another since) is shown by its stored name."""
+    row = row | {
+        "start_date": _day(snapshot["start_date"]),
+        "end_date": _day(snapshot["end_date"]),
+        "total_cost": snapshot["total_cost"],
+        "eligible_cost": snapshot["eligible_cost"],
+    }
+    lines = [{**line, "id": -n} for n, line in enumerate(snapshot["funding"], start=1)]
+    live = {p["id"]: p for p in partners}
+    gone = {"country": "", "is_own": False}
+    then = [
+        (
+            live[p["id"]]
+            if p["id"] in live and live[p["id"]]["organisation"] == p["name"]  # not a reused id
+            else gone | {"organisation": p["name"]}
+        )
+        | {"id": p["id"], "role": p["role"], "budget": p["budget"]}
+        for p in snapshot["partners"]
+    ]
+    targets = {i["id"]: i for i in snapshot["indicators"]}
+    shown = [
+        i | {k: targets[i["id"]][k] for k in ("baseline_hundredths", "target_hundredths")}
+        if i["id"] in targets
+        else i
+        for i in indicators
+    ]
+    return row, lines, then, shown
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class ContractOn:
+    """The contract version in force on a day (a period's end), as pages and reports name it."""
+
+    number: int
+    in_force_from: date | None  # None: from the project's start
+    newest: int  # the newest version's number: a later one was approved when greater
+
+    @property
+    def superseded(self) -> bool:
+        return self.newest > self.number
+
+
+async def contracts_on(project_id: int, days: Sequence[date]) -> list[ContractOn]:
+    """The contract version in force on each day, by the rule of
+    `grants.modifications.versions.in_force` (the newest version in force from that day or
+    before), in one query and without the snapshots. No access check: for other domain
+    modules and controllers that have read the project or period."""
+    rows = await (
+        ContractVersion.select(ContractVersion.number, ContractVersion.in_force_from)
+        .where(ContractVersion.project == project_id)
+        .order_by(ContractVersion.number)
+    )
+    if not rows:
+        return [ContractOn(1, None, 1) for _ in days]
+    newest, found = rows[-1]["number"], []
+    for day in days:
+        chosen = rows[0]
+        for row in rows:
+            if row["in_force_from"] is None or row["in_force_from"] <= day:
+                chosen = row
+        found.append(ContractOn(chosen["number"], chosen["in_force_from"], newest))
+    return found
 
 
 async def project_dates(project_id: int) -> tuple[date | None, date | None]:

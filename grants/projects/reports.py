@@ -24,7 +24,9 @@ from grants.core.errors import Problems, Refused
 from grants.core.translatable import N_
 from grants.core.vocabulary import LOCKED_PERIOD_STATUSES
 from grants.db import first_or_not_found, from_row, write_transaction
+from grants.modifications.versions import current_number
 from grants.projects.periods import PeriodRow, for_update, get_period, locked_problem
+from grants.projects.reading import ContractOn, contracts_on
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
 from grants.tables.reports import PeriodNarrative, ReportVersion
@@ -63,6 +65,7 @@ class VersionRow:
     report_date: date
     locale: str
     data_hash: str
+    contract_version: int | None  # the contract version it was made under; None: before versions
 
 
 # Narrative -----------------------------------------------------------------------------------
@@ -176,6 +179,7 @@ async def store_version(
     if set(reduced) != set(REDUCED_FORMATS):
         raise ValueError(f"a version needs reduced {REDUCED_FORMATS}, got {sorted(reduced)}")
     async with write_transaction():
+        contract = (await contracts_on(period.project_id, [period.end]))[0]
         last = await (
             ReportVersion.select(ReportVersion.version)
             .where(ReportVersion.period == period.id)
@@ -188,6 +192,7 @@ async def store_version(
             created_by=principal.email,
             report_date=report_date,
             locale=locale,
+            contract_version=contract.number,
             data_hash=data_hash(files["csv"]),
             **files,
             **{f"{fmt}_reduced": data for fmt, data in reduced.items()},
@@ -199,7 +204,12 @@ async def store_version(
             row.id,
             actor=principal,
             project_id=period.project_id,
-            after={"period": period.id, "version": row.version, "data_hash": row.data_hash},
+            after={
+                "period": period.id,
+                "version": row.version,
+                "data_hash": row.data_hash,
+                "contract_version": row.contract_version,
+            },
         )
         return (await _versions(period.id, version=row.version))[0]
 
@@ -213,6 +223,7 @@ _VERSION_COLUMNS = (
     ReportVersion.report_date,
     ReportVersion.locale,
     ReportVersion.data_hash,
+    ReportVersion.contract_version,
 )
 
 
@@ -228,6 +239,13 @@ async def list_versions(principal: Principal, period_id: int) -> list[VersionRow
     """The period's frozen versions, oldest first."""
     await get_period(principal, period_id)
     return await _versions(period_id)
+
+
+async def newest_contract(principal: Principal, period_id: int) -> int:
+    """The number of the project's newest contract version, which a version made under an
+    older one is compared with."""
+    period = await get_period(principal, period_id)
+    return await current_number(period.project_id)
 
 
 async def stored_file(
@@ -274,11 +292,19 @@ async def report_filename(period: PeriodRow, fmt: str, version: int | None) -> s
 # The project page ----------------------------------------------------------------------------
 
 
-async def report_panel(principal: Principal, period: PeriodRow, form: dict | None = None) -> dict:
+async def report_panel(
+    principal: Principal,
+    period: PeriodRow,
+    form: dict | None = None,
+    *,
+    contract: ContractOn | None = None,
+) -> dict:
     """What the project page shows of the chosen period's report: download formats, stored
-    versions, and the narrative (editable while the period is a draft or returned), with when
-    it was last saved. `form` re-shows typed `values` with their `errors`, or a save just made
-    (`saved_at`, the time as shown)."""
+    versions (with the contract version each was made under), the contract version in force at
+    the period's end, and the narrative (editable while the period is a draft or returned),
+    with when it was last saved. `form` re-shows typed `values` with their `errors`, or a save
+    just made (`saved_at`, the time as shown). A page that has read the period's `contract`
+    version (`contracts_on`) passes it."""
     texts = await _narrative(period.id)
     last = await (
         PeriodNarrative.select(PeriodNarrative.updated_at)
@@ -291,6 +317,7 @@ async def report_panel(principal: Principal, period: PeriodRow, form: dict | Non
         "last_saved": last["updated_at"] if last else None,
         "formats": list(FORMATS),
         "versions": await _versions(period.id),
+        "contract": contract or (await contracts_on(period.project_id, [period.end]))[0],
         "sections": list(NARRATIVE.items()),
         "values": texts | ((form or {}).get("values") or {}),
         "errors": (form or {}).get("errors") or {},

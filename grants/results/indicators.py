@@ -29,6 +29,7 @@ from grants.db import (
     insert_one,
     write_transaction,
 )
+from grants.modifications.lock import check_contract_changes, finish_correction
 from grants.projects.reading import IndicatorRow, project_dates
 from grants.tables.indicators import Indicator, IndicatorEntry, Milestone
 
@@ -168,8 +169,15 @@ async def create_indicator(
 
 
 async def update_indicator(
-    principal: Principal, indicator_id: int, data: IndicatorInput
+    principal: Principal,
+    indicator_id: int,
+    data: IndicatorInput,
+    *,
+    correction_reason: str | None = None,
 ) -> IndicatorDetail:
+    """Change the indicator as `data` gives it whole. In a project with a contract, a baseline,
+    target or milestones it has change only as an administrator's correction with a reason
+    (`grants.modifications.lock`)."""
     try:
         async with write_transaction():
             current = await first_or_not_found(
@@ -184,10 +192,15 @@ async def update_indicator(
             logged = await IndicatorEntry.exists().where(IndicatorEntry.indicator == indicator_id)
             values, milestones = _check_indicator(data, dates, others, current, logged)
             before = _detail(current, (await milestones_of([indicator_id])).get(indicator_id, []))
+            changed = _contract_changes(before, values, milestones)
+            correction = await check_contract_changes(
+                principal, project_id, changed, correction_reason
+            )
             await Indicator.update(**values).where(Indicator.id == indicator_id)
             await Milestone.delete().where(Milestone.indicator == indicator_id)
             await _save_milestones(indicator_id, milestones)
             detail = _detail(current | values, milestones)
+            await finish_correction(project_id, correction)
             await audit.record(
                 "update",
                 "indicator",
@@ -196,10 +209,26 @@ async def update_indicator(
                 project_id=project_id,
                 before=_indicator_audit(before),
                 after=_indicator_audit(detail),
+                note=correction,
             )
     except INTEGRITY_ERRORS:
         raise _duplicate(data.code) from None
     return detail
+
+
+def _contract_changes(
+    before: IndicatorDetail, values: dict, milestones: list[MilestoneRow]
+) -> dict[str, object]:
+    """The contract figures the update changes (named as the input names them), each with
+    its value before."""
+    changed: dict[str, object] = {}
+    if values["baseline_hundredths"] != before.baseline_hundredths:
+        changed["baseline"] = before.baseline_hundredths
+    if values["target_hundredths"] != before.target_hundredths:
+        changed["target"] = before.target_hundredths
+    if list(milestones) != list(before.milestones):
+        changed["milestones"] = list(before.milestones)
+    return changed
 
 
 def _duplicate(code: str) -> Refused:
@@ -257,7 +286,7 @@ def _check_indicator(
         "decimals": decimals,
         "source": source,
     }
-    milestones = _check_milestones(problems, data.milestones, dates, decimals)
+    milestones = check_milestones(problems, data.milestones, dates, decimals)
     own_id = current["id"] if current else None
     taken = {other["code"].casefold() for other in others if other["id"] != own_id}
     duplicate = bool(code) and code.casefold() in taken
@@ -356,7 +385,7 @@ def _target_group(problems: Problems, text: str | None, aggregation: str | None)
     return group
 
 
-def _check_milestones(
+def check_milestones(
     problems: Problems,
     milestones: Iterable[tuple[str, str]],
     dates: tuple[date | None, date | None],

@@ -21,6 +21,7 @@ from grants.core.vocabulary import (
     RecordState,
 )
 from grants.db import from_row
+from grants.modifications.versions import in_force
 from grants.projects.periods import PeriodRow
 from grants.projects.reading import project_dates
 from grants.results.common import RegisterFacts, count_common, register_facts
@@ -87,6 +88,7 @@ async def indicator_progress(
     period_id: int | None = None,
     *,
     periods: list[PeriodRow] | None = None,
+    newest: bool = False,
 ) -> list[IndicatorProgress]:
     """Each indicator of the project as of the period (or over every period, without one).
 
@@ -99,6 +101,10 @@ async def indicator_progress(
 
     A caller that has the project's `periods` already (from `list_periods`, which found the
     project) passes them, so neither the project nor its periods are read again.
+
+    With a period, baselines, targets and milestones are those of the contract version in
+    force at its end (`grants.modifications.versions.in_force`, one query more); a caller that
+    knows it is the newest (`grants.projects.reading.contracts_on`) says so with `newest`.
     """
     if periods is None:
         await project_dates(project_id)
@@ -136,6 +142,10 @@ async def indicator_progress(
         ):
             entries[row["indicator"], row["period"]] = row
     until = shown[-1]["end_date"] if shown else None
+    if index is not None and ids and not newest:
+        snapshot = (await in_force(project_id, until)).snapshot
+        if snapshot is not None:
+            indicators, milestones = _in_version(snapshot, indicators, milestones)
     counted = any(row["aggregation"] in _UNIT_AGGREGATIONS for row in indicators)
     people = (await register_people([project_id]))[project_id] if counted else []
     common = any(row["aggregation"] == Aggregation.COMMON for row in indicators)
@@ -153,6 +163,29 @@ async def indicator_progress(
         )
         for row in indicators
     ]
+
+
+def _in_version(
+    snapshot: dict, indicators: list[dict], milestones: dict[int, list[MilestoneRow]]
+) -> tuple[list[dict], dict[int, list[MilestoneRow]]]:
+    """Baselines, targets and milestones as an older contract version (a
+    `grants.modifications.versions` snapshot) has them, for a period it was in force at the
+    end of; an indicator it does not have keeps its own."""
+    then = {i["id"]: i for i in snapshot["indicators"]}
+    shown = [
+        row | {k: then[row["id"]][k] for k in ("baseline_hundredths", "target_hundredths")}
+        if row["id"] in then
+        else row
+        for row in indicators
+    ]
+    milestones = milestones | {
+        id_: [
+            MilestoneRow(date.fromisoformat(m["due_date"]), m["value_hundredths"])
+            for m in i["milestones"]
+        ]
+        for id_, i in then.items()
+    }
+    return shown, milestones
 
 
 # Counted from the participants read one by one; "common" from the register grouped in SQL.

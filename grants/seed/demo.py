@@ -23,6 +23,7 @@ from grants.seed.budgets import load_budgets
 from grants.seed.claims import load_claims
 from grants.seed.data import Org, SeedProject
 from grants.seed.entries import load_entries
+from grants.seed.modifications import load_modifications
 from grants.seed.portfolio import (
     MEASURE_COST_CATEGORIES,
     MEASURES,
@@ -132,6 +133,7 @@ async def load_demo() -> DemoResult:
     await load_budgets(project_ids)
     await load_entries(project_ids)
     await load_claims(project_ids)
+    await load_modifications(project_ids)
     users_created, users_existing = [], []
     tukums_codes = [p.code for p in TUKUMS_PROJECTS]
     for user in DEMO_USERS:

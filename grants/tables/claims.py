@@ -42,6 +42,7 @@ class Claim(Table):
     eligible = BigInt(null=True, default=None)
     approved = BigInt(null=True, default=None)
     reason = Text(default="")  # why it was last returned or rejected
+    contract_version = Integer(null=True, default=None)  # in force when it was last submitted
     submitted_at = Timestamptz(null=True, default=None)
     decided_at = Timestamptz(null=True, default=None)  # approved or rejected
     created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)

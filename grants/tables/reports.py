@@ -41,6 +41,7 @@ class ReportVersion(Table):
     created_by = Varchar(length=255)  # email or "cli"; kept even if the user goes
     report_date = Date()
     locale = Varchar(length=5, default="lv")
+    contract_version = Integer(null=True, default=None)  # the contract version it was made under
     data_hash = Varchar(length=64)  # sha256 hex of the CSV, the report's canonical data
     html = Bytea()
     pdf = Bytea()

@@ -6,10 +6,11 @@ declared costs do not match."""
 from datetime import date
 
 from grants.accounts.users import create_token
-from grants.core.vocabulary import Role
+from grants.core.vocabulary import ProjectStatus, Role
 from grants.finance.budget import BudgetLineInput, budget_warnings, set_budget
 from grants.tables.audit import AuditEvent
 from grants.tables.funding import BudgetLine
+from grants.tables.projects import Project
 from tests.builders import declare, outsider
 from tests.helpers import api_headers, post, principal, sign_in
 
@@ -99,6 +100,9 @@ async def test_an_unknown_category_name_is_refused_naming_what_was_typed(familie
 
 
 async def test_the_page_offers_the_base_as_named_categories_to_tick(families, client):
+    pid = families
+    no_contract = {Project.status: ProjectStatus.APPROVED}  # so its budget changes directly
+    await Project.update(no_contract).where(Project.id == pid)
     await sign_in(client, Role.FINANCE)
     page = (await client.get(f"/projects/{families}/budget")).text
     tick = 'type="checkbox" name="lines-0-flat_rate_base" value="{}"> {}'

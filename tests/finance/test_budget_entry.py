@@ -6,7 +6,7 @@ import pytest
 from grants.accounts.users import create_token
 from grants.core.access import AccessDenied
 from grants.core.errors import Refused
-from grants.core.vocabulary import Role
+from grants.core.vocabulary import ProjectStatus, Role
 from grants.finance.budget import BudgetLineInput, project_budget, set_budget
 from grants.tables.audit import AuditEvent
 from grants.tables.funding import BudgetLine
@@ -135,6 +135,8 @@ async def test_connectingen_truncates_flat_rates_as_jems_does(connectingen, clie
 
 async def test_a_put_replaces_the_whole_budget(families, client):
     pid = families
+    no_contract = {Project.status: ProjectStatus.APPROVED}  # so its budget changes directly
+    await Project.update(no_contract).where(Project.id == pid)
     headers = await api_headers(Role.FINANCE)
     url = f"/api/v1/projects/{pid}/budget"
     first = [line("staff", "2026", amount="1 000,00"), line("travel", "2027", amount="200")]
@@ -314,6 +316,8 @@ async def test_a_base_is_the_same_base_whatever_the_order_typed(families):
 async def test_one_audit_event_with_the_budget_before_and_after(families):
     finance = await principal(Role.FINANCE)
     pid = families
+    no_contract = {Project.status: ProjectStatus.APPROVED}  # so its budget changes directly
+    await Project.update(no_contract).where(Project.id == pid)
     await set_budget(finance, pid, lines(line("staff", amount="1 000,00")))
     await set_budget(
         finance,
@@ -397,6 +401,8 @@ def form(*rows: dict, empty: int = 4) -> dict:
 
 async def test_finance_enters_the_budget_on_the_page(families, client):
     pid = families
+    no_contract = {Project.status: ProjectStatus.APPROVED}  # so its budget changes directly
+    await Project.update(no_contract).where(Project.id == pid)
     await add_indirect(pid)
     await sign_in(client, Role.FINANCE)
     page = await client.get(f"/projects/{pid}/budget")

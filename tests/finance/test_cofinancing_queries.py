@@ -15,10 +15,11 @@ from tests.helpers import api_headers, count_queries, period_at, principal, sign
 
 # The co-financing page: the session, the user and memberships (3); the project, its funding
 # lines and partners (read once) (3); its periods, the project being known (1); the declared
-# sums, read once for the split and the categories (1); the measure's rounding and the budget
-# lines (2); the cost categories' names, with the measure as a sub-select (1); the project's
-# simplified costs: the option and whether a service carries one (1).
-PAGE_STATEMENTS = 12
+# sums, read once for the split and the categories (1); the contract version in force at the
+# period's end, read once for both (1); the measure's rounding and the budget lines (2); the
+# cost categories' names, with the measure as a sub-select (1); the project's simplified
+# costs: the option and whether a service carries one (1).
+PAGE_STATEMENTS = 13
 # The API: the token, the user and memberships (3); the project, without its indicators (3);
 # its periods (2); the declared sums (1).
 API_STATEMENTS = 9

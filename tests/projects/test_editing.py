@@ -1,6 +1,6 @@
 """Creating and changing projects through the API: computed amounts, refusals, roles, audit."""
 
-from grants.core.vocabulary import Role
+from grants.core.vocabulary import ProjectStatus, Role
 from grants.tables.audit import AuditEvent
 from grants.tables.funding import FundingLine
 from grants.tables.projects import Project
@@ -22,6 +22,11 @@ NEW = {
         {"source": "Municipality", "rate": "100", "base": "ineligible", "residual": True},
     ],
 }
+
+
+async def approved_only(pid: int) -> None:
+    """No contract yet, so its costs and funding plan change directly."""
+    await Project.update({Project.status: ProjectStatus.APPROVED}).where(Project.id == pid)
 
 
 async def test_create_computes_the_amounts(client):
@@ -121,6 +126,7 @@ async def test_money_must_be_a_string_not_a_float(client):
 
 async def test_patch_changes_only_what_is_given_and_recomputes(families, client):
     pid = families
+    await approved_only(pid)
     headers = await api_headers(Role.FINANCE)
     response = await client.patch(
         f"/api/v1/projects/{pid}", json={"eligible_cost": "296 578,44"}, headers=headers
@@ -142,6 +148,7 @@ async def test_patch_changes_only_what_is_given_and_recomputes(families, client)
 
 async def test_patch_replaces_the_funding_plan(families, client):
     pid = families
+    await approved_only(pid)
     plan = [{"source": "ESF+", "rate": "80"}, {"source": "Valsts budžets", "rate": "20"}]
     response = await client.patch(
         f"/api/v1/projects/{pid}", json={"funding": plan}, headers=await api_headers(Role.ADMIN)

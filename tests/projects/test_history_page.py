@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 from grants.core import audit
 from grants.core.i18n import set_locale
-from grants.core.vocabulary import Role
+from grants.core.vocabulary import ProjectStatus, Role
 from grants.finance.evidence import Upload
 from grants.finance.expenditures import (
     add_files,
@@ -30,6 +30,7 @@ from grants.register.services import (
 )
 from grants.results.entries import EntryInput, log_entry
 from grants.tables.audit import AuditEvent
+from grants.tables.projects import Project
 from tests import builders
 from tests.helpers import (
     FAMILIES,
@@ -79,6 +80,7 @@ async def history(client, pid: int, role: Role, *, english: bool = False, query:
 
 async def test_a_money_change_reads_as_amounts_with_labels_in_either_language(families, client):
     pid = families
+    await Project.update({Project.status: ProjectStatus.APPROVED}).where(Project.id == pid)
     finance = await principal(Role.FINANCE)
     await update_project(finance, pid, ProjectInput(total_cost="370 000,00"))
 

@@ -1,7 +1,7 @@
 """The funding lines' stored amounts (issue 12): the app keeps each equal to the computed plan
 after every change it depends on, so lists sum and sort EU shares without computing a plan."""
 
-from grants.core.vocabulary import FundingBase, Role
+from grants.core.vocabulary import FundingBase, ProjectStatus, Role
 from grants.projects import editing, reading
 from grants.projects.editing import (
     FundingLineInput,
@@ -27,7 +27,8 @@ async def stored_and_computed(pid: int) -> tuple[dict[int, int | None], dict[int
 
 
 async def test_stored_amounts_follow_plan_cost_and_budget_changes(database):
-    pid = await builders.project()  # FAMILIES: ESF+ 85 % of 296 578,43 = 252 091,67
+    # FAMILIES: ESF+ 85 % of 296 578,43 = 252 091,67; approved, so its figures change directly
+    pid = await builders.project(status=ProjectStatus.APPROVED)
     stored, computed = await stored_and_computed(pid)
     assert stored == computed and sorted(stored.values()) == [4_448_676, 7_263_600, 25_209_167]
 

@@ -8,7 +8,7 @@ import pytest
 
 from grants.core.access import AccessDenied
 from grants.core.errors import NotFound
-from grants.core.vocabulary import RecordState, Role
+from grants.core.vocabulary import ProjectStatus, RecordState, Role
 from grants.projects.periods import list_periods, submit
 from grants.register.participants import add_participant, update_participant
 from grants.results.entries import EntryInput, entry_history, log_entry
@@ -22,6 +22,7 @@ from grants.results.indicators import (
 from grants.results.progress import BreakdownTotal, indicator_progress
 from grants.tables.audit import AuditEvent
 from grants.tables.indicators import Indicator, IndicatorEntry, Milestone
+from grants.tables.projects import Project
 from tests.builders import person, project, result_indicators
 from tests.helpers import (
     CONNECTINGEN,
@@ -248,6 +249,8 @@ async def test_only_coordinators_and_admins_of_the_project_define_indicators(fam
 
 async def test_updating_replaces_the_milestones_and_records_before_and_after(results):
     r1 = await indicator_id("R1")
+    no_contract = {Project.status: ProjectStatus.APPROVED}  # so the targets change directly
+    await Project.update(no_contract).where(Project.id == await project_id(FAMILIES))
     coordinator = await principal(Role.COORDINATOR)
     first = IndicatorInput(
         "R1", "Ģimenes", target="12", target_rule="exactly", milestones=[("31.12.2026", "6")]

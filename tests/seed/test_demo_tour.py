@@ -40,14 +40,15 @@ async def test_families_budget_adds_up_to_the_eligible_costs_with_indirect_15_of
     finance = await principal(Role.FINANCE)
     pid = await project_id(FAMILIES)
     budget = await project_budget(finance, pid)
+    # version 2 (the demo's modification) moved 6 000,00 from equipment to external services
     assert by_category(budget) == {
         "staff": (None, (), {2026: 8841237, 2027: 9180355}, 18021592),
-        "external_services": (None, (), {2026: 3190000, 2027: 3278012}, 6468012),
-        "equipment": (None, (), {2026: 2465000}, 2465000),
+        "external_services": (None, (), {2026: 3190000, 2027: 3878012}, 7068012),
+        "equipment": (None, (), {2026: 1865000}, 1865000),
         # 15 % of 180 215,92 = 27 032,388 → 27 032,39 half-up; per year 13 261,86 + 13 770,53
         "indirect": (1500, ("staff",), {2026: 1326186, 2027: 1377053}, 2703239),
     }
-    assert budget.year_totals == {2026: 15822423, 2027: 13835420}
+    assert budget.year_totals == {2026: 15222423, 2027: 14435420}
     assert budget.total == 29657843  # 296 578,43, the eligible costs of seed 000
     eligible = await Project.select(Project.eligible_cost).where(Project.id == pid).first()
     assert budget.total == eligible["eligible_cost"]
@@ -185,7 +186,9 @@ async def test_loading_the_demo_again_changes_no_budget_value_or_receipt(demo):
 async def test_a_budget_changed_after_the_demo_stays_when_it_is_loaded_again(demo):
     finance = await principal(Role.FINANCE)
     pid = await project_id(CONNECTINGEN)
-    await set_budget(finance, pid, [BudgetLineInput("staff", "2026", amount="1 000,00")])
+    staff = [BudgetLineInput("staff", "2026", amount="1 000,00")]
+    # the demo project has a contract: its budget changes as an admin's correction
+    await set_budget(await principal(Role.ADMIN), pid, staff, correction_reason="Labojums")
     await load_demo()
     assert (await project_budget(finance, pid)).total == 100000
 

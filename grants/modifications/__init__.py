@@ -1,0 +1,1 @@
+"""Project modifications (grozījumi) and the versions of the contract they make."""
