@@ -22,8 +22,9 @@ from grants.core.translatable import N_
 from grants.finance.budget import DIRECT, CategoryReport, category_report
 from grants.finance.cofinancing import Cofinancing, cofinancing, declared_bases, split
 from grants.finance.expenditures import Declared, cost_categories, declared_expenditures, in_period
+from grants.modifications.versions import ContractOn, contracts_on
 from grants.projects.periods import PeriodRow, get_period, list_periods
-from grants.projects.reading import ContractOn, ProjectDetail, contracts_on, get_project
+from grants.projects.reading import ProjectDetail, get_project
 from grants.projects.reports import NARRATIVE
 from grants.register.service_tables import ServiceTable, service_table, target_groups
 from grants.results.indicators import REGISTER_AGGREGATIONS

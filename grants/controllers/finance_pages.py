@@ -63,9 +63,10 @@ from grants.finance.expenditures import (
     remove_file,
 )
 from grants.modifications.lock import has_contract, locked
+from grants.modifications.versions import contracts_on
 from grants.procurement.contracts import contract_choices
 from grants.projects.periods import default_period, list_periods
-from grants.projects.reading import contracts_on, get_project
+from grants.projects.reading import get_project
 from grants.register.unit_costs import (
     CostOptionInput,
     cost_options,

@@ -31,15 +31,10 @@ from grants.core.errors import NotFound
 from grants.core.i18n import gettext
 from grants.core.money import cents_to_str
 from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
+from grants.modifications.versions import ContractOn, contracts_on
 from grants.projects.editing import create_project, update_project
 from grants.projects.periods import PeriodRow, approve, list_periods, reopen, return_period
-from grants.projects.reading import (
-    ContractOn,
-    ProjectSummary,
-    contracts_on,
-    get_project,
-    projects_page,
-)
+from grants.projects.reading import ProjectSummary, get_project, projects_page
 from grants.projects.submission import SubmitChecklist, submit_checklist
 from grants.web import CurrentPrincipal
 from reports.versions import submit_and_freeze

@@ -22,7 +22,7 @@ from grants.core.vocabulary import (
     ReportingRhythm,
 )
 from grants.modifications.lock import has_contract, locked
-from grants.modifications.versions import current_number
+from grants.modifications.versions import contracts_on, current_number
 from grants.projects.attachments import fetch_attachment
 from grants.projects.editing import FundingLineInput, ProjectInput, create_project, update_project
 from grants.projects.history import project_history
@@ -37,7 +37,7 @@ from grants.projects.periods import (
     return_period,
 )
 from grants.projects.portfolio import SORT_COLUMNS, PortfolioFilter, portfolio_page
-from grants.projects.reading import ProjectDetail, contracts_on, get_project, list_measures
+from grants.projects.reading import ProjectDetail, get_project, list_measures
 from grants.projects.reports import report_panel
 from grants.register.participants import retention_date
 from grants.results.common import COMMON_INDICATORS

@@ -134,6 +134,12 @@ class PeriodStatus(StrEnum):
     RETURNED = "returned"
 
 
+def category_key(category: str) -> tuple[int, str]:
+    """The six standard cost categories in their order, then a measure's own alphabetically."""
+    standard = list(CostCategory)
+    return (standard.index(category) if category in standard else len(standard), category)
+
+
 class ModificationStatus(StrEnum):
     """draft → submitted → approved or rejected; a draft or a submitted one may be withdrawn."""
 

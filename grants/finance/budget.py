@@ -36,7 +36,7 @@ from grants.core.messages import (
 from grants.core.money import money_str, percentage, rate_str, share_of
 from grants.core.text import comparable
 from grants.core.translatable import N_
-from grants.core.vocabulary import CostCategory, Rounding
+from grants.core.vocabulary import Rounding, category_key
 from grants.db import first_or_not_found, write_transaction
 from grants.finance.expenditures import (
     DeclaredSum,
@@ -176,14 +176,8 @@ def _expand(base: tuple[str, ...], real: Amounts, rates: dict[str, FlatRate]) ->
     return list(dict.fromkeys(parts))
 
 
-def _category_key(category: str) -> tuple[int, str]:
-    """The six standard categories in their order, then a measure's own alphabetically."""
-    standard = list(CostCategory)
-    return (standard.index(category) if category in standard else len(standard), category)
-
-
 def _ordered(categories: Iterable[str]) -> list[str]:
-    return sorted(set(categories), key=_category_key)
+    return sorted(set(categories), key=category_key)
 
 
 def budget_by_category(
@@ -288,7 +282,7 @@ async def _rounding(project_id: int) -> Rounding:
 
 
 def _line_order(line: BudgetLineLike) -> tuple[tuple[int, str], int]:
-    return _category_key(line.category), line.year
+    return category_key(line.category), line.year
 
 
 async def _stored_lines(project_id: int) -> list[PlannedLine]:

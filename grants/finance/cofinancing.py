@@ -180,7 +180,7 @@ async def cofinancing(
     A period is split by the plan of the contract version in force at its end (an older
     version's plan when the contract was modified after it): a `project` read without
     `as_of` is read again as of then, which only an older version needs. A page that knows the
-    newest version is in force then (`grants.projects.reading.contracts_on`) says so with
+    newest version is in force then (`grants.modifications.versions.contracts_on`) says so with
     `newest`, and none is looked up.
     """
     if declared is None:

@@ -30,6 +30,9 @@ CONTRACT_STATUSES = frozenset(
     {ProjectStatus.CONTRACTED, ProjectStatus.IN_PROGRESS, ProjectStatus.CLOSED}
 )
 PART_OF_CONTRACT = N_("This is part of the contract: propose a modification to change it.")
+CORRECT_WITH_REASON = N_(
+    "This is part of the contract: propose a modification, or give the reason for correcting it."
+)
 
 
 def has_contract(status: str | None) -> bool:
@@ -70,8 +73,9 @@ async def check_contract_changes(
     reason = problems.text(correction_reason, "correction_reason", multiline=True)
     problems.raise_if_any()
     if blank(reason):
+        may_correct = principal.can(Action.CORRECT_CONTRACT, project_id)
         for name in fixed:
-            problems.add(PART_OF_CONTRACT, name)
+            problems.add(CORRECT_WITH_REASON if may_correct else PART_OF_CONTRACT, name)
         problems.raise_if_any(conflict=True)
     principal.require(Action.CORRECT_CONTRACT, project_id)
     return reason

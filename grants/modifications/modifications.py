@@ -19,6 +19,7 @@ from grants.core import audit
 from grants.core.access import Action, Principal
 from grants.core.dates import stored_date
 from grants.core.errors import Problem, Problems, Refused
+from grants.core.i18n import format_day, format_money
 from grants.core.money import money_str, quantity_str, rate_str
 from grants.core.translatable import N_
 from grants.core.vocabulary import Aggregation, ModificationStatus, PartnerRole
@@ -67,6 +68,7 @@ _TOTAL_DIFFERS = N_(
 _BUDGET_DIFFERS = N_(
     "The budget adds up to %(actual)s, not %(expected)s (difference %(difference)s)."
 )
+_NEGATIVE_LINE = N_("%(source)s would come to %(amount)s: a funding line cannot be negative.")
 _START_AFTER_END = N_("The project cannot end before it starts.")
 _ELIGIBLE_ABOVE_TOTAL = N_("Eligible costs (%(eligible)s) cannot exceed total costs (%(total)s).")
 _DECISION_DATE_REQUIRED = N_("Enter the date of the funder's decision.")
@@ -242,6 +244,14 @@ async def _proposed(
 ) -> dict:
     """The contract as `data` would leave it, every problem added to `problems`."""
     after = copy.deepcopy(before)
+    counted = len(problems.items)
+
+    def settled() -> bool:
+        """No new problem since the last call: the part just read is sound."""
+        nonlocal counted
+        fine, counted = len(problems.items) == counted, len(problems.items)
+        return fine
+
     for name in ("start_date", "end_date"):
         day = problems.date(getattr(data, name), name)
         if day is not None:
@@ -259,11 +269,12 @@ async def _proposed(
         problems.add(
             _ELIGIBLE_ABOVE_TOTAL,
             "eligible_cost",
-            eligible=money_str(eligible),
-            total=money_str(total),
+            eligible=format_money(eligible),
+            total=format_money(total),
         )
     if data.partners is not None:
         after["partners"] = await _partners(project_id, before["partners"], data.partners, problems)
+    costs_sound = settled()
     partner_ids = {p["id"] for p in after["partners"] if p["id"] is not None}
     if data.funding is not None:
         after["funding"] = check_funding(problems, data.funding, partner_ids)
@@ -272,12 +283,16 @@ async def _proposed(
             if line["partner"] is not None and line["partner"] not in partner_ids:
                 name = next(p["name"] for p in before["partners"] if p["id"] == line["partner"])
                 problems.add(_PARTNER_FUNDED, "partners", name=name)
+    funding_sound = settled()
     if data.budget is not None:
         after["budget"] = await _budget(project_id, data.budget, start, end, problems)
+    budget_sound = settled()
+    if costs_sound and funding_sound:
+        _check_plan(after, problems)
+    if costs_sound and budget_sound:
+        _check_budget_total(after, await project_rounding(project_id), problems)
     if data.indicators is not None:
         await _indicators(project_id, after, data.indicators, (start, end), problems)
-    if not problems.items:
-        _check_sums(after, await project_rounding(project_id), problems)
     if not problems.items and _contract(after) == _contract(before):
         problems.add(_NOTHING_CHANGES)
     return after
@@ -405,21 +420,34 @@ async def _indicators(
             ]
 
 
-def _check_sums(after: dict, rounding: str, problems: Problems) -> None:
-    """Each base's lines add up to it, the funding to the total cost, the budget to the
-    eligible costs (our partner budget when the project's are not ours to know)."""
-    for check in plan_of(after).checks:
+def _check_plan(after: dict, problems: Problems) -> None:
+    """Each base's lines add up to it and the funding to the total cost, no line below zero
+    (a fixed amount above its base would leave the remainder negative)."""
+    plan = plan_of(after)
+    for check in plan.checks:
         if check.passed:
             continue
-        message = _TOTAL_DIFFERS if check.name == "total" else _BASE_DIFFERS
         problems.add(
-            message,
+            _TOTAL_DIFFERS if check.name == "total" else _BASE_DIFFERS,
             "funding",
             base=check.base or "",
-            expected=money_str(check.expected),
-            actual=money_str(check.actual),
-            difference=money_str(check.difference),
+            expected=format_money(check.expected),
+            actual=format_money(check.actual),
+            difference=format_money(check.difference),
         )
+    for index, line in enumerate(plan.lines):
+        if line.amount is not None and line.amount < 0:
+            problems.add(
+                _NEGATIVE_LINE,
+                f"funding[{index}]",
+                source=line.source,
+                amount=format_money(line.amount),
+            )
+
+
+def _check_budget_total(after: dict, rounding: str, problems: Problems) -> None:
+    """The budget adds up to the eligible costs (our partner budget when the project's are
+    not ours to know)."""
     if not after["budget"]:
         return
     lines = [
@@ -434,9 +462,9 @@ def _check_sums(after: dict, rounding: str, problems: Problems) -> None:
         problems.add(
             _BUDGET_DIFFERS,
             "budget",
-            expected=money_str(expected),
-            actual=money_str(planned),
-            difference=money_str(planned - expected),
+            expected=format_money(expected),
+            actual=format_money(planned),
+            difference=format_money(planned - expected),
         )
 
 
@@ -685,7 +713,7 @@ async def approve(
                 _BEFORE_PREVIOUS,
                 "in_force_from",
                 number=newest.number,
-                date=newest.in_force_from.isoformat(),
+                date=format_day(newest.in_force_from),
             )
         problems.raise_if_any()
         before, after = await _checked_after(row)
@@ -838,7 +866,7 @@ async def _record(
         modification_id,
         actor=principal,
         project_id=project_id,
-        before=before,
+        before=None if before is None else {"number": number["number"], **before},
         after={"number": number["number"], **after},
     )
 

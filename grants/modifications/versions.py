@@ -17,11 +17,13 @@ so with no snapshot to read.
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from grants.core.access import Action, Principal
 from grants.core.errors import NotFound
+from grants.core.vocabulary import category_key
 from grants.db import first_or_not_found
 from grants.tables.funding import BudgetLine, FundingLine
 from grants.tables.indicators import Indicator, Milestone
@@ -71,13 +73,9 @@ async def capture(project_id: int) -> dict:
         .order_by(FundingLine.position)
         .order_by(FundingLine.id)
     )
-    budget = await (
-        BudgetLine.select(BudgetLine.partner, *(getattr(BudgetLine, f) for f in BUDGET_FIELDS))
-        .where(BudgetLine.project == project_id)
-        .order_by(BudgetLine.category)
-        .order_by(BudgetLine.year)
-        .order_by(BudgetLine.id)
-    )
+    budget = await BudgetLine.select(
+        BudgetLine.partner, *(getattr(BudgetLine, f) for f in BUDGET_FIELDS)
+    ).where(BudgetLine.project == project_id)
     indicators = await (
         Indicator.select(
             Indicator.id, Indicator.code, Indicator.baseline_hundredths, Indicator.target_hundredths
@@ -117,7 +115,7 @@ async def capture(project_id: int) -> dict:
         "total_cost": project["total_cost"],
         "eligible_cost": project["eligible_cost"],
         "funding": funding,
-        "budget": budget,
+        "budget": sorted(budget, key=lambda ln: (category_key(ln["category"]), ln["year"])),
         "indicators": [{**i, "milestones": milestones.get(i["id"], [])} for i in indicators],
         "partners": partners,
     }
@@ -167,30 +165,59 @@ def loaded(snapshot: object) -> dict:
     return json.loads(snapshot) if isinstance(snapshot, str) else dict(snapshot)  # type: ignore[call-overload]
 
 
-async def in_force(project_id: int, day: date | None) -> InForce:
-    """The version in force on `day` (the newest when `day` is None): the newest version whose
-    `in_force_from` is on or before it. No access check: for other domain modules, which have
-    checked the reader already. One query, so a page may ask it per period."""
-    rows = await (
+@dataclass(frozen=True)
+class ContractOn:
+    """The version in force on a day (a period's end), as pages and reports name it."""
+
+    number: int
+    in_force_from: date | None  # None: from the project's start
+    newest: int  # the newest version's number: a later one was approved when greater
+
+    @property
+    def superseded(self) -> bool:
+        return self.newest > self.number
+
+
+async def _numbers(project_id: int) -> list[dict]:
+    return await (
         ContractVersion.select(ContractVersion.number, ContractVersion.in_force_from)
         .where(ContractVersion.project == project_id)
         .order_by(ContractVersion.number)
     )
+
+
+def _on(rows: list[dict], day: date | None) -> ContractOn:
+    """The newest version in force from `day` or before (the newest of all when `day` is
+    None); version 1 alone when none is stored yet."""
     if not rows:
-        return InForce(1, None)
-    newest = rows[-1]["number"]
-    chosen = rows[0]["number"]
+        return ContractOn(1, None, 1)
+    chosen = rows[0]
     for row in rows:
         if row["in_force_from"] is None or day is None or row["in_force_from"] <= day:
-            chosen = row["number"]
-    if chosen == newest:
-        return InForce(newest, None)
+            chosen = row
+    return ContractOn(chosen["number"], chosen["in_force_from"], rows[-1]["number"])
+
+
+async def contracts_on(project_id: int, days: Sequence[date]) -> list[ContractOn]:
+    """The version in force on each day, in one query and without the snapshots. No access
+    check: for modules and controllers that have read the project or period."""
+    rows = await _numbers(project_id)
+    return [_on(rows, day) for day in days]
+
+
+async def in_force(project_id: int, day: date | None) -> InForce:
+    """The version in force on `day` (the newest when `day` is None), with its snapshot when
+    it is not the newest. No access check: for other domain modules, which have checked the
+    reader already. One query, two for an older version."""
+    contract = _on(await _numbers(project_id), day)
+    if not contract.superseded:
+        return InForce(contract.number, None)
     stored = await first_or_not_found(
         ContractVersion.select(ContractVersion.snapshot).where(
-            (ContractVersion.project == project_id) & (ContractVersion.number == chosen)
+            (ContractVersion.project == project_id) & (ContractVersion.number == contract.number)
         )
     )
-    return InForce(chosen, loaded(stored["snapshot"]))
+    return InForce(contract.number, loaded(stored["snapshot"]))
 
 
 async def current_number(project_id: int) -> int:

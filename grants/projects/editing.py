@@ -27,7 +27,7 @@ from grants.db import (
     insert_one,
     write_transaction,
 )
-from grants.modifications.lock import check_contract_changes, finish_correction
+from grants.modifications.lock import check_contract_changes, finish_correction, has_contract
 from grants.projects.funding_plan import LineInput, compute_plan
 from grants.projects.periods import generate_periods
 from grants.projects.reading import normalise_code
@@ -296,6 +296,8 @@ async def _update(
         contract = {k: current[k] for k in _CONTRACT_COLUMNS if k in changes}
         if new_lines is not None:
             contract["funding"] = old_lines
+        if has_contract(current["status"]) and not has_contract(changes.get("status", "closed")):
+            contract["status"] = current["status"]  # back before the contract: it would unlock
         correction = await check_contract_changes(
             principal, project_id, contract, correction_reason, status=current["status"]
         )

@@ -1,7 +1,6 @@
 """Reading projects: the portfolio list and one project with its plan, partners and indicators."""
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +16,6 @@ from grants.modifications.versions import in_force
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 from grants.tables.funding import FundingLine
 from grants.tables.indicators import Indicator
-from grants.tables.modifications import ContractVersion
 from grants.tables.programmes import Measure
 from grants.tables.projects import Partner, Project
 
@@ -388,41 +386,6 @@ def _in_version(
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
-
-
-@dataclass(frozen=True)
-class ContractOn:
-    """The contract version in force on a day (a period's end), as pages and reports name it."""
-
-    number: int
-    in_force_from: date | None  # None: from the project's start
-    newest: int  # the newest version's number: a later one was approved when greater
-
-    @property
-    def superseded(self) -> bool:
-        return self.newest > self.number
-
-
-async def contracts_on(project_id: int, days: Sequence[date]) -> list[ContractOn]:
-    """The contract version in force on each day, by the rule of
-    `grants.modifications.versions.in_force` (the newest version in force from that day or
-    before), in one query and without the snapshots. No access check: for other domain
-    modules and controllers that have read the project or period."""
-    rows = await (
-        ContractVersion.select(ContractVersion.number, ContractVersion.in_force_from)
-        .where(ContractVersion.project == project_id)
-        .order_by(ContractVersion.number)
-    )
-    if not rows:
-        return [ContractOn(1, None, 1) for _ in days]
-    newest, found = rows[-1]["number"], []
-    for day in days:
-        chosen = rows[0]
-        for row in rows:
-            if row["in_force_from"] is None or row["in_force_from"] <= day:
-                chosen = row
-        found.append(ContractOn(chosen["number"], chosen["in_force_from"], newest))
-    return found
 
 
 async def project_dates(project_id: int) -> tuple[date | None, date | None]:

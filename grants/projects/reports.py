@@ -24,9 +24,8 @@ from grants.core.errors import Problems, Refused
 from grants.core.translatable import N_
 from grants.core.vocabulary import LOCKED_PERIOD_STATUSES
 from grants.db import first_or_not_found, from_row, write_transaction
-from grants.modifications.versions import current_number
+from grants.modifications.versions import ContractOn, contracts_on, current_number
 from grants.projects.periods import PeriodRow, for_update, get_period, locked_problem
-from grants.projects.reading import ContractOn, contracts_on
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
 from grants.tables.reports import PeriodNarrative, ReportVersion

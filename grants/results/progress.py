@@ -104,7 +104,7 @@ async def indicator_progress(
 
     With a period, baselines, targets and milestones are those of the contract version in
     force at its end (`grants.modifications.versions.in_force`, one query more); a caller that
-    knows it is the newest (`grants.projects.reading.contracts_on`) says so with `newest`.
+    knows it is the newest (`grants.modifications.versions.contracts_on`) says so with `newest`.
     """
     if periods is None:
         await project_dates(project_id)

@@ -4,7 +4,7 @@ with the psychologist), approved in September 2026 and in force from October. Th
 flat-rate indirect costs and the ESF+ 85 % / state budget 15 % split stay as they were.
 Illustrative, like the demo budget it changes (see grants/seed/budgets.py)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from grants.core.errors import Refused
 from grants.finance.budget import BudgetLineInput
@@ -62,4 +62,12 @@ async def load_modifications(project_ids_by_code: dict[str, int]) -> int:
         )
     except Refused:  # the budget was changed meanwhile: this move no longer fits it
         return 0
+    await Modification.update(  # as it happened: prepared and sent before the decision
+        {
+            Modification.created_at: datetime(2026, 8, 24, 9, tzinfo=UTC),
+            Modification.updated_at: datetime(2026, 8, 26, 9, tzinfo=UTC),
+            Modification.submitted_at: datetime(2026, 8, 26, 9, tzinfo=UTC),
+            Modification.decided_at: datetime(2026, 9, 16, 9, tzinfo=UTC),
+        }
+    ).where(Modification.id == modification_id)
     return 1

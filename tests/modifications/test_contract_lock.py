@@ -348,7 +348,8 @@ async def test_an_admin_corrects_on_the_form_with_a_reason(families, client):
         eligible_cost="296 578,44", **plan,
     )  # fmt: skip
     refused = await post(client, f"/projects/{pid}/edit", typed)
-    assert refused.status_code == 409 and LATVIAN in refused.text
+    said = "Tā ir līguma daļa: ierosiniet grozījumus vai norādiet labojuma iemeslu."
+    assert refused.status_code == 409 and said in refused.text
     saved = await post(client, f"/projects/{pid}/edit", typed | {"correction_reason": REASON})
     assert saved.status_code == 303
     assert (await last_event("project"))["note"] == REASON
@@ -375,3 +376,18 @@ async def test_the_budget_page_is_read_only_but_to_an_admin(families, client):
         {"amount": 200_000}
     ]
     assert (await last_event("budget"))["note"] == REASON
+
+
+async def test_setting_the_status_back_before_the_contract_is_a_correction(families: int):
+    """Otherwise "approved" would unlock the figures for a direct edit."""
+    finance, admin = await principal(Role.FINANCE), await principal(Role.ADMIN)
+    before = await written(families)
+    back = ProjectInput(status=ProjectStatus.APPROVED)
+    refused = await refusal(update_project(finance, families, back))
+    assert [p.field for p in refused.problems] == ["status"]
+    assert await written(families) == before
+    assert (await refusal(update_project(admin, families, back))).conflict
+    await update_project(admin, families, back, correction_reason=REASON)
+    assert await Project.select(Project.status).first() == {"status": "approved"}
+    await update_project(finance, families, ProjectInput(status=ProjectStatus.CLOSED))
+    assert await Project.select(Project.status).first() == {"status": "closed"}

@@ -131,7 +131,14 @@ async def test_a_modification_that_breaks_a_sum_is_refused_with_the_difference(
         await propose(finance, contracted, ModificationInput(reason="x", budget=broken))
     problems = [(p.field, p.params) for p in refused.value.problems]
     assert problems == [
-        ("budget", {"expected": "296578.43", "actual": "297578.43", "difference": "1000.00"})
+        (
+            "budget",
+            {
+                "expected": "296\xa0578,43\xa0€",
+                "actual": "297\xa0578,43\xa0€",
+                "difference": "1\xa0000,00\xa0€",
+            },
+        )
     ]
     with pytest.raises(Refused) as refused:
         await propose(
@@ -278,3 +285,28 @@ async def test_a_partner_with_costs_cannot_leave_and_dates_must_follow(contracte
         )
     assert [p.field for p in refused.value.problems] == ["in_force_from"]
     assert await ContractVersion.count() == 2
+
+
+async def test_every_sum_is_checked_at_once_and_no_line_goes_below_zero(contracted: int) -> None:
+    finance = await principal(Role.FINANCE)
+    broken = [*MOVED[:4], BudgetLineInput("equipment", "2026", amount="20 650,00"), *MOVED[5:]]
+    wrong_rates = [
+        FundingLineInput("ESF+", rate="80"),
+        FundingLineInput("Valsts budžets", rate="15"),
+    ]
+    with pytest.raises(Refused) as refused:
+        await propose(
+            finance, contracted, ModificationInput(reason="x", funding=wrong_rates, budget=broken)
+        )
+    assert [p.field for p in refused.value.problems] == ["funding", "budget"]
+    too_much = [
+        FundingLineInput("ESF+", amount="300 000,00"),
+        FundingLineInput("Valsts budžets", residual=True),
+        FundingLineInput(builders.MUNICIPALITY, rate="100", base="ineligible", residual=True),
+    ]
+    with pytest.raises(Refused) as refused:
+        await propose(finance, contracted, ModificationInput(reason="x", funding=too_much))
+    assert [(p.field, p.params) for p in refused.value.problems] == [
+        ("funding[1]", {"source": "Valsts budžets", "amount": "-3\xa0421,57\xa0€"})
+    ]
+    assert await Modification.count() == 0

@@ -131,7 +131,7 @@ async def test_refusals_list_every_problem_in_the_request_language(client, contr
     assert budget_only.json()["errors"] == [
         {
             "field": "budget",
-            "message": "The budget adds up to 297578.43, not 296578.43 (difference 1000.00).",
+            "message": "The budget adds up to €297,578.43, not €296,578.43 (difference €1,000.00).",
         }
     ]
     unknown = await client.post(url, json={"reason": "x", "colour": "red"}, headers=finance)

@@ -183,7 +183,10 @@ async def test_a_refused_form_writes_nothing_and_says_why_at_each_field(contract
     assert response.status_code == 400 and await written() == before
     budget = response.text[response.text.index('id="budget"') :]
     said = re.search(r'<p class="field-error" role="alert">([^<]*)</p>', budget)[1]
-    assert "297578.43" in said and "296578.43" in said and "1000.00" in said
+    assert (
+        said
+        == "Budžets kopā ir 297\xa0578,43\xa0€, nevis 296\xa0578,43\xa0€ (starpība 1\xa0000,00\xa0€)."
+    )
 
 
 async def test_the_contract_as_it_is_is_nothing_to_propose(contracted, client):
