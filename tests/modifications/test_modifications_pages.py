@@ -183,10 +183,8 @@ async def test_a_refused_form_writes_nothing_and_says_why_at_each_field(contract
     assert response.status_code == 400 and await written() == before
     budget = response.text[response.text.index('id="budget"') :]
     said = re.search(r'<p class="field-error" role="alert">([^<]*)</p>', budget)[1]
-    assert (
-        said
-        == "Budžets kopā ir 297\xa0578,43\xa0€, nevis 296\xa0578,43\xa0€ (starpība 1\xa0000,00\xa0€)."
-    )
+    actual, expected, difference = "297\xa0578,43\xa0€", "296\xa0578,43\xa0€", "1\xa0000,00\xa0€"
+    assert said == f"Budžets kopā ir {actual}, nevis {expected} (starpība {difference})."
 
 
 async def test_the_contract_as_it_is_is_nothing_to_propose(contracted, client):
