@@ -7,6 +7,7 @@ and the API to format."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from grants.db import from_row
 from grants.finance.budget import PlannedLine, budget_by_category
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 
@@ -109,17 +110,8 @@ def plan_of(snapshot: dict) -> FundingPlan:
     """The funding plan a snapshot's lines, costs and partner budgets compute."""
     return compute_plan(
         [
-            LineInput(
-                id=i,
-                source=ln["source"],
-                kind=ln["kind"],
-                base=ln["base"],
-                rate_bp=ln["rate_bp"],
-                fixed_amount=ln["fixed_amount"],
-                residual=ln["residual"],
-                partner_id=ln["partner"],
-            )
-            for i, ln in enumerate(snapshot["funding"])
+            from_row(LineInput, {**line, "id": i}, partner_id=line["partner"])
+            for i, line in enumerate(snapshot["funding"])
         ],
         total=snapshot["total_cost"],
         eligible=snapshot["eligible_cost"],

@@ -23,7 +23,7 @@ from grants.core.i18n import format_day, format_money
 from grants.core.money import money_str, quantity_str, rate_str
 from grants.core.translatable import N_
 from grants.core.vocabulary import Aggregation, ModificationStatus, PartnerRole
-from grants.db import first_or_not_found, insert_one, write_transaction
+from grants.db import first_or_not_found, from_row, insert_one, write_transaction
 from grants.finance.budget import BudgetLineInput, PlannedLine, budget_by_category, check_budget
 from grants.modifications import versions
 from grants.modifications.compare import ContractDiff, compare, plan_of
@@ -172,22 +172,12 @@ _COLUMNS = (
 
 
 def _row(row: dict) -> ModificationRow:
-    return ModificationRow(
-        id=row["id"],
+    return from_row(
+        ModificationRow,
+        row,
         project_id=row["project"],
-        number=row["number"],
-        status=row["status"],
-        reason=row["reason"],
         changes=versions.loaded(row["changes"]),
         created_by=row["created_by_email"] or "",
-        created_at=row["created_at"],
-        submitted_at=row["submitted_at"],
-        decided_at=row["decided_at"],
-        decision_date=row["decision_date"],
-        reference=row["reference"],
-        decision_note=row["decision_note"],
-        in_force_from=row["in_force_from"],
-        version=row["version"],
     )
 
 
