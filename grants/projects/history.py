@@ -516,7 +516,7 @@ FIELDS: dict[str, tuple[str, Format]] = {
     "data_hash": (N_("Fingerprint of the data (SHA-256)"), _text),
     **{section: (title, _text) for section, title in NARRATIVE.items()},
     # modifications and contract versions
-    "reason": (N_("Reason for the modification"), _text),
+    "reason": (N_("Reason"), _text),
     "in_force_from": (N_("In force from"), _date),
     "contract_version": (N_("Contract version"), _text),
     "correction_reason": (N_("Correction reason"), _text),
