@@ -46,6 +46,8 @@ from grants.core.vocabulary import (
 )
 from grants.db import first_or_not_found, from_row, insert_one, possible_id, write_transaction
 from grants.finance.cofinancing import split
+from grants.modifications import versions
+from grants.modifications.compare import plan_of
 from grants.projects.funding_plan import LineInput, PlanLine, compute_plan
 from grants.projects.periods import add_months, for_update
 from grants.projects.reading import project_dates
@@ -222,6 +224,25 @@ async def plan_lines(project_ids: Sequence[int]) -> dict[int, list[PlanLine]]:
             partner_budgets={r["id"]: r["budget"] for r in partners if r["project"] == p["id"]},
         )
         plans[p["id"]] = plan.lines
+    return plans
+
+
+async def claim_plans(claims: Sequence[dict]) -> dict[int, list[PlanLine]]:
+    """Each claim's plan lines (by claim id): those of the contract version in force at the end
+    of its period, so a claim of a period before a modification keeps the rates of then. Four
+    queries, and one more for each older version met."""
+    newest = await plan_lines(sorted({c["project"] for c in claims}))
+    contracts = await versions.contracts_on_each([(c["project"], c["period_end"]) for c in claims])
+    older: dict[tuple[int, int], list[PlanLine]] = {}
+    plans = {}
+    for claim, contract in zip(claims, contracts, strict=True):
+        if not contract.superseded:
+            plans[claim["id"]] = newest[claim["project"]]
+            continue
+        key = (claim["project"], contract.number)
+        if key not in older:
+            older[key] = plan_of(await versions.snapshot(*key)).lines
+        plans[claim["id"]] = older[key]
     return plans
 
 
@@ -439,8 +460,8 @@ async def _rows(claims: list[dict]) -> list[ClaimRow]:
         .order_by(ClaimPayment.id)
     ):
         payments[r["claim"]].append(PaymentRow(r["id"], r["paid_on"], r["source"], r["amount"]))
-    plans = await plan_lines(sorted({c["project"] for c in claims}))
-    return [build_row(c, items[c["id"]], payments[c["id"]], plans[c["project"]]) for c in claims]
+    plans = await claim_plans(claims)
+    return [build_row(c, items[c["id"]], payments[c["id"]], plans[c["id"]]) for c in claims]
 
 
 def _readable(principal: Principal, project_id: int) -> None:
@@ -682,7 +703,7 @@ async def _take(project_id: int, checked: _Checked, claim_id: int | None) -> tup
             end=day_str(checked.end),
         )
         problems.raise_if_any(conflict=True)
-    lines = (await plan_lines([project_id]))[project_id]
+    lines = (await claim_plans([{"id": 0, "project": project_id, "period_end": checked.end}]))[0]
     by_partner: dict[int | None, int] = defaultdict(int)
     for row in taken:
         by_partner[row["partner"]] += row["eligible_amount"]

@@ -37,7 +37,7 @@ from grants.core.money import cents_to_str
 from grants.core.translatable import N_
 from grants.core.vocabulary import ClaimKind, ClaimStatus, RecordState
 from grants.db import insert_one, write_transaction
-from grants.modifications.versions import current_number
+from grants.modifications.versions import contracts_on
 from grants.tables.claims import Claim, ClaimItem, ClaimPayment
 from grants.tables.expenditures import Expenditure
 
@@ -124,7 +124,8 @@ async def submit_claim(principal: Principal, claim_id: int) -> ClaimRow:
     """Send a draft or returned claim to the funder: each item takes its entry's current
     version and eligible amount (entries cancelled, without an eligible part or moved out of
     the period leave the claim); a final claim needs every received advance cleared. The
-    claim records the contract's newest version, which it is made under."""
+    claim records the contract version in force at the end of its period, whose plan splits
+    it (`claims.claim_plans`)."""
     async with write_transaction():
         record = await _open(principal, claim_id, Action.PREPARE_CLAIM)
         if record["status"] not in EDITABLE:
@@ -167,7 +168,9 @@ async def submit_claim(principal: Principal, claim_id: int) -> ClaimRow:
                 Claim.eligible: sum(row["eligible_amount"] for _, row in kept),
                 Claim.reason: "",
                 Claim.submitted_at: datetime.now().astimezone(),
-                Claim.contract_version: await current_number(project_id),
+                Claim.contract_version: (await contracts_on(project_id, [record["period_end"]]))[
+                    0
+                ].number,
             }
         ).where(Claim.id == claim_id)
         after = await load_claim(claim_id)

@@ -152,12 +152,7 @@ async def get_version(
         raise NotFound()
     if row.current:
         return row, await capture(project_id)
-    stored = await first_or_not_found(
-        ContractVersion.select(ContractVersion.snapshot).where(
-            (ContractVersion.project == project_id) & (ContractVersion.number == number)
-        )
-    )
-    return row, loaded(stored["snapshot"])
+    return row, await snapshot(project_id, number)
 
 
 def loaded(snapshot: object) -> dict:
@@ -178,14 +173,6 @@ class ContractOn:
         return self.newest > self.number
 
 
-async def _numbers(project_id: int) -> list[dict]:
-    return await (
-        ContractVersion.select(ContractVersion.number, ContractVersion.in_force_from)
-        .where(ContractVersion.project == project_id)
-        .order_by(ContractVersion.number)
-    )
-
-
 def _on(rows: list[dict], day: date | None) -> ContractOn:
     """The newest version in force from `day` or before (the newest of all when `day` is
     None); version 1 alone when none is stored yet."""
@@ -201,23 +188,43 @@ def _on(rows: list[dict], day: date | None) -> ContractOn:
 async def contracts_on(project_id: int, days: Sequence[date]) -> list[ContractOn]:
     """The version in force on each day, in one query and without the snapshots. No access
     check: for modules and controllers that have read the project or period."""
-    rows = await _numbers(project_id)
-    return [_on(rows, day) for day in days]
+    return await contracts_on_each([(project_id, day) for day in days])
+
+
+async def contracts_on_each(wanted: Sequence[tuple[int, date | None]]) -> list[ContractOn]:
+    """The version in force for each (project, day), in one query for all the projects."""
+    ids = sorted({project_id for project_id, _ in wanted})
+    rows: dict[int, list[dict]] = {project_id: [] for project_id in ids}
+    if ids:
+        for row in await (
+            ContractVersion.select(
+                ContractVersion.project, ContractVersion.number, ContractVersion.in_force_from
+            )
+            .where(ContractVersion.project.is_in(ids))
+            .order_by(ContractVersion.number)
+        ):
+            rows[row["project"]].append(row)
+    return [_on(rows[project_id], day) for project_id, day in wanted]
+
+
+async def snapshot(project_id: int, number: int) -> dict:
+    """A stored version's snapshot; NotFound when it is not stored. No access check."""
+    stored = await first_or_not_found(
+        ContractVersion.select(ContractVersion.snapshot).where(
+            (ContractVersion.project == project_id) & (ContractVersion.number == number)
+        )
+    )
+    return loaded(stored["snapshot"])
 
 
 async def in_force(project_id: int, day: date | None) -> InForce:
     """The version in force on `day` (the newest when `day` is None), with its snapshot when
     it is not the newest. No access check: for other domain modules, which have checked the
     reader already. One query, two for an older version."""
-    contract = _on(await _numbers(project_id), day)
+    [contract] = await contracts_on_each([(project_id, day)])
     if not contract.superseded:
         return InForce(contract.number, None)
-    stored = await first_or_not_found(
-        ContractVersion.select(ContractVersion.snapshot).where(
-            (ContractVersion.project == project_id) & (ContractVersion.number == contract.number)
-        )
-    )
-    return InForce(contract.number, loaded(stored["snapshot"]))
+    return InForce(contract.number, await snapshot(project_id, contract.number))
 
 
 async def current_number(project_id: int) -> int:

@@ -166,18 +166,31 @@ async def test_the_report_names_its_version_and_a_frozen_one_records_it(reported
     assert "252\u00a0091,67" in page  # ESF+ planned by version 1
 
 
-async def test_a_claim_records_the_newest_version_it_was_submitted_under(reported, client):
+async def test_a_claim_is_split_by_and_records_the_version_in_force_at_its_end(reported, client):
+    """Q1 ends before version 2 (ESF+ 80 %) came in force: its claim keeps ESF+ 85 %."""
     pid = reported["project"]
     await modified(pid)
     finance = await principal(Role.FINANCE)
     claim = await create_claim(finance, pid, ClaimInput("interim", "2026-01-01", "2026-03-31"))
     assert claim.contract_version is None
+    # 1 101,01 × 85 % = 935,8585 → 935,86; the state budget the remaining 165,15
+    assert [(x.source, x.requested) for x in claim.sources][:2] == [
+        ("ESF+", 93_586),
+        ("Valsts budžets", 16_515),
+    ]
     sent = await submit_claim(finance, claim.id)
-    assert sent.contract_version == 2
+    assert sent.contract_version == 1
+    later = await create_claim(finance, pid, ClaimInput("interim", "2026-04-01", "2026-06-30"))
+    # 1 999,99 × 80 % = 1 599,992 → 1 599,99; the state budget 400,00
+    assert [(x.source, x.requested) for x in later.sources][:2] == [
+        ("ESF+", 159_999),
+        ("Valsts budžets", 40_000),
+    ]
+    assert (await submit_claim(finance, later.id)).contract_version == 2
 
     headers = await api_headers(Role.FINANCE)
     out = await client.get(f"/api/v1/claims/{claim.id}", headers=headers)
-    assert out.json()["contract_version"] == 2
+    assert out.json()["contract_version"] == 1
     await sign_in(client, Role.FINANCE)
     page = (await client.get(f"/claims/{claim.id}")).text
-    assert '<dd class="claim-contract-version">2</dd>' in page
+    assert '<dd class="claim-contract-version">1</dd>' in page
