@@ -26,7 +26,7 @@ from grants.app import create_app
 from grants.core import i18n
 from grants.seed.demo import load_demo
 from grants.settings import Settings
-from tests import builders
+from tests import builders, demo_copy
 from tests.helpers import CONNECTINGEN, FAMILIES, PROTI, grants
 
 pytest_plugins = ["tests.browser"]
@@ -112,9 +112,23 @@ async def database(engine: Engine) -> Engine:
     return engine
 
 
+@pytest.fixture(scope="session")
+def demo_rows() -> dict[str, demo_copy.Rows]:
+    """The demo's rows by backend, read after its first load in this process."""
+    return {}
+
+
 @pytest.fixture
-async def demo(database: Engine) -> Engine:
-    await load_demo()
+async def demo(
+    database: Engine, databases: TestDatabase, demo_rows: dict[str, demo_copy.Rows]
+) -> Engine:
+    """The whole demo portfolio: loaded by `load_demo` once, then copied (`tests.demo_copy`)."""
+    rows = demo_rows.get(databases.backend)
+    if rows is None:
+        await load_demo()
+        demo_rows[databases.backend] = await demo_copy.read(database)
+    else:
+        await demo_copy.write(database, rows)
     return database
 
 
