@@ -193,4 +193,5 @@ async def test_a_claim_is_split_by_and_records_the_version_in_force_at_its_end(r
     assert out.json()["contract_version"] == 1
     await sign_in(client, Role.FINANCE)
     page = (await client.get(f"/claims/{claim.id}")).text
-    assert '<dd class="claim-contract-version">1</dd>' in page
+    version = f'<a href="/projects/{pid}/versions/1">1</a>'
+    assert f'<dd class="claim-contract-version">{version}</dd>' in page
