@@ -6,7 +6,7 @@ other reader sees the figures only. Submitting freezes the claim's document
 (`reports.claim_document.submit_and_freeze_claim`), so what was sent can always be downloaded.
 """
 
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
@@ -41,7 +41,7 @@ from grants.core.vocabulary import ClaimKind, ClaimStatus
 from grants.finance.expenditures import cost_categories
 from grants.projects.periods import riga_today
 from grants.projects.reading import get_project
-from grants.web import CurrentPrincipal, form_errors, refusal_status
+from grants.web import CurrentPrincipal, form_errors, refusal_status, renamed_fields
 from reports.claim_document import submit_and_freeze_claim
 
 CLAIMS_PER_PAGE = 25
@@ -166,18 +166,27 @@ def _deductions(form, claim: ClaimRow) -> tuple[list[DeductionInput], dict[int, 
     return deductions, positions, typed
 
 
-def _renamed(refused: Refused, rename: dict[str, str]) -> Refused:
-    """The refusal with its problems' fields renamed to the form's, so each shows at its
-    field: "deductions[0].amount" → "d-17-amount"."""
-
-    def field(name: str | None) -> str | None:
-        for old, new in rename.items():
-            if name and name.startswith(old):
-                return new + name[len(old) :]
-        return name
-
-    problems = [replace(p, field=field(p.field)) for p in refused.problems]
-    return Refused(problems, conflict=refused.conflict)
+async def _with_reason(
+    principal: Principal,
+    claim_id: int,
+    request: Request,
+    step: str,
+    act: Callable[[Principal, int, str], Awaitable[object]],
+) -> Template | None:
+    """A step that takes the reason typed in "{step}_reason": None when it is done, else the
+    claim page again with the refusal at that field."""
+    reason = str((await request.form()).get(f"{step}_reason", ""))
+    try:
+        await act(principal, claim_id, reason)
+    except Refused as refused:
+        return await _claim_page(
+            principal,
+            claim_id,
+            form=step,
+            values={"reason": reason},
+            refused=renamed_fields(refused, {"reason": f"{step}_reason"}),
+        )
+    return None
 
 
 class ClaimsPages(Controller):
@@ -263,55 +272,25 @@ class ClaimsPages(Controller):
         self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
     ) -> Template | Redirect:
         """The funder returned the claim for correction, with a reason."""
-        reason = str((await request.form()).get("return_reason", ""))
-        try:
-            await return_claim(principal, claim_id, reason)
-        except Refused as refused:
-            return await _claim_page(
-                principal,
-                claim_id,
-                form="return",
-                values={"reason": reason},
-                refused=_renamed(refused, {"reason": "return_reason"}),
-            )
-        return Redirect(f"/claims/{claim_id}", status_code=303)
+        refused = await _with_reason(principal, claim_id, request, "return", return_claim)
+        return refused or Redirect(f"/claims/{claim_id}", status_code=303)
 
     @post("/claims/{claim_id:int}/discard")
     async def discard(
         self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
     ) -> Template | Redirect:
         """Remove a draft prepared by mistake, with a reason; back to the project's claims."""
-        reason = str((await request.form()).get("discard_reason", ""))
-        try:
-            claim = await get_claim(principal, claim_id)
-            await discard_claim(principal, claim_id, reason)
-        except Refused as refused:
-            return await _claim_page(
-                principal,
-                claim_id,
-                form="discard",
-                values={"reason": reason},
-                refused=_renamed(refused, {"reason": "discard_reason"}),
-            )
-        return Redirect(f"/projects/{claim.project_id}/claims", status_code=303)
+        claim = await get_claim(principal, claim_id)
+        refused = await _with_reason(principal, claim_id, request, "discard", discard_claim)
+        return refused or Redirect(f"/projects/{claim.project_id}/claims", status_code=303)
 
     @post("/claims/{claim_id:int}/reject")
     async def reject(
         self, principal: CurrentPrincipal, claim_id: FromPath[int], request: Request
     ) -> Template | Redirect:
         """The funder rejected the claim, with a reason."""
-        reason = str((await request.form()).get("reject_reason", ""))
-        try:
-            await reject_claim(principal, claim_id, reason)
-        except Refused as refused:
-            return await _claim_page(
-                principal,
-                claim_id,
-                form="reject",
-                values={"reason": reason},
-                refused=_renamed(refused, {"reason": "reject_reason"}),
-            )
-        return Redirect(f"/claims/{claim_id}", status_code=303)
+        refused = await _with_reason(principal, claim_id, request, "reject", reject_claim)
+        return refused or Redirect(f"/claims/{claim_id}", status_code=303)
 
     @post("/claims/{claim_id:int}/approve")
     async def approve(
@@ -330,7 +309,7 @@ class ClaimsPages(Controller):
                 claim_id,
                 form="approve",
                 values={"items": typed},
-                refused=_renamed(refused, rename),
+                refused=renamed_fields(refused, rename),
             )
         return Redirect(f"/claims/{claim_id}", status_code=303)
 
@@ -366,6 +345,6 @@ class ClaimsPages(Controller):
                 claim_id,
                 form="pay",
                 values=values,
-                refused=_renamed(refused, rename),
+                refused=renamed_fields(refused, rename),
             )
         return Redirect(f"/claims/{claim_id}", status_code=303)

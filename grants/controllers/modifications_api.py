@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 from msgspec import Struct, field
 
 from grants.controllers.api_schemas import (
@@ -12,20 +12,24 @@ from grants.controllers.api_schemas import (
     FundingLineOut,
     In,
     Money,
+    Page,
     Quantity,
     funding_line_out,
+    page_out,
     to_input,
 )
 from grants.controllers.finance_api import BudgetLineIn, budget_line_input
 from grants.core.i18n import translate_error
 from grants.core.money import money_str, quantity_str, rate_str
-from grants.finance.budget import PlannedLine, budget_by_category
+from grants.core.paging import DEFAULT_PER_PAGE, check_per_page
+from grants.finance.budget import budget_by_category, snapshot_lines
 from grants.modifications import modifications as work
 from grants.modifications.compare import ContractDiff, plan_of
 from grants.modifications.modifications import (
     IndicatorChange,
     ModificationDetail,
     ModificationInput,
+    ModificationRow,
     PartnerChange,
     project_rounding,
 )
@@ -199,6 +203,25 @@ class ModificationListItemOut(Struct):
     reference: str
     in_force_from: date | None
     version: int | None
+
+
+class ModificationsOut(Page):
+    items: list[ModificationListItemOut]
+
+
+def modification_list_item_out(r: ModificationRow) -> ModificationListItemOut:
+    return ModificationListItemOut(
+        r.id,
+        r.number,
+        r.status,
+        r.reason,
+        r.created_by,
+        r.created_at,
+        r.decision_date,
+        r.reference,
+        r.in_force_from,
+        r.version,
+    )
 
 
 class VersionOut(Struct):
@@ -391,9 +414,7 @@ def modification_input(data: ModificationIn) -> ModificationInput:
 
 
 def version_detail_out(row: VersionRow, snapshot: dict, rounding: str) -> VersionDetailOut:
-    lines = [
-        PlannedLine(**{k: v for k, v in ln.items() if k != "partner"}) for ln in snapshot["budget"]
-    ]
+    lines = snapshot_lines(snapshot)
     computed = {
         (c.category, year): amount
         for c in budget_by_category(lines, rounding=rounding)
@@ -445,24 +466,17 @@ class ModificationsApi(Controller):
 
     @get("/projects/{project_id:int}/modifications")
     async def modifications(
-        self, principal: CurrentPrincipal, project_id: FromPath[int]
-    ) -> list[ModificationListItemOut]:
-        """The project's modifications, newest first."""
-        return [
-            ModificationListItemOut(
-                r.id,
-                r.number,
-                r.status,
-                r.reason,
-                r.created_by,
-                r.created_at,
-                r.decision_date,
-                r.reference,
-                r.in_force_from,
-                r.version,
-            )
-            for r in await work.list_modifications(principal, project_id)
-        ]
+        self,
+        principal: CurrentPrincipal,
+        project_id: FromPath[int],
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = DEFAULT_PER_PAGE,
+    ) -> ModificationsOut:
+        """The project's modifications, newest first, a page at a time (`page` from 1,
+        `per_page` up to 500, 100 if not given; `total`: how many on all pages)."""
+        check_per_page(per_page)
+        found = await work.list_modifications(principal, project_id, page=page, per_page=per_page)
+        return page_out(ModificationsOut, found, modification_list_item_out)
 
     @post("/projects/{project_id:int}/modifications")
     async def create(

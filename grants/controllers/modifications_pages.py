@@ -9,12 +9,11 @@ the rows as read, so each problem's row number names the row it is shown at.
 """
 
 import re
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from grants.core.access import Action, Principal
@@ -34,10 +33,9 @@ from grants.core.vocabulary import FundingBase, FundingKind, ModificationStatus,
 from grants.db import possible_id
 from grants.finance.budget import (
     BudgetLineInput,
-    PlannedLine,
     base_parts,
     budget_by_category,
-    project_budget,
+    snapshot_lines,
 )
 from grants.finance.expenditures import cost_categories
 from grants.modifications import versions
@@ -50,6 +48,8 @@ from grants.modifications.modifications import (
     approve,
     get_modification,
     list_modifications,
+    modification_row,
+    project_rounding,
     propose,
     reject,
     submit,
@@ -59,9 +59,10 @@ from grants.modifications.modifications import (
 from grants.projects.editing import FundingLineInput
 from grants.projects.periods import riga_today
 from grants.projects.reading import get_project
-from grants.web import CurrentPrincipal, form_errors, refusal_status
+from grants.web import CurrentPrincipal, form_errors, refusal_status, renamed_fields
 
 MAX_ROWS = 500  # a form with more rows than this is not ours
+PER_PAGE = 50  # modifications on the list page
 BLANK_ROWS = {"funding": 2, "budget": 3, "milestones": 2, "new_partners": 1}
 MORE_ROWS = 3  # what "Add rows" adds to each list
 _FUNDING_FIELDS = ("source", "kind", "base", "rate", "amount", "partner_id")
@@ -354,13 +355,7 @@ def _errors(refused: Refused, rows: dict[str, str] | None = None) -> dict[str, l
     """Translated messages by the form's field names: "partners[1].role" → the row's name,
     "indicators[0].milestones.2.date" → "indicators-0-milestones-2-date"."""
 
-    def field(name: str | None) -> str | None:
-        for old, new in (rows or {}).items():
-            if name and name.startswith(old):
-                return new + name[len(old) :]
-        return name
-
-    renamed = Refused([replace(p, field=field(p.field)) for p in refused.problems])
+    renamed = renamed_fields(refused, rows or {})
     return {key.replace(".", "-"): messages for key, messages in form_errors(renamed).items()}
 
 
@@ -463,18 +458,21 @@ class ModificationsPages(Controller):
 
     @get("/projects/{project_id:int}/modifications")
     async def modifications(
-        self, principal: CurrentPrincipal, project_id: FromPath[int]
+        self, principal: CurrentPrincipal, project_id: FromPath[int], page: FromQuery[int] = 1
     ) -> Template:
         project = await get_project(principal, project_id, indicators=False)
-        rows = await list_modifications(principal, project_id)
+        shown = await list_modifications(principal, project_id, page=page, per_page=PER_PAGE)
+        if page > shown.pages:  # an old link beyond the last page: the last page instead
+            shown = await list_modifications(
+                principal, project_id, page=shown.pages, per_page=PER_PAGE
+            )
         return Template(
             "modifications/list.html",
             context={
                 "principal": principal,
                 "project": project,
-                "modifications": rows,
+                "shown": shown,
                 "versions": await versions.list_versions(principal, project_id),
-                "by_version": {m.version: m for m in rows if m.version},
                 "can_propose": principal.can(Action.PROPOSE_MODIFICATION, project_id),
             },
         )
@@ -618,23 +616,13 @@ class ModificationsPages(Controller):
         """One contract version whole, its plan and budget computed as the project's are."""
         project = await get_project(principal, project_id)
         row, snapshot = await versions.get_version(principal, project_id, number)
-        rounding = (await project_budget(principal, project_id)).rounding
-        lines = [
-            PlannedLine(**{k: v for k, v in ln.items() if k != "partner"})
-            for ln in snapshot["budget"]
-        ]
+        rounding = await project_rounding(project_id)
+        lines = snapshot_lines(snapshot)
         categories = budget_by_category(lines, rounding=rounding)
         years = sorted({line.year for line in lines})
         made_by = None
         if row.modification_id:
-            made_by = next(
-                (
-                    m
-                    for m in await list_modifications(principal, project_id)
-                    if m.id == row.modification_id
-                ),
-                None,
-            )
+            made_by = await modification_row(principal, row.modification_id)
         partner_names = {p["id"]: p["name"] for p in snapshot["partners"] if p["id"]}
         return Template(
             "modifications/version.html",
@@ -667,14 +655,10 @@ def _more(form) -> int:
 async def _closing_refused(
     principal: Principal, modification_id: int, form: str, note: str, refused: Refused
 ) -> Template:
-    rows = {"note": f"{form}_note"}
     return await _detail_page(
         principal,
         modification_id,
         form=form,
         values={"note": note},
-        refused=Refused(
-            [replace(p, field=rows.get(p.field or "", p.field)) for p in refused.problems],
-            conflict=refused.conflict,
-        ),
+        refused=renamed_fields(refused, {"note": f"{form}_note"}),
     )

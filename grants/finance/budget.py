@@ -306,9 +306,15 @@ async def _planned_lines(project_id: int, period: PeriodRow | None) -> list[Plan
     if period is not None:
         snapshot = (await in_force(project_id, period.end)).snapshot
         if snapshot is not None:
-            lines = (PlannedLine(**{f: b[f] for f in _LINE_FIELDS}) for b in snapshot["budget"])
-            return sorted(lines, key=_line_order)
+            return snapshot_lines(snapshot)
     return await _stored_lines(project_id)
+
+
+def snapshot_lines(snapshot: dict) -> list[PlannedLine]:
+    """The budget lines of a contract version's snapshot (`grants.modifications.versions`),
+    by category (standard order) and year."""
+    lines = (PlannedLine(**{f: b[f] for f in _LINE_FIELDS}) for b in snapshot["budget"])
+    return sorted(lines, key=_line_order)
 
 
 # Reading the budget for entry

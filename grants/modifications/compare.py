@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from grants.db import from_row
-from grants.finance.budget import PlannedLine, budget_by_category
+from grants.finance.budget import budget_by_category, snapshot_lines
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 
 
@@ -193,10 +193,7 @@ def _sources(before: dict, after: dict) -> list[SourceDiff]:
 
 def _budget(before: dict, after: dict, rounding: str) -> list[BudgetDiff]:
     def amounts(snapshot: dict) -> dict[tuple[str, int], int]:
-        lines = [
-            PlannedLine(**{k: v for k, v in ln.items() if k != "partner"})
-            for ln in snapshot["budget"]
-        ]
+        lines = snapshot_lines(snapshot)
         return {
             (category.category, year): amount
             for category in budget_by_category(lines, rounding=rounding)

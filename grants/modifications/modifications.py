@@ -21,10 +21,16 @@ from grants.core.dates import stored_date
 from grants.core.errors import Problem, Problems, Refused
 from grants.core.i18n import format_day, format_money
 from grants.core.money import money_str, quantity_str, rate_str
+from grants.core.paging import DEFAULT_PER_PAGE, Paged, offset
 from grants.core.translatable import N_
 from grants.core.vocabulary import Aggregation, ModificationStatus, PartnerRole
 from grants.db import first_or_not_found, from_row, insert_one, write_transaction
-from grants.finance.budget import BudgetLineInput, PlannedLine, budget_by_category, check_budget
+from grants.finance.budget import (
+    BudgetLineInput,
+    budget_by_category,
+    check_budget,
+    snapshot_lines,
+)
 from grants.modifications import versions
 from grants.modifications.compare import ContractDiff, compare, plan_of
 from grants.projects.editing import (
@@ -181,16 +187,29 @@ def _row(row: dict) -> ModificationRow:
     )
 
 
-async def list_modifications(principal: Principal, project_id: int) -> list[ModificationRow]:
-    """The project's modifications, newest first (a handful over a project's life)."""
+async def list_modifications(
+    principal: Principal, project_id: int, *, page: int = 1, per_page: int = DEFAULT_PER_PAGE
+) -> Paged[ModificationRow]:
+    """A page of the project's modifications, newest first. A page beyond the last is empty."""
     await first_or_not_found(Project.select(Project.id).where(Project.id == project_id))
     principal.require(Action.READ, project_id)
+    where = Modification.project == project_id
     rows = await (
         Modification.select(*_COLUMNS)
-        .where(Modification.project == project_id)
+        .where(where)
         .order_by(Modification.number, ascending=False)
+        .limit(per_page)
+        .offset(offset(page, per_page))
     )
-    return [_row(r) for r in rows]
+    total = await Modification.count().where(where)
+    return Paged([_row(r) for r in rows], total, page, per_page)
+
+
+async def modification_row(principal: Principal, modification_id: int) -> ModificationRow:
+    """One modification as stored, without its effect (see `get_modification`)."""
+    row = await _find(modification_id)
+    principal.require(Action.READ, row.project_id)
+    return row
 
 
 async def _find(modification_id: int, *, lock: bool = False) -> ModificationRow:
@@ -339,11 +358,16 @@ async def _partners(
             }
         partners.append({**partner, "position": i})
     leaving = [p for p in before if p["id"] not in seen]
-    for partner in leaving:
-        if await Expenditure.exists().where(Expenditure.partner == partner["id"]) or (
-            await Claim.exists().where(Claim.partner == partner["id"])
-        ):
-            problems.add(_PARTNER_HAS_COSTS, "partners", name=partner["name"])
+    if leaving:
+        ids = [p["id"] for p in leaving]
+        spent = {
+            row["partner"]
+            for table in (Expenditure, Claim)
+            for row in await table.select(table.partner).where(table.partner.is_in(ids)).distinct()
+        }
+        for partner in leaving:
+            if partner["id"] in spent:
+                problems.add(_PARTNER_HAS_COSTS, "partners", name=partner["name"])
     return partners
 
 
@@ -440,9 +464,7 @@ def _check_budget_total(after: dict, rounding: str, problems: Problems) -> None:
     not ours to know)."""
     if not after["budget"]:
         return
-    lines = [
-        PlannedLine(**{k: v for k, v in ln.items() if k != "partner"}) for ln in after["budget"]
-    ]
+    lines = snapshot_lines(after)
     planned = sum(c.total for c in budget_by_category(lines, rounding=rounding))
     expected = after["eligible_cost"]
     if expected is None:
@@ -611,7 +633,7 @@ async def propose(principal: Principal, project_id: int, data: ModificationInput
             created_by=principal.user_id,
         )
         await _record(
-            "create", principal, project_id, modification_id, {"reason": reason, **changes}
+            "create", principal, await _find(modification_id), {"reason": reason, **changes}
         )
     return modification_id
 
@@ -649,8 +671,7 @@ async def update_draft(principal: Principal, modification_id: int, data: Modific
         await _record(
             "update",
             principal,
-            row.project_id,
-            modification_id,
+            row,
             {"reason": reason, **changes},
             {"reason": row.reason, **row.changes},
         )
@@ -665,7 +686,7 @@ async def submit(principal: Principal, modification_id: int) -> None:
         row = await _moving(modification_id, {ModificationStatus.DRAFT})
         await _checked_after(row)
         await _set_status(row, ModificationStatus.SUBMITTED, submitted_at=datetime.now(UTC))
-        await _record("submit", principal, row.project_id, row.id, {"status": "submitted"})
+        await _record("submit", principal, row, {"status": "submitted"})
 
 
 async def approve(
@@ -738,8 +759,7 @@ async def approve(
         await _record(
             "approve",
             principal,
-            row.project_id,
-            row.id,
+            row,
             {
                 "status": "approved",
                 "decision_date": decided.isoformat() if decided else None,
@@ -800,7 +820,7 @@ async def _close(
             decided_by=principal.user_id,
             decision_note=text,
         )
-        await _record(event, principal, row.project_id, row.id, {"status": status, "note": text})
+        await _record(event, principal, row, {"status": status, "note": text})
 
 
 async def _lock_project(project_id: int) -> None:
@@ -839,25 +859,19 @@ async def _set_status(row: ModificationRow, status: ModificationStatus, **values
 async def _record(
     action: str,
     principal: Principal,
-    project_id: int,
-    modification_id: int,
+    row: ModificationRow,
     after: dict,
     before: dict | None = None,
 ) -> None:
     """Every event names the modification's number, as the history page shows it."""
-    number = (
-        await Modification.select(Modification.number)
-        .where(Modification.id == modification_id)
-        .first()
-    )
     await audit.record(
         action,
         "modification",
-        modification_id,
+        row.id,
         actor=principal,
-        project_id=project_id,
-        before=None if before is None else {"number": number["number"], **before},
-        after={"number": number["number"], **after},
+        project_id=row.project_id,
+        before=None if before is None else {"number": row.number, **before},
+        after={"number": row.number, **after},
     )
 
 

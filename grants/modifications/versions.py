@@ -41,6 +41,7 @@ class VersionRow:
     in_force_from: date | None  # None: from the project's start
     modification_id: int | None
     current: bool  # the newest: the one the project's tables hold
+    modification_number: int | None = None  # the modification's own number, as people name it
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ async def list_versions(principal: Principal, project_id: int) -> list[VersionRo
     await first_or_not_found(Project.select(Project.id).where(Project.id == project_id))
     rows = await (
         ContractVersion.select(
-            ContractVersion.number, ContractVersion.in_force_from, ContractVersion.modification
+            ContractVersion.number,
+            ContractVersion.in_force_from,
+            ContractVersion.modification,
+            ContractVersion.modification.number.as_alias("modification_number"),
         )
         .where(ContractVersion.project == project_id)
         .order_by(ContractVersion.number)
@@ -137,7 +141,13 @@ async def list_versions(principal: Principal, project_id: int) -> list[VersionRo
         return [VersionRow(1, None, None, True)]
     newest = rows[-1]["number"]
     return [
-        VersionRow(r["number"], r["in_force_from"], r["modification"], r["number"] == newest)
+        VersionRow(
+            r["number"],
+            r["in_force_from"],
+            r["modification"],
+            r["number"] == newest,
+            r["modification_number"],
+        )
         for r in rows
     ]
 
@@ -229,13 +239,7 @@ async def in_force(project_id: int, day: date | None) -> InForce:
 
 async def current_number(project_id: int) -> int:
     """The newest version's number (1 when nothing was ever modified)."""
-    row = await (
-        ContractVersion.select(ContractVersion.number)
-        .where(ContractVersion.project == project_id)
-        .order_by(ContractVersion.number, ascending=False)
-        .first()
-    )
-    return row["number"] if row else 1
+    return (await contracts_on_each([(project_id, None)]))[0].newest
 
 
 async def refresh_current(project_id: int) -> None:

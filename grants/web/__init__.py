@@ -1,5 +1,6 @@
 """Web plumbing shared by controllers: who is asking, in which language, and error pages."""
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
@@ -153,6 +154,21 @@ def form_errors(exc: Refused) -> dict[str, list[str]]:
         key = (problem.field or "").replace("[", "-").replace("].", "-").replace("]", "")
         errors.setdefault(key, []).append(translate_error(problem.message, problem.params))
     return errors
+
+
+def renamed_fields(refused: Refused, rename: dict[str, str]) -> Refused:
+    """The refusal with its problems' fields renamed to a form's, so each shows at its field:
+    a field starting with a key of `rename` starts with its value instead ("deductions[0].amount"
+    with {"deductions[0]": "d-17"} → "d-17.amount")."""
+
+    def field(name: str | None) -> str | None:
+        for old, new in rename.items():
+            if name and name.startswith(old):
+                return new + name[len(old) :]
+        return name
+
+    problems = [replace(p, field=field(p.field)) for p in refused.problems]
+    return Refused(problems, conflict=refused.conflict)
 
 
 def refusal_status(refused: Refused) -> int:

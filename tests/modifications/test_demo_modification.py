@@ -17,7 +17,7 @@ async def test_the_demo_project_has_version_2_from_october(demo) -> None:
         (1, None),
         (2, date(2026, 10, 1)),
     ]
-    [modification] = await list_modifications(finance, pid)
+    [modification] = (await list_modifications(finance, pid)).rows
     assert (modification.status, modification.version, modification.decision_date) == (
         "approved",
         2,

@@ -105,7 +105,7 @@ async def test_a_budget_move_makes_version_2_and_keeps_version_1_whole(contracte
     assert stored == [{"amount": 1_965_000}]
     assert (await versions.in_force(contracted, date(2026, 3, 31))).number == 1
     assert (await versions.in_force(contracted, date(2026, 6, 30))).current
-    approved = (await list_modifications(finance, contracted))[0]
+    approved = (await list_modifications(finance, contracted)).rows[0]
     assert (approved.status, approved.version, approved.reference) == (
         "approved",
         2,
@@ -227,7 +227,7 @@ async def test_roles_and_states(contracted: int) -> None:
     with pytest.raises(AccessDenied):
         await approve(coordinator, mod, decision_date="2026-06-01", reference="x")
     await reject(await principal(Role.FINANCE), mod, "Nepamatots")
-    row = (await list_modifications(coordinator, contracted))[0]
+    row = (await list_modifications(coordinator, contracted)).rows[0]
     assert (row.status, row.decision_note, row.reason) == (
         "rejected",
         "Nepamatots",

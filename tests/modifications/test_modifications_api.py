@@ -105,9 +105,10 @@ async def test_propose_submit_approve_and_read_the_versions(client, contracted: 
     missing = await client.get(f"/api/v1/projects/{contracted}/versions/3", headers=finance)
     assert missing.status_code == 404
     listing = await client.get(url, headers=finance)
-    assert [(m["number"], m["status"], m["version"]) for m in listing.json()] == [
+    assert [(m["number"], m["status"], m["version"]) for m in listing.json()["items"]] == [
         (1, "approved", 2)
     ]
+    assert (listing.json()["total"], listing.json()["page"]) == (1, 1)
 
 
 async def test_refusals_list_every_problem_in_the_request_language(client, contracted) -> None:
@@ -167,3 +168,17 @@ async def test_who_may_do_what(client, contracted: int) -> None:
     assert huge.status_code == 404
     assert (await client.get(f"/api/v1/modifications/{mid}", headers=viewer)).status_code == 200
     assert await ContractVersion.count() == 0
+
+
+async def test_the_list_comes_a_page_at_a_time(client, contracted: int) -> None:
+    coordinator = await api_headers(Role.COORDINATOR)
+    url = f"/api/v1/projects/{contracted}/modifications"
+    for target in ("50", "52"):
+        data = {"reason": "Mērķis", "indicators": [{"code": "EECO01", "target": target}]}
+        assert (await client.post(url, json=data, headers=coordinator)).status_code == 201
+    first = (await client.get(url, params={"per_page": 1}, headers=coordinator)).json()
+    assert (first["total"], [m["number"] for m in first["items"]]) == (2, [2])
+    second = await client.get(url, params={"per_page": 1, "page": 2}, headers=coordinator)
+    assert [m["number"] for m in second.json()["items"]] == [1]
+    too_many = await client.get(url, params={"per_page": 501}, headers=coordinator)
+    assert too_many.status_code == 400
