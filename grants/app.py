@@ -89,6 +89,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def on_shutdown() -> None:
         if pooled:
             await engine.close_connection_pool()
+        elif owns_engine and isinstance(engine, db.ReusingSQLiteEngine):
+            await engine.close_connections()
 
     app = Litestar(
         route_handlers=[

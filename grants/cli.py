@@ -24,10 +24,14 @@ def _run(work: Callable[[], Awaitable[T]], *, needs_schema: bool = True) -> T:
     async def main() -> T:
         engine = db.engine_from_url(Settings.from_env().database_url)
         db.use_engine(engine)
-        await db.check_connection(engine)
-        if needs_schema:
-            await db.ensure_ready()
-        return await work()
+        try:
+            await db.check_connection(engine)
+            if needs_schema:
+                await db.ensure_ready()
+            return await work()
+        finally:  # SQLite folds its write-ahead log into the file when the last one closes
+            if isinstance(engine, db.ReusingSQLiteEngine):
+                await engine.close_connections()
 
     try:
         return asyncio.run(main())

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+import aiosqlite
 import asyncpg
 from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.query import Select
 from piccolo.table import Table
 
@@ -82,6 +83,69 @@ def _field_names(kind: type) -> frozenset[str]:
     return frozenset(field.name for field in dataclasses.fields(kind))
 
 
+class ReusingSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine opens a connection, and a thread, for every query: most of a
+    small request's time. This one keeps the connections it opened and lends each to one query
+    or transaction at a time, as PostgreSQL's pool does."""
+
+    KEEP = 8  # idle connections kept; more are closed when given back
+
+    def __init__(self, path: str, **kwargs: object) -> None:
+        super().__init__(path=path, **kwargs)
+        self.idle: list[aiosqlite.Connection] = []
+
+    async def lend(self) -> aiosqlite.Connection:
+        if self.idle:
+            return self.idle.pop()
+        connecting = aiosqlite.connect(**self.connection_kwargs)
+        # A kept connection's thread must not hold the process open at exit (the CLI).
+        connecting._thread.daemon = True
+        connection = await connecting
+        connection.row_factory = dict_factory
+        await connection.execute("PRAGMA foreign_keys = 1")
+        return connection
+
+    async def give_back(self, connection: aiosqlite.Connection) -> None:
+        """Keep it unless something left it inside a transaction (a cancelled request)."""
+        if connection.in_transaction or len(self.idle) >= self.KEEP:
+            await connection.close()
+        else:
+            self.idle.append(connection)
+
+    async def close_connections(self) -> None:
+        idle, self.idle = self.idle, []
+        for connection in idle:
+            await connection.close()
+
+    async def get_connection(self) -> "_Lent":
+        """For a transaction or a batch, which close it when done: that gives it back."""
+        return _Lent(self, await self.lend())
+
+    async def _run_in_new_connection(
+        self, query: str, args: list | None = None, query_type: str = "generic", table=None
+    ) -> list[dict]:
+        connection = await self.lend()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                return await cursor.fetchall()
+        finally:
+            await self.give_back(connection)
+
+
+class _Lent:
+    """A lent connection as Piccolo's transactions use it: closing it gives it back."""
+
+    def __init__(self, engine: ReusingSQLiteEngine, connection: aiosqlite.Connection) -> None:
+        self.engine = engine
+        self.connection = connection
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.connection, name)
+
+    async def close(self) -> None:
+        await self.engine.give_back(self.connection)
+
+
 def engine_from_url(url: str) -> Engine:
     """`sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `postgresql://…`."""
     scheme = urlsplit(url).scheme
@@ -90,7 +154,7 @@ def engine_from_url(url: str) -> Engine:
         if not path or path == url:
             raise DatabaseError(f"Bad SQLite URL {url!r}: use sqlite:///path/to/file.db")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+        return ReusingSQLiteEngine(path=path, timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
     if scheme in ("postgresql", "postgres"):
         if not urlsplit(url).path.strip("/"):
             raise DatabaseError(f"Bad PostgreSQL URL {url!r}: name the database after the host")

@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
+import httpx
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
@@ -27,7 +27,7 @@ from grants.core import i18n
 from grants.seed.demo import load_demo
 from grants.settings import Settings
 from tests import builders, demo_copy
-from tests.helpers import CONNECTINGEN, FAMILIES, PROTI, grants
+from tests.helpers import CONNECTINGEN, FAMILIES, PROTI, app_client, grants
 
 pytest_plugins = ["tests.browser"]
 
@@ -85,30 +85,30 @@ async def databases(request, tmp_path_factory) -> AsyncIterator[TestDatabase]:
 
 
 @pytest.fixture(scope="session")
-async def engine(databases: TestDatabase) -> Engine:
-    """The backend's main test database, migrated once.
-
-    No connection pool: the test client serves the app on an event loop of its own, and a
-    pool belongs to the loop that made it.
-    """
+async def engine(databases: TestDatabase) -> AsyncIterator[Engine]:
+    """The backend's main test database, migrated once; on PostgreSQL with a connection pool,
+    as `grants serve` has (a connection per query costs a new server process); SQLite's engine
+    keeps its connections (`db.ReusingSQLiteEngine`). Tests, fixtures
+    and the app (`tests.helpers.app_client`) all run in the session's one event loop, the
+    pool's."""
     url = await databases.create()
     engine = db.engine_from_url(url)
     db.use_engine(engine)
     await db.upgrade()
-    return engine
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=10)
+    yield engine
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+    else:
+        await engine.close_connections()
 
 
 @pytest.fixture
 async def database(engine: Engine) -> Engine:
     """Empty tables, bound to the backend's engine."""
     db.use_engine(engine)
-    tables = [t._meta.tablename for t in db.all_tables() if t._meta.tablename != "migration"]
-    if isinstance(engine, PostgresEngine):
-        await engine.run_ddl(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-    else:
-        async with engine.transaction():  # one commit, not one a table
-            for table in tables:
-                await engine.run_ddl(f"DELETE FROM {table}")
+    await demo_copy.empty(engine)
     return engine
 
 
@@ -187,7 +187,6 @@ def app(engine: Engine) -> Litestar:
 
 
 @pytest.fixture
-async def client(database: Engine, app: Litestar) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(app) as client:
-        client.follow_redirects = False  # tests look at the redirects themselves
+async def client(database: Engine, app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(app, follow_redirects=False) as client:  # tests look at redirects
         yield client

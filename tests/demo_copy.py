@@ -7,6 +7,8 @@ every value comes back exactly as the demo wrote it; on PostgreSQL the foreign k
 the tables fill (`session_replication_role`) and each id sequence continues after its rows."""
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 from piccolo.engine.base import Engine
@@ -21,19 +23,58 @@ def _tables() -> list[str]:
     return [t._meta.tablename for t in db.all_tables() if t._meta.tablename != "migration"]
 
 
+@asynccontextmanager
+async def _connection(engine: PostgresEngine) -> AsyncIterator[asyncpg.Connection]:
+    """A connection of the engine's pool, or a new one where it has none."""
+    if engine.pool:
+        async with engine.pool.acquire() as conn:
+            yield conn
+        return
+    conn = await asyncpg.connect(engine.config["dsn"])
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def empty(engine: Engine) -> None:
+    """Every table emptied and its ids starting at 1 again. On PostgreSQL a DELETE of the few
+    rows a test wrote takes a millisecond where TRUNCATE takes a fifth of a second (it makes
+    new files for every table), so the foreign keys wait (`session_replication_role`) while
+    each table is cleared."""
+    tables = _tables()
+    if isinstance(engine, PostgresEngine):
+        sql = ";".join(
+            [
+                "BEGIN",
+                "SET LOCAL session_replication_role = replica",
+                *(f'DELETE FROM "{table}"' for table in tables),
+                "SELECT "
+                + ", ".join(
+                    f"setval(pg_get_serial_sequence('\"{table}\"', 'id'), 1, false)"
+                    for table in tables
+                ),
+                "COMMIT",
+            ]
+        )
+        async with _connection(engine) as conn:
+            await conn.execute(sql)
+        return
+    async with engine.transaction():  # one commit, not one a table
+        for table in tables:
+            await engine.run_ddl(f'DELETE FROM "{table}"')
+
+
 async def read(engine: Engine) -> Rows:
     """Every table's rows but the migrations'."""
     if isinstance(engine, PostgresEngine):
-        conn = await asyncpg.connect(engine.config["dsn"])
-        try:
+        async with _connection(engine) as conn:
             found = {}
             for table in _tables():
                 records = await conn.fetch(f'SELECT * FROM "{table}"')
                 columns = list(records[0].keys()) if records else []
                 found[table] = (columns, [tuple(r) for r in records])
             return found
-        finally:
-            await conn.close()
     with sqlite3.connect(engine.path) as conn:
         found = {}
         for table in _tables():
@@ -45,19 +86,15 @@ async def read(engine: Engine) -> Rows:
 async def write(engine: Engine, rows: Rows) -> None:
     """Put `rows` back into the emptied tables."""
     if isinstance(engine, PostgresEngine):
-        conn = await asyncpg.connect(engine.config["dsn"])
-        try:
-            async with conn.transaction():
-                await conn.execute("SET LOCAL session_replication_role = replica")
-                for table, (columns, records) in rows.items():
-                    if records:
-                        await conn.copy_records_to_table(table, records=records, columns=columns)
-                        await conn.execute(
-                            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                            f'MAX(id)) FROM "{table}"'
-                        )
-        finally:
-            await conn.close()
+        async with _connection(engine) as conn, conn.transaction():
+            await conn.execute("SET LOCAL session_replication_role = replica")
+            for table, (columns, records) in rows.items():
+                if records:
+                    await conn.copy_records_to_table(table, records=records, columns=columns)
+                    await conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                        f'MAX(id)) FROM "{table}"'
+                    )
         return
     conn = sqlite3.connect(engine.path)
     try:

@@ -2,12 +2,15 @@
 the real form, API headers, the domain's view of a user, a few lookups, refusals, counting
 queries and running the command line. The data makers are in `tests.builders`."""
 
-from collections.abc import Awaitable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from datetime import date
 
+import httpx
 import pytest
 from click.testing import CliRunner
-from litestar.testing import AsyncTestClient
+from litestar import Litestar
 
 from grants.accounts.users import create_token
 from grants.core.errors import Refused
@@ -37,16 +40,48 @@ def eur(text: str) -> str:
     return text.replace(" ", NBSP) + NBSP + "€"
 
 
+@asynccontextmanager
+async def app_client(
+    app: Litestar, base_url: str = "http://testserver.local", *, follow_redirects: bool = True
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app started and served in the test's own event loop, the one the PostgreSQL pool
+    belongs to (Litestar's test client serves it in a thread of its own), as the peer
+    "testclient". The app's lifespan runs in a task of its own: pytest-asyncio sets a fixture
+    up and tears it down in different tasks, and the lifespan must end where it began."""
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def serve() -> None:
+        async with app.lifespan():
+            started.set()
+            await stop.wait()
+
+    serving = asyncio.create_task(serve())
+    ready = asyncio.create_task(started.wait())
+    await asyncio.wait({serving, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if serving.done():
+        ready.cancel()
+        serving.result()  # the startup's error
+    transport = httpx.ASGITransport(app=app, client=("testclient", 50000))
+    try:
+        async with httpx.AsyncClient(
+            transport=transport, base_url=base_url, follow_redirects=follow_redirects
+        ) as client:
+            yield client
+    finally:
+        stop.set()
+        await serving
+
+
 def demo_user(role: Role):
     return next(u for u in DEMO_USERS if u.role == role)
 
 
-async def csrf_token(client: AsyncTestClient) -> str:
+async def csrf_token(client: httpx.AsyncClient) -> str:
     await client.get("/login")
     return client.cookies[CSRF_COOKIE]
 
 
-async def sign_in(client: AsyncTestClient, role: Role, *, password: str | None = None):
+async def sign_in(client: httpx.AsyncClient, role: Role, *, password: str | None = None):
     """Sign in as the demo user of `role` (the demo's, or one `tests.builders.user` made)."""
     user = demo_user(role)
     token = await csrf_token(client)
@@ -56,7 +91,7 @@ async def sign_in(client: AsyncTestClient, role: Role, *, password: str | None =
     )
 
 
-async def post(client: AsyncTestClient, url: str, data: dict, **kwargs):
+async def post(client: httpx.AsyncClient, url: str, data: dict, **kwargs):
     """A form post with the CSRF token of the signed-in session."""
     return await client.post(
         url, data={"_csrf_token": client.cookies[CSRF_COOKIE], **data}, **kwargs

@@ -3,7 +3,7 @@ kept off API calls and anonymous visits, purged when expired, and sent in guarde
 
 from datetime import UTC, datetime, timedelta
 
-from litestar.testing import AsyncTestClient
+import httpx
 
 from grants.accounts.users import create_token
 from grants.app import create_app
@@ -11,7 +11,7 @@ from grants.core.vocabulary import Role
 from grants.settings import Settings
 from grants.tables.accounts import WebSession
 from tests.builders import user
-from tests.helpers import api_headers, demo_user, post, sign_in
+from tests.helpers import api_headers, app_client, demo_user, post, sign_in
 
 SESSION_COOKIE = "session"
 
@@ -21,12 +21,12 @@ def set_cookies(response, name: str) -> list[str]:
     return [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{name}=")]
 
 
-def plant(client: AsyncTestClient, session_id: str) -> None:
+def plant(client: httpx.AsyncClient, session_id: str) -> None:
     """Give the browser a session cookie it did not get from the app."""
     client.cookies.set(SESSION_COOKIE, session_id, domain="testserver.local")
 
 
-async def is_signed_in(client: AsyncTestClient) -> bool:
+async def is_signed_in(client: httpx.AsyncClient) -> bool:
     return (await client.get("/profile")).status_code == 200
 
 
@@ -37,7 +37,7 @@ async def test_sign_in_never_keeps_a_planted_session_id(client, app):
     assert (await sign_in(client, Role.ADMIN)).status_code == 303
     assert client.cookies[SESSION_COOKIE] != planted
     assert await WebSession.count().where(WebSession.key == planted) == 0
-    async with AsyncTestClient(app) as attacker:
+    async with app_client(app) as attacker:
         attacker.follow_redirects = False
         plant(attacker, planted)
         assert not await is_signed_in(attacker)
@@ -46,7 +46,7 @@ async def test_sign_in_never_keeps_a_planted_session_id(client, app):
 async def test_signing_in_over_someone_elses_session_does_not_hand_it_over(client, app):
     await user(Role.VIEWER)
     await user(Role.ADMIN)
-    async with AsyncTestClient(app) as attacker:
+    async with app_client(app) as attacker:
         attacker.follow_redirects = False
         await sign_in(attacker, Role.VIEWER)
         donated = attacker.cookies[SESSION_COOKIE]
@@ -59,7 +59,7 @@ async def test_signing_in_over_someone_elses_session_does_not_hand_it_over(clien
 async def test_a_password_change_renews_the_session_and_ends_the_others(client, app):
     viewer = await user(Role.VIEWER)
     token = await create_token(viewer.email)
-    async with AsyncTestClient(app) as laptop:
+    async with app_client(app) as laptop:
         laptop.follow_redirects = False
         await sign_in(laptop, Role.VIEWER)
         await sign_in(client, Role.VIEWER)
@@ -81,7 +81,7 @@ async def test_a_password_change_renews_the_session_and_ends_the_others(client, 
 async def test_an_administrator_setting_a_password_signs_that_user_out(client, app):
     viewer = await user(Role.VIEWER)
     await user(Role.ADMIN)
-    async with AsyncTestClient(app) as theirs:
+    async with app_client(app) as theirs:
         theirs.follow_redirects = False
         await sign_in(theirs, Role.VIEWER)
         await sign_in(client, Role.ADMIN)
@@ -130,7 +130,7 @@ async def test_expired_sessions_are_purged_at_sign_in(client):
 
 async def test_expired_sessions_are_purged_at_start_up(database, app):
     await expired_sessions(2)
-    async with AsyncTestClient(app):
+    async with app_client(app):
         pass
     assert await WebSession.count() == 0
 
@@ -147,7 +147,7 @@ async def test_session_cookies_are_http_only_and_same_site(client):
 async def test_cookies_are_secure_when_served_over_https(database):
     await user(Role.ADMIN)
     app = create_app(Settings(secret_key="test", secure_cookies=True), engine=database)
-    async with AsyncTestClient(app, base_url="https://testserver.local") as client:
+    async with app_client(app, "https://testserver.local") as client:
         client.follow_redirects = False
         form = await client.get("/login")
         response = await sign_in(client, Role.ADMIN)

@@ -4,7 +4,6 @@ out, proxy headers count only from configured proxies, and weak new passwords ar
 from datetime import timedelta
 
 import pytest
-from litestar.testing import AsyncTestClient
 
 from grants.accounts.users import SignInDelayed, add_user, authenticate
 from grants.app import create_app
@@ -13,7 +12,7 @@ from grants.settings import Settings
 from grants.tables.accounts import LoginAttempt
 from grants.web.addresses import client_address
 from tests.builders import user
-from tests.helpers import csrf_token, demo_user, post, refusal, sign_in
+from tests.helpers import app_client, csrf_token, demo_user, post, refusal, sign_in
 
 ATTACKER = "203.0.113.9"
 OWNER = "198.51.100.7"
@@ -116,7 +115,7 @@ async def test_x_forwarded_for_from_a_peer_that_is_no_configured_proxy_is_ignore
 async def test_a_configured_proxy_passes_on_the_client_address(database):
     finance = await user(Role.FINANCE)
     settings = Settings(secret_key="test", trusted_proxies=("testclient",))
-    async with AsyncTestClient(create_app(settings, engine=database)) as client:
+    async with app_client(create_app(settings, engine=database)) as client:
         client.follow_redirects = False
         for _ in range(5):
             response = await sign_in_from(client, finance.email, "wrong-password", ATTACKER)
