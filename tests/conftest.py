@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
-import httpx
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
