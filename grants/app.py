@@ -133,7 +133,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 samesite="lax",
                 httponly=True,
                 secure=settings.secure_cookies,
-                exclude=["^/api/"],  # the API takes bearer tokens only, never a session
+                # the API takes bearer tokens only, never a session; files need none
+                exclude=["^/api/", "^/static/", "^/favicon"],
             ).middleware
         ],
         csrf_config=CSRFConfig(

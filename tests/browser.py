@@ -5,6 +5,7 @@ server of its own (`server`, module-scoped, on a copy of a demo database migrate
 once per test process) and a fresh Latvian page (`page`) in a new browser context of one
 Chromium per test process."""
 
+import fcntl
 import os
 import shutil
 import socket
@@ -77,12 +78,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-g
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory) -> Path:
-    """The demo, migrated and loaded once per test process; every server starts on a copy."""
-    database = tmp_path_factory.mktemp("browser-demo") / "demo.db"
-    env = grants_env(database)
-    for command in (["db", "upgrade"], ["demo"]):
-        subprocess.run([GRANTS, *command], env=env, check=True, capture_output=True)
+def demo_database(tmp_path_factory, worker_id: str) -> Path:
+    """The demo, migrated and loaded once per test run (the first worker to need it makes it,
+    the others wait for it); every server starts on a copy."""
+    run = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        run = run.parent  # the run's folder, which its workers share
+    database = run / "browser-demo.db"
+    with (run / "browser-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not database.exists():
+            making = run / "browser-demo.making.db"
+            making.unlink(missing_ok=True)  # a worker that failed half-way
+            env = grants_env(making)
+            for command in (["db", "upgrade"], ["demo"]):
+                subprocess.run([GRANTS, *command], env=env, check=True, capture_output=True)
+            making.rename(database)
     return database
 
 

@@ -11,7 +11,7 @@ from grants.core.vocabulary import Role
 from grants.settings import Settings
 from grants.tables.accounts import WebSession
 from tests.builders import user
-from tests.helpers import api_headers, app_client, demo_user, post, sign_in
+from tests.helpers import api_headers, app_client, count_queries, demo_user, post, sign_in
 
 SESSION_COOKIE = "session"
 
@@ -104,6 +104,18 @@ async def test_api_calls_get_no_session(client):
     assert response.status_code == 200
     assert set_cookies(response, SESSION_COOKIE) == []
     assert await WebSession.count() == 0
+
+
+async def test_files_are_served_without_reading_the_session(client, monkeypatch):
+    await user(Role.ADMIN)
+    await sign_in(client, Role.ADMIN)
+    queries = count_queries(monkeypatch)
+    for url in ("/static/app.css", "/favicon.ico"):
+        response = await client.get(url)
+        assert response.status_code == 200, url
+        assert set_cookies(response, SESSION_COOKIE) == [], url
+    assert queries == []
+    assert await is_signed_in(client)
 
 
 async def test_signing_out_removes_the_session(client):
