@@ -265,7 +265,7 @@ def report(timings: dict[str, Timing], first: dict, last: dict, totals: tuple[in
         else:
             verdict = f"{'≤ 3 ×':>6} {'OK' if ratio <= GOAL else 'OVER':<4} "
         failed = f"  {timing.failures} not 200!" if timing.failures else ""
-        grows = "" if first[row.label] == last[row.label] else "  GROWS"
+        grows = "  GROWS" if last[row.label] > first[row.label] else ""
         print(
             f"{row.label:<40} {p50 * 1000:8.1f} {percentile(timing.seconds, 0.99) * 1000:8.1f}"
             f" {ratio:7.1f}× {verdict} {timing.size / 1024:8.1f}"
