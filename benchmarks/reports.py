@@ -150,7 +150,7 @@ async def run(url: str | None, small: bool) -> None:
             engine = db.engine_from_url(database_url)
             db.use_engine(engine)
             if isinstance(engine, PostgresEngine):  # as the app does at startup
-                await engine.start_connection_pool()
+                await db.start_pool(engine)
                 pooled = engine
             backend = "PostgreSQL" if isinstance(engine, PostgresEngine) else "SQLite"
             print(f"{backend}: {projects} projects ({'small' if small else 'full'} run)")

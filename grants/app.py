@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     async def on_startup() -> None:
         if pooled:
-            await engine.start_connection_pool()
+            await db.start_pool(engine)
         await db.ensure_ready()
         await purge_expired()
 

@@ -146,6 +146,17 @@ class _Lent:
         await self.engine.give_back(self.connection)
 
 
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """What a pooled PostgreSQL connection needs undone when it goes back: nothing, since the
+    app sets no session variables, takes no advisory locks and listens to nothing
+    (`tests/core/test_session_state.py` holds it to that); asyncpg still rolls back a
+    transaction left open. Its default reset is a second round trip after every query."""
+
+
+async def start_pool(engine: PostgresEngine, **options: object) -> None:
+    await engine.start_connection_pool(reset=keep_session, **options)
+
+
 def engine_from_url(url: str) -> Engine:
     """`sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `postgresql://…`."""
     scheme = urlsplit(url).scheme

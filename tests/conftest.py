@@ -100,7 +100,7 @@ async def engine(databases: TestDatabase) -> AsyncIterator[Engine]:
     db.use_engine(engine)
     await db.upgrade()
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=1, max_size=10)
+        await db.start_pool(engine, min_size=1, max_size=10)
     yield engine
     if isinstance(engine, PostgresEngine):
         await engine.close_connection_pool()
