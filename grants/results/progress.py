@@ -25,7 +25,13 @@ from grants.modifications.versions import in_force
 from grants.projects.periods import PeriodRow
 from grants.projects.reading import project_dates
 from grants.results.common import RegisterFacts, count_common, register_facts
-from grants.results.counting import ToDate, count_units, register_people, register_units
+from grants.results.counting import (
+    ToDate,
+    count_units,
+    counts_to,
+    register_people,
+    register_units,
+)
 from grants.results.entries import EntryRow, entry_row, entry_rows, percent_hundredths
 from grants.results.indicators import (
     LOGGED_AGGREGATIONS,
@@ -234,27 +240,30 @@ def _progress(
     if logged:
         running = _running(aggregation, in_order)
         to_date = running[-1] if running else ToDate()
+        values = [r.value for r in running]
         this_period = entry["value_hundredths"] if entry else None
         if reported:
             previously = _running(aggregation, [in_order[i] for i in reported])[-1].value
     else:
+        ends = [period["end_date"] for period in periods]
         if aggregation == Aggregation.COMMON:
             count = _Common(facts, indicator["source"]).count
+            values = [count(None, end).value for end in ends]
         else:
             units = register_units(indicator, people)
+            values = counts_to(units, ends)
 
             def count(start: date | None, end: date | None) -> ToDate:
                 return count_units(units, start, end)
 
-        running = [count(None, period["end_date"]) for period in periods]
-        to_date = running[-1] if running else count(None, None)
+        to_date = count(None, ends[-1] if ends else None)
         this_period = (
             count(periods[-1]["start_date"], periods[-1]["end_date"]).value
             if for_period and periods
             else None
         )
         if reported:
-            previously = running[reported[-1]].value  # unique persons to the last one reported
+            previously = values[reported[-1]]  # unique persons to the last one reported
     target = indicator["target_hundredths"]
     return from_row(
         IndicatorProgress,
@@ -269,7 +278,7 @@ def _progress(
         percent_of_target=_of_target(to_date, target),
         breakdown=_breakdown_totals(indicator, to_date),
         milestone=next((m for m in reversed(milestones) if until and m.due_date <= until), None),
-        series=[(p["end_date"], r.value) for p, r in zip(periods, running, strict=True)],
+        series=[(p["end_date"], value) for p, value in zip(periods, values, strict=True)],
     )
 
 
