@@ -74,6 +74,16 @@ class TestDatabase:
             await conn.close()
 
 
+# The longest tests, by module: the fuzz, the browser and the 50 000-row import.
+SLOW_FIRST = ("test_schemathesis.py", "browser.py", "test_import_limits.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests are handed out first, so no worker is left running one of them alone
+    while the others have finished."""
+    items.sort(key=lambda item: not item.nodeid.partition("::")[0].endswith(SLOW_FIRST))
+
+
 @pytest.fixture(autouse=True)
 def latvian_by_default() -> None:
     """Every test starts in Latvian, as a request without a choice does, whatever language an
