@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from grants.core import audit
-from grants.core.access import Action, Principal, member_project_ids
+from grants.core.access import Action, Principal
 from grants.core.errors import NotFound, Problem, Problems, Refused, control_character
 from grants.core.messages import NOT_ONE_OF
 from grants.core.translatable import N_
@@ -168,14 +168,22 @@ async def create_token(email: str, *, name: str = "", actor: Principal | None = 
 
 
 async def principal_for_user(user_id: int) -> Principal | None:
-    user = await User.select().where((User.id == user_id) & (User.active == True)).first()  # noqa: E712
-    if user is None:
+    """The active user with the projects they are a member of, in one statement: every
+    request asks."""
+    rows = await User.raw(
+        "SELECT u.id, u.email, u.role, u.locale, m.project FROM grants_user u"
+        ' LEFT JOIN membership m ON m."user" = u.id WHERE u.id = {} AND u.active = {}',
+        user_id,
+        True,
+    )
+    if not rows:
         return None
+    user = rows[0]
     return Principal(
         user_id=user["id"],
         email=user["email"],
         role=Role(user["role"]),
-        project_ids=await member_project_ids(user["id"]),
+        project_ids=frozenset(row["project"] for row in rows if row["project"] is not None),
         locale=user["locale"],
     )
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from grants.core.vocabulary import ROLES_SEEING_ALL_PROJECTS, Role
-from grants.tables.accounts import Membership
 
 
 class AccessDenied(Exception):
@@ -81,8 +80,3 @@ class Principal:
     def require(self, action: Action, project_id: int | None = None) -> None:
         if not self.can(action, project_id):
             raise AccessDenied()
-
-
-async def member_project_ids(user_id: int) -> frozenset[int]:
-    rows = await Membership.select(Membership.project).where(Membership.user == user_id)
-    return frozenset(row["project"] for row in rows)

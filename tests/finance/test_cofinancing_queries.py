@@ -13,16 +13,16 @@ from grants.tables.projects import Partner
 from tests.builders import declare
 from tests.helpers import api_headers, count_queries, period_at, principal, sign_in
 
-# The co-financing page: the session, the user and memberships (3); the project, its funding
+# The co-financing page: the session, the user with their memberships (2); the project, its funding
 # lines and partners (read once) (3); its periods, the project being known (1); the declared
 # sums, read once for the split and the categories (1); the contract version in force at the
 # period's end, read once for both (1); the measure's rounding and the budget lines (2); the
 # cost categories' names, with the measure as a sub-select (1); the project's simplified
 # costs: the option and whether a service carries one (1).
-PAGE_STATEMENTS = 13
-# The API: the token, the user and memberships (3); the project, without its indicators (3);
+PAGE_STATEMENTS = 12
+# The API: the token, the user with their memberships (2); the project, without its indicators (3);
 # its periods (2); the declared sums (1).
-API_STATEMENTS = 9
+API_STATEMENTS = 8
 
 
 async def test_the_page_and_the_api_do_not_read_more_for_more_invoices(
