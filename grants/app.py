@@ -87,10 +87,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         await purge_expired()
 
     async def on_shutdown() -> None:
-        if pooled:
-            await engine.close_connection_pool()
-        elif owns_engine and isinstance(engine, db.ReusingSQLiteEngine):
-            await engine.close_connections()
+        if owns_engine:
+            await db.close_connections(engine)
 
     app = Litestar(
         route_handlers=[

@@ -29,9 +29,8 @@ def _run(work: Callable[[], Awaitable[T]], *, needs_schema: bool = True) -> T:
             if needs_schema:
                 await db.ensure_ready()
             return await work()
-        finally:  # SQLite folds its write-ahead log into the file when the last one closes
-            if isinstance(engine, db.ReusingSQLiteEngine):
-                await engine.close_connections()
+        finally:
+            await db.close_connections(engine)
 
     try:
         return asyncio.run(main())

@@ -157,6 +157,16 @@ async def start_pool(engine: PostgresEngine, **options: object) -> None:
     await engine.start_connection_pool(reset=keep_session, **options)
 
 
+async def close_connections(engine: Engine) -> None:
+    """Close what the engine keeps open: PostgreSQL's pool, SQLite's kept connections (the
+    last to close folds the write-ahead log into the file)."""
+    if isinstance(engine, PostgresEngine):
+        if engine.pool:
+            await engine.close_connection_pool()
+    elif isinstance(engine, ReusingSQLiteEngine):
+        await engine.close_connections()
+
+
 def engine_from_url(url: str) -> Engine:
     """`sqlite:///relative/path.db`, `sqlite:////absolute/path.db` or `postgresql://…`."""
     scheme = urlsplit(url).scheme

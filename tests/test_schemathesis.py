@@ -5,7 +5,6 @@ Examples are derandomised, so a run is repeatable. The operations are split into
 so parallel workers share them."""
 
 import re
-import socket
 import threading
 import time
 from collections import Counter, defaultdict
@@ -15,6 +14,7 @@ import msgspec
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from piccolo.engine.postgres import PostgresEngine
 from schemathesis import GenerationMode, openapi
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -32,6 +32,7 @@ from grants.tables.participants import Participant
 from grants.tables.periods import ReportingPeriod
 from grants.tables.projects import Project
 from grants.web.refusals import Refusal
+from tests.browser import free_port
 from tests.helpers import api_headers
 
 CHUNKS = 4
@@ -63,16 +64,16 @@ def refusal_shape(ctx, response, case) -> None:
 
 
 def database_url(engine) -> str:
-    return engine.config["dsn"] if hasattr(engine, "config") else f"sqlite:///{engine.path}"
+    if isinstance(engine, PostgresEngine):
+        return engine.config["dsn"]
+    return f"sqlite:///{engine.path}"
 
 
 @pytest.fixture
 def served(demo) -> Iterator[str]:
     """The app under uvicorn in a thread of its own, with an engine (and on PostgreSQL a pool)
     of its own in that thread's event loop, as `grants serve` runs it; its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     app = create_app(Settings(secret_key="test", database_url=database_url(demo)))
     server = Server(Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
