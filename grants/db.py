@@ -8,6 +8,7 @@ import importlib
 import io
 import socket
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -63,6 +64,11 @@ async def first_or_not_found(query: Select) -> dict:
     if row is None:
         raise NotFound()
     return row
+
+
+def marks(values: Sequence[object]) -> str:
+    """The placeholders of raw SQL for a list of values: `f"id IN ({marks(ids)})"`."""
+    return ", ".join("{}" for _ in values)
 
 
 async def insert_one(table: type[Table], **values: object) -> int:

@@ -192,13 +192,14 @@ async def principal_for_token(token: str) -> Principal | None:
     """The token's user. Its last use is written at most once an hour, so reading through the
     API writes (almost) nothing: a write on every read made SQLite readers fail while a long
     import held the write lock."""
-    row = await (
-        ApiToken.select(ApiToken.id, ApiToken.user, ApiToken.last_used_at)
-        .where((ApiToken.token_hash == _token_hash(token)) & ApiToken.revoked_at.is_null())
-        .first()
+    found = await ApiToken.raw(  # raw SQL: every API call asks
+        'SELECT id, "user", last_used_at FROM api_token'
+        " WHERE token_hash = {} AND revoked_at IS NULL",
+        _token_hash(token),
     )
-    if row is None:
+    if not found:
         return None
+    row = found[0]
     now = datetime.now(UTC)
     if row["last_used_at"] is None or now - row["last_used_at"] >= TOKEN_STAMP_EVERY:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])

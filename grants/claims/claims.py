@@ -44,7 +44,14 @@ from grants.core.vocabulary import (
     FundingKind,
     RecordState,
 )
-from grants.db import first_or_not_found, from_row, insert_one, possible_id, write_transaction
+from grants.db import (
+    first_or_not_found,
+    from_row,
+    insert_one,
+    marks,
+    possible_id,
+    write_transaction,
+)
 from grants.finance.cofinancing import split
 from grants.modifications import versions
 from grants.modifications.compare import plan_of
@@ -908,14 +915,14 @@ async def claim_totals(project_ids: Sequence[int]) -> dict[int, ClaimTotals]:
     grouped = await Claim.raw(
         "SELECT project, kind, status, COUNT(*) AS n, SUM(COALESCE(eligible, 0)) AS eligible,"
         " SUM(COALESCE(approved, 0)) AS approved, SUM(advance_clear) AS cleared"
-        f" FROM claim WHERE project IN ({', '.join('{}' for _ in ids)})"
+        f" FROM claim WHERE project IN ({marks(ids)})"
         " GROUP BY project, kind, status",
         *ids,
     )
     paid = await ClaimPayment.raw(
         "SELECT c.project AS project, c.kind AS kind, SUM(p.amount) AS amount"
         " FROM claim_payment p JOIN claim c ON c.id = p.claim"
-        f" WHERE c.project IN ({', '.join('{}' for _ in ids)}) GROUP BY c.project, c.kind",
+        f" WHERE c.project IN ({marks(ids)}) GROUP BY c.project, c.kind",
         *ids,
     )
     sums: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -952,8 +959,10 @@ async def claim_totals(project_ids: Sequence[int]) -> dict[int, ClaimTotals]:
 async def _outstanding(project_ids: list[int]) -> dict[int, int]:
     """What approved (not yet fully paid) claims await, per project: those claims computed
     together, a fixed number of queries."""
-    claims = await Claim.select().where(
-        Claim.project.is_in(project_ids) & (Claim.status == ClaimStatus.APPROVED)
+    claims = await Claim.raw(
+        f"SELECT * FROM claim WHERE project IN ({marks(project_ids)}) AND status = {{}}",
+        *project_ids,
+        ClaimStatus.APPROVED.value,
     )
     result: dict[int, int] = defaultdict(int)
     for row in await _rows(claims):

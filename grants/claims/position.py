@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from grants.claims.claims import ClaimRow, ClaimTotals, claim_totals
 from grants.core.dates import riga_day, stored_date
 from grants.core.vocabulary import ClaimKind, ClaimStatus
+from grants.db import marks
 from grants.projects.periods import riga_today
 from grants.tables.claims import Claim, ClaimScheduleRow
 
@@ -125,12 +126,11 @@ def answer_due(claim: ClaimRow) -> date | None:
 
 async def _schedule_rows(ids: list[int]) -> dict[int, list[tuple[date, int]]]:
     """Each project's current (newest) schedule rows as (date, amount), by date: one statement."""
-    marks = ", ".join("{}" for _ in ids)
     rows = await ClaimScheduleRow.raw(
         "SELECT s.project AS project, r.position AS position, r.planned_date AS planned_date,"
         " r.amount AS amount FROM claim_schedule_row r"
         " JOIN claim_schedule s ON s.id = r.schedule"
-        f" WHERE s.project IN ({marks}) AND s.version = (SELECT MAX(v.version)"
+        f" WHERE s.project IN ({marks(ids)}) AND s.version = (SELECT MAX(v.version)"
         " FROM claim_schedule v WHERE v.project = s.project)",
         *ids,
     )
@@ -171,14 +171,12 @@ async def claim_positions(
     today = today or riga_today()
     totals = await claim_totals(ids)
     schedules = await _schedule_rows(ids)
-    sent_claims = await Claim.select(
-        Claim.id,
-        Claim.project,
-        Claim.number,
-        Claim.kind,
-        Claim.status,
-        Claim.submitted_at,
-    ).where(Claim.project.is_in(ids) & Claim.status.is_in(list(SENT)))
+    sent_claims = await Claim.raw(
+        "SELECT id, project, number, kind, status, submitted_at FROM claim"
+        f" WHERE project IN ({marks(ids)}) AND status IN ({marks(SENT)})",
+        *ids,
+        *(status.value for status in SENT),
+    )
     sent: dict[int, int] = defaultdict(int)
     late: dict[int, list[LateReview]] = defaultdict(list)
     for c in sent_claims:

@@ -23,7 +23,7 @@ from typing import Protocol
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.errors import Problems, blank
+from grants.core.errors import NotFound, Problems, blank
 from grants.core.i18n import LABELS, LOCALES, translations
 from grants.core.messages import (
     CATEGORY_REQUIRED,
@@ -276,9 +276,13 @@ async def category_report(
 
 async def _rounding(project_id: int) -> Rounding:
     """How the project's measure rounds flat rates; NotFound for an unknown project."""
-    rounding = Project.measure.rounding.as_alias("rounding")
-    project = await first_or_not_found(Project.select(rounding).where(Project.id == project_id))
-    return Rounding(project["rounding"])
+    found = await Project.raw(  # raw SQL: the co-financing page asks every time
+        "SELECT m.rounding FROM project p JOIN measure m ON m.id = p.measure WHERE p.id = {}",
+        project_id,
+    )
+    if not found:
+        raise NotFound()
+    return Rounding(found[0]["rounding"])
 
 
 def _line_order(line: BudgetLineLike) -> tuple[tuple[int, str], int]:
@@ -287,13 +291,11 @@ def _line_order(line: BudgetLineLike) -> tuple[tuple[int, str], int]:
 
 async def _stored_lines(project_id: int) -> list[PlannedLine]:
     """The project's budget lines, by category (standard order) and year."""
-    rows = await BudgetLine.select(
-        BudgetLine.category,
-        BudgetLine.year,
-        BudgetLine.amount,
-        BudgetLine.flat_rate_bp,
-        BudgetLine.flat_rate_base,
-    ).where(BudgetLine.project == project_id)
+    rows = await BudgetLine.raw(  # raw SQL: the co-financing page asks every time
+        "SELECT category, year, amount, flat_rate_bp, flat_rate_base FROM budget_line"
+        " WHERE project = {}",
+        project_id,
+    )
     return sorted((PlannedLine(**row) for row in rows), key=_line_order)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from grants.core.access import Principal
 from grants.core.errors import Problems, Refused
+from grants.db import marks
 from grants.projects.attachments import checked_file, served_type, store_attachment
 from grants.tables.expenditures import ExpenditureFile
 
@@ -48,15 +49,12 @@ async def entry_files(
     wanted = sorted(set(entry_nos))
     if not wanted:
         return {}
-    rows = await (
-        ExpenditureFile.select(
-            ExpenditureFile.entry_no,
-            ExpenditureFile.attachment.id.as_alias("id"),
-            ExpenditureFile.attachment.name.as_alias("name"),
-            ExpenditureFile.attachment.size.as_alias("size"),
-        )
-        .where((ExpenditureFile.project == project_id) & ExpenditureFile.entry_no.is_in(wanted))
-        .order_by(ExpenditureFile.id)
+    rows = await ExpenditureFile.raw(  # raw SQL: every expenditure page and report asks
+        "SELECT f.entry_no, a.id, a.name, a.size FROM expenditure_file f"
+        " JOIN attachment a ON a.id = f.attachment"
+        f" WHERE f.project = {{}} AND f.entry_no IN ({marks(wanted)}) ORDER BY f.id",
+        project_id,
+        *wanted,
     )
     files: dict[int, tuple[EvidenceFile, ...]] = {}
     for r in rows:

@@ -24,7 +24,7 @@ from datetime import date
 from grants.core.access import Action, Principal
 from grants.core.errors import NotFound
 from grants.core.vocabulary import category_key
-from grants.db import first_or_not_found
+from grants.db import first_or_not_found, marks
 from grants.tables.funding import BudgetLine, FundingLine
 from grants.tables.indicators import Indicator, Milestone
 from grants.tables.modifications import ContractVersion
@@ -206,12 +206,10 @@ async def contracts_on_each(wanted: Sequence[tuple[int, date | None]]) -> list[C
     ids = sorted({project_id for project_id, _ in wanted})
     rows: dict[int, list[dict]] = {project_id: [] for project_id in ids}
     if ids:
-        for row in await (
-            ContractVersion.select(
-                ContractVersion.project, ContractVersion.number, ContractVersion.in_force_from
-            )
-            .where(ContractVersion.project.is_in(ids))
-            .order_by(ContractVersion.number)
+        for row in await ContractVersion.raw(
+            "SELECT project, number, in_force_from FROM contract_version"
+            f" WHERE project IN ({marks(ids)}) ORDER BY number",
+            *ids,
         ):
             rows[row["project"]].append(row)
     return [_on(rows[project_id], day) for project_id, day in wanted]

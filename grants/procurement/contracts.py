@@ -241,10 +241,9 @@ async def list_contracts(
 async def contract_choices(project_id: int) -> list[tuple[str, str]]:
     """The project's contracts for the expenditure form's select: (id, "reference · supplier"),
     by reference. Callers check access."""
-    rows = await (
-        Contract.select(Contract.id, Contract.reference, Contract.supplier)
-        .where(Contract.project == project_id)
-        .order_by(Contract.reference_key)
+    rows = await Contract.raw(
+        "SELECT id, reference, supplier FROM contract WHERE project = {} ORDER BY reference_key",
+        project_id,
     )
     return [(str(r["id"]), f"{r['reference']} · {r['supplier']}") for r in rows]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from grants.core.access import Principal
 from grants.core.paging import Paged, offset, shown_page
+from grants.db import marks
 from grants.projects.reading import ProjectSummary, listed_sql, summary_from_row
 from grants.tables.projects import Project
 
@@ -156,7 +157,7 @@ async def _options(principal: Principal) -> tuple[list[tuple[str, str, str]], li
     where, args = "", []
     if not principal.sees_all_projects:
         ids = sorted(principal.project_ids) or [0]
-        where = f"WHERE p.id IN ({', '.join('{}' for _ in ids)})"
+        where = f"WHERE p.id IN ({marks(ids)})"
         args = ids
     rows = await Project.raw(_OPTIONS.format(where=where), *args)
     return (

@@ -12,7 +12,7 @@ from grants.core.errors import NotFound
 from grants.core.paging import Paged, offset
 from grants.core.text import comparable
 from grants.core.vocabulary import AmountKind, FundingBase, FundingKind, OurRole, ProjectStatus
-from grants.db import first_or_not_found, from_row
+from grants.db import first_or_not_found, from_row, marks
 from grants.modifications.versions import in_force
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 from grants.tables.funding import FundingLine
@@ -217,7 +217,7 @@ def listed_sql(principal: Principal, code: str | None = None) -> tuple[str, list
         if not principal.project_ids:
             return None
         ids = sorted(principal.project_ids)
-        where.append(f"p.id IN ({', '.join('{}' for _ in ids)})")
+        where.append(f"p.id IN ({marks(ids)})")
         args += ids
     if code:
         where.append("p.code_key = {}")

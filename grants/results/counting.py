@@ -15,6 +15,7 @@ from grants.core.vocabulary import (
     Aggregation,
     Breakdown,
 )
+from grants.db import marks
 from grants.register.participants import age_group, stayed_months
 from grants.results.indicators import DEFAULT_MIN_STAY_MONTHS, ONE
 from grants.tables.participants import Participant
@@ -46,15 +47,11 @@ async def register_people(project_ids: Iterable[int]) -> dict[int, list[dict]]:
     ids = list(project_ids)
     people: dict[int, list[dict]] = {pid: [] for pid in ids}
     if ids:
-        for person in await Participant.select(
-            Participant.project,
-            Participant.gender,
-            Participant.birth_year,
-            Participant.entry_date,
-            Participant.exit_date,
-            Participant.household,
-            Participant.target_group,
-        ).where(Participant.project.is_in(ids)):
+        for person in await Participant.raw(
+            "SELECT project, gender, birth_year, entry_date, exit_date, household, target_group"
+            f" FROM participant WHERE project IN ({marks(ids)})",
+            *ids,
+        ):
             people[person["project"]].append(person)
     return people
 

@@ -27,6 +27,7 @@ from grants.db import (
     first_or_not_found,
     from_row,
     insert_one,
+    marks,
     write_transaction,
 )
 from grants.modifications.lock import check_contract_changes, finish_correction
@@ -422,10 +423,10 @@ async def milestones_of(indicator_ids: list[int]) -> dict[int, list[MilestoneRow
     """Milestones of many indicators in one query, in date order."""
     found: dict[int, list[MilestoneRow]] = {}
     if indicator_ids:
-        for row in await (
-            Milestone.select()
-            .where(Milestone.indicator.is_in(indicator_ids))
-            .order_by(Milestone.due_date)
+        for row in await Milestone.raw(
+            f"SELECT indicator, due_date, value_hundredths FROM milestone"
+            f" WHERE indicator IN ({marks(indicator_ids)}) ORDER BY due_date",
+            *indicator_ids,
         ):
             found.setdefault(row["indicator"], []).append(
                 MilestoneRow(row["due_date"], row["value_hundredths"])

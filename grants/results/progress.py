@@ -32,7 +32,13 @@ from grants.results.counting import (
     register_people,
     register_units,
 )
-from grants.results.entries import EntryRow, entry_row, entry_rows, percent_hundredths
+from grants.results.entries import (
+    EntryRow,
+    current_entries,
+    entry_row,
+    entry_rows,
+    percent_hundredths,
+)
 from grants.results.indicators import (
     LOGGED_AGGREGATIONS,
     ONE,
@@ -133,20 +139,12 @@ async def indicator_progress(
         ]
     index = _period_index(rows, period_id)
     shown = rows if index is None else rows[: index + 1]
-    indicators = await (
-        Indicator.select()
-        .where(Indicator.project == project_id)
-        .order_by(Indicator.position)
-        .order_by(Indicator.id)
+    indicators = await Indicator.raw(
+        "SELECT * FROM indicator WHERE project = {} ORDER BY position, id", project_id
     )
     ids = [row["id"] for row in indicators]
     milestones = await milestones_of(ids)
-    entries: dict[tuple[int, int], dict] = {}
-    if ids:
-        for row in await entry_rows(
-            IndicatorEntry.indicator.is_in(ids) & (IndicatorEntry.state == RecordState.CURRENT)
-        ):
-            entries[row["indicator"], row["period"]] = row
+    entries = {(row["indicator"], row["period"]): row for row in await current_entries(ids)}
     until = shown[-1]["end_date"] if shown else None
     if index is not None and ids and not newest:
         snapshot = (await in_force(project_id, until)).snapshot

@@ -29,12 +29,12 @@ PAGES = (
 # The project page: the session, the user with their memberships (2); the project, its funding lines
 # and its partners, read once for the plan and the list (3); its periods, read once for the
 # list and the indicators (1); the indicators, their milestones and current entries (3); the
-# chosen period's narrative, when it was saved and its report versions (3); the contract
+# chosen period's narrative with when it was saved, and its report versions (2); the contract
 # version in force at its end, for the indicators and the report (1); the claims panel:
 # claim totals by kind and status, payments, approved claims awaiting payment, the current
 # schedule's rows and the claims sent (5). The participant register is read only for
 # indicators counted from it (none here).
-PROJECT_PAGE_STATEMENTS = 18
+PROJECT_PAGE_STATEMENTS = 17
 
 
 async def busy_project(number: int) -> None:
