@@ -4,8 +4,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from piccolo.custom_types import Combinable
-
 from grants.core.access import AccessDenied, Principal
 from grants.core.dates import stored_date
 from grants.core.errors import NotFound
@@ -157,17 +155,20 @@ _SUMMARY_COLUMNS = (
 )
 
 
-def _readable(principal: Principal, code: str | None) -> list[Combinable] | None:
-    """Conditions for the projects the principal may read, optionally the one with this code;
-    None when the principal may read none."""
-    where: list[Combinable] = []
+def _readable(principal: Principal, code: str | None) -> tuple[str, list] | None:
+    """The WHERE clause (on `project p`) for the projects the principal may read, optionally
+    the one with this code, with its arguments; None when the principal may read none."""
+    where, args = [], []
     if not principal.sees_all_projects:
         if not principal.project_ids:
             return None
-        where.append(Project.id.is_in(list(principal.project_ids)))
+        ids = sorted(principal.project_ids)
+        where.append(f"p.id IN ({marks(ids)})")
+        args += ids
     if code:
-        where.append(Project.code_key == normalise_code(code))
-    return where
+        where.append("p.code_key = {}")
+        args.append(normalise_code(code))
+    return (f"WHERE {' AND '.join(where)} " if where else ""), args
 
 
 # Each listed project's EU shares, summed in SQL from the stored line amounts
@@ -212,17 +213,11 @@ def listed_sql(principal: Principal, code: str | None = None) -> tuple[str, list
     the one with this code), unordered, with its arguments; None when they may read none. The
     portfolio wraps it to filter, sort and total in SQL on its `counted_as` and `shown_*`
     columns."""
-    where, args = [], list(_LISTED_ARGS)
-    if not principal.sees_all_projects:
-        if not principal.project_ids:
-            return None
-        ids = sorted(principal.project_ids)
-        where.append(f"p.id IN ({marks(ids)})")
-        args += ids
-    if code:
-        where.append("p.code_key = {}")
-        args.append(normalise_code(code))
-    return _LISTED + (f"WHERE {' AND '.join(where)} " if where else ""), args
+    readable = _readable(principal, code)
+    if readable is None:
+        return None
+    where, args = readable
+    return _LISTED + where, [*_LISTED_ARGS, *args]
 
 
 def summary_from_row(row: dict) -> ProjectSummary:
@@ -264,10 +259,12 @@ async def projects_page(
 ) -> Paged[ProjectSummary]:
     """A page of the projects the principal may read, by code. A page beyond the last is
     empty."""
-    where = _readable(principal, code)
-    if where is None:
+    readable = _readable(principal, code)
+    if readable is None:
         return Paged([], 0, page, per_page)
-    total = await Project.count().where(*where)
+    where, args = readable
+    [counted] = await Project.raw(f"SELECT COUNT(*) AS n FROM project p {where}", *args)
+    total = counted["n"]
     rows = await _listed(principal, code, (per_page, offset(page, per_page)))
     return Paged(rows, total, page, per_page)
 
