@@ -1,5 +1,6 @@
-"""SQLite's engine keeps its connections (`db.ReusingSQLiteEngine`): queries reuse one, a
-transaction holds its own while other queries go on, a failed transaction gives back a clean
+"""SQLite's engine keeps its connections (`db.ReusingSQLiteEngine`): queries reuse one, each
+query is one trip to the connection's thread, a transaction holds its own while other queries
+go on, a failed transaction gives back a clean
 connection, and a CLI command leaves no write-ahead log behind."""
 
 import asyncio
@@ -29,6 +30,30 @@ async def test_queries_one_after_another_reuse_one_connection(engine):
         await engine.run_ddl(f"INSERT INTO note (text) VALUES ('{n}')")
     assert engine.idle == [kept]
     assert (await engine.run_ddl("SELECT COUNT(*) AS n FROM note"))[0]["n"] == 20
+
+
+async def test_a_query_is_one_trip_to_the_connections_thread(engine, monkeypatch):
+    """Piccolo's own engine takes three trips a query (four in a transaction): execute, fetch,
+    close the cursor (and a pragma first); each is a hand-over to the thread and back."""
+    await engine.run_ddl("SELECT 1")
+    kept = engine.idle[0]
+    trips = []
+    real = kept._execute
+
+    async def counted(fn, *args, **kwargs):
+        trips.append(fn)
+        return await real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(kept, "_execute", counted)
+    assert await engine.run_ddl("SELECT COUNT(*) AS n FROM note") == [{"n": 0}]
+    assert len(trips) == 1
+    async with engine.transaction() as transaction:
+        trips.clear()
+        inserted = await engine.run_ddl("INSERT INTO note (text) VALUES ('kept') RETURNING id")
+        assert inserted == [{"id": 1}]
+        assert await engine.run_ddl("SELECT text FROM note") == [{"text": "kept"}]  # its own write
+        assert len(trips) == 2
+        assert transaction.connection.connection is kept
 
 
 async def test_a_transaction_holds_its_own_connection_while_others_read(engine):
