@@ -13,6 +13,7 @@ Neither changes the bytes: the same report and date still give the same PDF. Wea
 subsets the embedded fonts to the glyphs used.
 """
 
+import logging
 import threading
 from functools import cache
 
@@ -23,6 +24,10 @@ from reports.project_report import ProjectReport
 from reports.render_html import TEMPLATES, render_html
 
 USER_AGENT_STYLESHEET = TEMPLATES / "reports" / "print-ua.css"
+
+# WeasyPrint logs each step and each page at INFO, which the server's log would show: over forty
+# lines for one portfolio PDF. Its warnings (a style it cannot apply) still come through.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @cache

@@ -3,6 +3,7 @@
 
 import csv
 import io
+import logging
 import re
 from datetime import date
 from decimal import Decimal
@@ -279,6 +280,14 @@ async def test_the_pdf_carries_the_same_numbers(reported, locale):
     assert amounts([source_totals(built)["planned"]], locale)[0] in text
     assert "4.4.1.1./2/004" in text
     assert "Kavējas telpu remonts." in text
+
+
+async def test_printing_writes_no_progress_lines_to_the_log(reported, caplog):
+    """The server's log gets WeasyPrint's warnings, not a line for every step and page."""
+    built = await report(reported)
+    with caplog.at_level(logging.INFO):
+        render_pdf(built)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
 
 
 # CSV -------------------------------------------------------------------------------------------
