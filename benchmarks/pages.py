@@ -18,15 +18,20 @@ What it does:
 2. counts the SQL statements of one request to each page, in this process: the app
    (`create_app` on the same engine) behind Litestar's test client, signed in as the demo admin
    (the API with a token), every statement the engine runs counted as tests/helpers.py
-   `count_queries` does; the count is of a page's second request, the first warms caches;
+   `count_queries` does; the count is of a page's second request, the first warms caches,
+   made afresh (the page cache cleared);
 3. adds the other projects (490; 40 with --small) and counts again: one project's pages must
    issue as many statements at 500 projects as at 10;
 4. starts `grants serve --workers 1` on a free port, signs in as the demo admin through the
    login form (session cookie) and creates an API token with `grants token create`; then, row
    by row, sends a few warm-up requests and then a bounded load: --clients threads, each with
-   its own httpx client, sending --requests requests one after another;
+   its own httpx client, sending --requests requests one after another; then all of it again
+   with the page cache off (GRANTS_PAGE_CACHE=0), so every page is made afresh;
 5. prints each row's p50 and p99 in ms, its p50 as a multiple of the floor's p50 measured in
-   the same run, with the goal (≤ 3 ×) and OK or OVER, and the response body's size.
+   the same run, with the goal (≤ 3 ×) and OK or OVER; the p50 made afresh, against that
+   run's floor; and the response body's size. The kept pages (grants/web/page_cache.py) are
+   answered from memory while the data is unchanged, as a reader going back and forth sees
+   them; the afresh column is what a page costs after every change.
 
 The floor is `GET /login`: a trivial page through the same middleware, session and templates
 as every other page; the static file is printed as a second floor for comparison.
@@ -64,6 +69,7 @@ from grants.settings import Settings
 from grants.tables.expenditures import Expenditure
 from grants.tables.programmes import Measure
 from grants.tables.projects import Project
+from grants.web import page_cache
 
 ADMIN = next(u for u in DEMO_USERS if u.email == "admin@tukums.demo")
 GRANTS = Path(sys.executable).parent / "grants"
@@ -126,6 +132,7 @@ async def count_statements(engine, project_id: int, token: str) -> dict[str, int
             path = row.path.format(id=project_id)
             headers = api if row.api else {}
             await client.get(path, headers=headers)
+            page_cache.clear()  # the statements of a page made afresh, not of a kept answer
             before = counter.count
             response = await client.get(path, headers=headers)
             assert response.status_code == 200, (path, response.status_code)
@@ -142,8 +149,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(database_url: str, port: int, log: Path) -> subprocess.Popen:
-    env = os.environ | {"GRANTS_DATABASE_URL": database_url, "GRANTS_SECRET_KEY": "bench"}
+def start_server(
+    database_url: str, port: int, log: Path, *, page_cache: bool = True
+) -> subprocess.Popen:
+    env = os.environ | {
+        "GRANTS_DATABASE_URL": database_url,
+        "GRANTS_SECRET_KEY": "bench",
+        "GRANTS_PAGE_CACHE": "1" if page_cache else "0",
+    }
     with log.open("wb") as out:
         server = subprocess.Popen(
             [GRANTS, "serve", "--workers", "1", "--port", str(port)],
@@ -224,11 +237,17 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure_served(
-    database_url: str, project_id: int, clients: int, requests: int, workdir: Path
+    database_url: str,
+    project_id: int,
+    clients: int,
+    requests: int,
+    workdir: Path,
+    *,
+    page_cache: bool = True,
 ) -> dict[str, Timing]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(database_url, port, workdir / "serve.log")
+    server = start_server(database_url, port, workdir / "serve.log", page_cache=page_cache)
     try:
         cookies = session_cookies(base)
         token = token_from_cli(database_url)
@@ -250,25 +269,38 @@ def measure_served(
 # The run ---------------------------------------------------------------------------------------
 
 
-def report(timings: dict[str, Timing], first: dict, last: dict, totals: tuple[int, int]) -> None:
+def report(
+    timings: dict[str, Timing],
+    afresh: dict[str, Timing],
+    first: dict,
+    last: dict,
+    totals: tuple[int, int],
+) -> None:
+    """Each row as served (kept pages answered from memory), and made afresh (the page cache
+    off), each against the floor of its own run."""
     floor = statistics.median(timings[FLOOR].seconds)
+    afresh_floor = statistics.median(afresh[FLOOR].seconds)
     print(
         f"\n{'what':<40} {'p50 ms':>8} {'p99 ms':>8} {'× floor':>8} {'goal':>6}      "
-        f"{'size KB':>8}  statements at {totals[0]} / {totals[1]} projects"
+        f"{'afresh p50':>10} {'× floor':>8}  {'size KB':>8}"
+        f"  statements at {totals[0]} / {totals[1]} projects"
     )
     for row in ROWS:
         timing = timings[row.label]
         p50 = statistics.median(timing.seconds)
         ratio = p50 / floor
+        made = statistics.median(afresh[row.label].seconds)
         if row.label.startswith("floor"):
             verdict = f"{'—':>6}      "
         else:
             verdict = f"{'≤ 3 ×':>6} {'OK' if ratio <= GOAL else 'OVER':<4} "
-        failed = f"  {timing.failures} not 200!" if timing.failures else ""
+        failures = timing.failures + afresh[row.label].failures
+        failed = f"  {failures} not 200!" if failures else ""
         grows = "  GROWS" if last[row.label] > first[row.label] else ""
         print(
             f"{row.label:<40} {p50 * 1000:8.1f} {percentile(timing.seconds, 0.99) * 1000:8.1f}"
-            f" {ratio:7.1f}× {verdict} {timing.size / 1024:8.1f}"
+            f" {ratio:7.1f}× {verdict} {made * 1000:10.1f} {made / afresh_floor:7.1f}×"
+            f"  {timing.size / 1024:8.1f}"
             f"  {first[row.label]:>5} / {last[row.label]}{grows}{failed}"
         )
 
@@ -315,9 +347,12 @@ def run(url: str | None, small: bool, clients: int, requests: int) -> None:
             )
             project_id, totals, first, last = asyncio.run(build(engine, projects))
             timings = measure_served(database_url, project_id, clients, requests, workdir)
+            afresh = measure_served(
+                database_url, project_id, clients, requests, workdir, page_cache=False
+            )
         finally:
             asyncio.run(cleanup())
-    report(timings, first, last, totals)
+    report(timings, afresh, first, last, totals)
 
 
 def main() -> None:

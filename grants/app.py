@@ -48,6 +48,7 @@ from grants.core.access import AccessDenied
 from grants.core.errors import NotFound, Refused
 from grants.settings import Settings
 from grants.web import (
+    CSRF_COOKIE,
     access_denied_handler,
     before_request,
     domain_not_found_handler,
@@ -137,7 +138,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="grants_csrf",
+            cookie_name=CSRF_COOKIE,
             cookie_httponly=True,  # pages carry the token themselves (hx-headers, forms)
             cookie_secure=settings.secure_cookies,
             header_name="x-csrftoken",

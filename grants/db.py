@@ -100,6 +100,7 @@ class ReusingSQLiteEngine(SQLiteEngine):
     def __init__(self, path: str, **kwargs: object) -> None:
         super().__init__(path=path, **kwargs)
         self.idle: list[aiosqlite.Connection] = []
+        self.watcher: aiosqlite.Connection | None = None  # never writes: see data_version
 
     async def lend(self) -> aiosqlite.Connection:
         if self.idle:
@@ -121,8 +122,23 @@ class ReusingSQLiteEngine(SQLiteEngine):
 
     async def close_connections(self) -> None:
         idle, self.idle = self.idle, []
+        if self.watcher is not None:
+            idle.append(self.watcher)
+            self.watcher = None
         for connection in idle:
             await connection.close()
+
+    async def data_version(self) -> int:
+        """SQLite's `data_version` on a connection that never writes: it changes whenever
+        another connection, of this process or another, commits."""
+        if self.watcher is None:
+            watcher = await self.lend()
+            if self.watcher is None:
+                self.watcher = watcher
+            else:  # another request opened one meanwhile
+                await self.give_back(watcher)
+        [row] = await self.watcher.execute_fetchall("PRAGMA data_version")
+        return row["data_version"]
 
     async def get_connection(self) -> "_Lent":
         """For a transaction or a batch, which close it when done: that gives it back."""
@@ -208,6 +224,19 @@ def all_tables() -> list:
     from grants.piccolo_app import APP_CONFIG
 
     return [*APP_CONFIG.table_classes, Migration]
+
+
+async def data_version() -> str:
+    """A name for the database's committed state, in one statement: equal names, equal data.
+    Any committed write changes it, whichever code path, process or instance made it.
+
+    PostgreSQL: the current snapshot (its next transaction id and those in progress), which
+    fixes exactly which transactions are committed. SQLite: `ReusingSQLiteEngine.data_version`."""
+    engine = Migration._meta.db
+    if isinstance(engine, ReusingSQLiteEngine):
+        return str(await engine.data_version())
+    [row] = await Migration.raw("SELECT CAST(pg_current_snapshot() AS TEXT) AS snapshot")
+    return row["snapshot"]
 
 
 def use_engine(engine: Engine) -> None:

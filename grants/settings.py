@@ -16,6 +16,7 @@ class Settings:
     debug: bool = False
     secure_cookies: bool = False  # served over HTTPS: cookies go over HTTPS only
     trusted_proxies: tuple[str, ...] = ()  # addresses or networks whose X-Forwarded-For counts
+    page_cache: bool = True  # the heaviest pages kept while the data is unchanged (web/page_cache)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -25,6 +26,7 @@ class Settings:
             default_locale=os.environ.get("GRANTS_LOCALE", "lv"),
             debug=os.environ.get("GRANTS_DEBUG", "") == "1",
             secure_cookies=os.environ.get("GRANTS_SECURE_COOKIES", "") == "1",
+            page_cache=os.environ.get("GRANTS_PAGE_CACHE", "1") != "0",
             trusted_proxies=tuple(
                 entry.strip()
                 for entry in os.environ.get("GRANTS_TRUSTED_PROXIES", "").split(",")

@@ -10,7 +10,8 @@ runs its builders once per backend and process; later tests get its rows copied 
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -228,6 +229,16 @@ def app(engine: Engine) -> Litestar:
     """The web app on the backend's engine, made once: making it, and compiling its templates
     anew, is most of what a page test would otherwise spend."""
     return create_app(Settings(secret_key="test"), engine=engine)
+
+
+@pytest.fixture
+def page_cache_off(app: Litestar) -> Iterator[None]:
+    """The shared app with its page cache off for one test, which counts what a page reads
+    when it is made afresh (`tests/core/test_page_cache.py` tests the kept answers)."""
+    settings = app.state["settings"]
+    app.state["settings"] = replace(settings, page_cache=False)
+    yield
+    app.state["settings"] = settings
 
 
 @pytest.fixture

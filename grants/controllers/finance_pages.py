@@ -76,6 +76,7 @@ from grants.register.unit_costs import (
     simplified_costs,
 )
 from grants.web import CurrentPrincipal, form_errors, is_htmx, refusal_status
+from grants.web.page_cache import cached_page
 from reports.charts import cash_flow_uri
 from reports.threads import off_loop
 
@@ -167,7 +168,7 @@ async def _expenditures_page(
 class FinancePages(Controller):
     include_in_schema = False
 
-    @get("/projects/{project_id:int}/expenditures")
+    @get("/projects/{project_id:int}/expenditures", middleware=[cached_page])
     async def expenditures(
         self, principal: CurrentPrincipal, project_id: FromPath[int], page: FromQuery[int] = 1
     ) -> Template:
@@ -306,7 +307,7 @@ class FinancePages(Controller):
             status_code=200 if refused is None else refusal_status(refused),
         )
 
-    @get("/projects/{project_id:int}/cofinancing")
+    @get("/projects/{project_id:int}/cofinancing", middleware=[cached_page])
     async def cofinancing_page(
         self,
         principal: CurrentPrincipal,

@@ -45,6 +45,7 @@ from grants.results.progress import indicator_progress
 from grants.results.sparklines import sparkline
 from grants.web import CurrentPrincipal, form_errors, refusal_status, refused_body
 from grants.web.headers import DOWNLOAD_POLICY
+from grants.web.page_cache import cached_page
 from reports.versions import submit_and_freeze
 
 
@@ -120,7 +121,7 @@ PORTFOLIO_PER_PAGE = 50
 class ProjectsPages(Controller):
     include_in_schema = False
 
-    @get("/")
+    @get("/", middleware=[cached_page])
     async def portfolio(
         self,
         principal: CurrentPrincipal,
@@ -155,7 +156,7 @@ class ProjectsPages(Controller):
             },
         )
 
-    @get("/projects/{project_id:int}")
+    @get("/projects/{project_id:int}", middleware=[cached_page])
     async def project(
         self,
         principal: CurrentPrincipal,

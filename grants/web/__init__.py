@@ -31,6 +31,7 @@ from grants.web.refusals import (
 )
 
 LANG_COOKIE = "lang"
+CSRF_COOKIE = "grants_csrf"
 SESSION_USER = "user_id"
 DATABASE_UNAVAILABLE = N_("The database cannot be reached just now. Please try again in a minute.")
 RETRY_AFTER_SECONDS = 30

@@ -14,6 +14,7 @@ from grants.controllers import finance_pages, projects_pages, register_pages
 from grants.core import audit
 from grants.core.vocabulary import Role
 from grants.tables.audit import AuditEvent
+from grants.web import page_cache
 from tests.builders import declare, participant
 from tests.helpers import api_headers, count_queries, eur, sign_in
 from tests.projects.test_portfolio_shares import codes, footer
@@ -39,6 +40,7 @@ async def test_portfolio_pages_keep_filters_and_sort_and_total_every_matching_pr
     everything = codes((await client.get("/", params={"sort": "total", "dir": "desc"})).text)
     assert len(everything) == 16 and 'rel="next"' not in (await client.get("/")).text
     monkeypatch.setattr(projects_pages, "PORTFOLIO_PER_PAGE", 5)
+    page_cache.clear()  # the pages above were kept at the old page size
 
     first = (await client.get("/", params={"sort": "total", "dir": "desc"})).text
     assert codes(first) == everything[:5]

@@ -51,7 +51,9 @@ async def busy_project(number: int) -> None:
 
 
 async def statements(client, pid: int, monkeypatch) -> dict[str, int]:
-    """Statements of each page's second request (the first fills what is cached once)."""
+    """Statements of each page's second request (the first fills what is cached once), with
+    the page cache off: what a page costs made afresh (a kept answer is another test's,
+    `test_page_cache.py`)."""
     headers = await api_headers(Role.ADMIN)
     counts = {}
     for page in PAGES:
@@ -67,7 +69,7 @@ async def statements(client, pid: int, monkeypatch) -> dict[str, int]:
 
 
 async def test_main_pages_issue_as_many_statements_beside_many_projects(
-    small_portfolio, client, monkeypatch
+    small_portfolio, client, page_cache_off, monkeypatch
 ):
     pid = await project_id(FAMILIES)
     await builders.two_quarters(pid)

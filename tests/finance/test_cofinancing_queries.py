@@ -26,7 +26,7 @@ API_STATEMENTS = 8
 
 
 async def test_the_page_and_the_api_do_not_read_more_for_more_invoices(
-    client, families, monkeypatch
+    client, families, page_cache_off, monkeypatch
 ):
     project = families
     await sign_in(client, Role.FINANCE)
