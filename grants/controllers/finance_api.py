@@ -65,6 +65,7 @@ from grants.register.unit_costs import (
     simplified_costs,
 )
 from grants.web import CurrentPrincipal
+from grants.web.page_cache import cached_page
 from reports import expenditure_export
 
 
@@ -466,7 +467,7 @@ class FinanceApi(Controller):
     ) -> list[ExpenditureOut]:
         return [expenditure_out(r) for r in await expenditure_history(principal, expenditure_id)]
 
-    @get("/projects/{project_id:int}/cofinancing")
+    @get("/projects/{project_id:int}/cofinancing", middleware=[cached_page])
     async def cofinancing(
         self,
         principal: CurrentPrincipal,

@@ -37,6 +37,7 @@ from grants.projects.periods import PeriodRow, approve, list_periods, reopen, re
 from grants.projects.reading import ProjectSummary, get_project, projects_page
 from grants.projects.submission import SubmitChecklist, submit_checklist
 from grants.web import CurrentPrincipal
+from grants.web.page_cache import cached_page
 from reports.versions import submit_and_freeze
 
 
@@ -259,7 +260,7 @@ class ProjectsApi(Controller):
     path = "/api/v1/projects"
     tags = ("projects",)
 
-    @get("/")
+    @get("/", middleware=[cached_page])
     async def index(
         self,
         principal: CurrentPrincipal,

@@ -1,5 +1,6 @@
 """The heaviest read pages' answers, kept per process and given again while the database has not
-changed since: the portfolio, a project's page, its expenditures and its co-financing.
+changed since: the portfolio, a project's page, its expenditures and its co-financing, and the
+API's project list and co-financing.
 
 A page is a function of the request and of the database. The request's part is its path and
 query, its cookies (the session, the language, the CSRF token its forms carry), its HTMX headers
@@ -10,15 +11,19 @@ cannot be shown.
 
 Kept: a signed-in session's 200 answer that sets no cookie. A request without a signed-in
 session or without a CSRF cookie (its page would carry a token the browser does not have yet)
-is answered afresh. The answers are kept in memory, the most recent few, per process.
+is answered afresh. An API call is kept under its token, which is checked (and its use
+stamped, at most hourly) on every call, kept or not; the key holds the token's hash, not the
+token. The answers are kept in memory, the most recent few, per process.
 """
 
+import hashlib
 from collections import OrderedDict
 
 from litestar.datastructures import Headers
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from grants import db
+from grants.accounts.users import principal_for_token
 from grants.projects.periods import riga_today
 from grants.web import CSRF_COOKIE, SESSION_USER
 
@@ -60,23 +65,41 @@ async def _key(scope: Scope) -> tuple | None:
     """Everything the page depends on, or None when it is not to be kept."""
     if scope["method"] != "GET":
         return None
-    session = scope.get("session")
-    if not isinstance(session, dict) or not session.get(SESSION_USER):
-        return None
     headers = Headers.from_scope(scope)
     cookies = headers.get("cookie", "")
-    if f"{CSRF_COOKIE}=" not in cookies:
-        return None
+    if scope["path"].startswith("/api/"):
+        reader = await _api_reader(headers.get("authorization", ""))
+        if reader is None:
+            return None
+    else:
+        session = scope.get("session")
+        if not isinstance(session, dict) or not session.get(SESSION_USER):
+            return None
+        if f"{CSRF_COOKIE}=" not in cookies:
+            return None
+        reader = ""
     htmx = tuple(sorted((k, v) for k, v in headers.items() if k.startswith("hx-")))
     return (
         scope["path"],
         scope["query_string"],
         cookies,
+        reader,
+        headers.get("accept-language", ""),
         headers.get("host", ""),
         htmx,
         riga_today(),
         await db.data_version(),
     )
+
+
+async def _api_reader(authorization: str) -> str | None:
+    """The hash of a valid bearer token (its use stamped as any call's is); None without one."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    if await principal_for_token(token.strip()) is None:
+        return None
+    return hashlib.sha256(token.strip().encode()).hexdigest()
 
 
 def _copy(message: Message) -> Message:

@@ -1,7 +1,7 @@
-"""The heaviest pages are answered again from memory while the database is unchanged
-(`grants.web.page_cache`): any committed write, by this app or by anything else that writes to
-the database, is on the next view; readers never share an answer; another day or a browser
-without its CSRF cookie gets a fresh page."""
+"""The heaviest pages and API reads are answered again from memory while the database is
+unchanged (`grants.web.page_cache`): any committed write, by this app or by anything else that
+writes to the database, is on the next view; readers never share an answer, and an API token is
+checked on every call; another day or a browser without its CSRF cookie gets a fresh page."""
 
 import sqlite3
 from datetime import timedelta
@@ -9,10 +9,20 @@ from datetime import timedelta
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 
+from grants.accounts.users import create_token, revoke_token
 from grants.core.access import Role
+from grants.tables.accounts import ApiToken
 from grants.web import page_cache
 from tests.builders import project, user
-from tests.helpers import CONNECTINGEN, app_client, count_queries, post, sign_in
+from tests.helpers import (
+    CONNECTINGEN,
+    api_headers,
+    app_client,
+    count_queries,
+    post,
+    principal,
+    sign_in,
+)
 from tests.test_work_pages import INVOICE
 
 
@@ -97,3 +107,26 @@ async def test_another_day_and_a_browser_without_its_csrf_cookie_get_a_fresh_pag
     client.cookies.delete("grants_csrf")
     await client.get(url)
     assert len(queries) >= 10
+
+
+async def test_an_api_call_is_kept_under_its_token_which_is_checked_every_time(
+    families, client, engine, monkeypatch
+):
+    url = f"/api/v1/projects/{families}/cofinancing"
+    finance = await api_headers(Role.FINANCE)
+    queries = count_queries(monkeypatch)
+    first = await client.get(url, headers=finance)
+    computed = len(queries)
+    again = await client.get(url, headers=finance)
+    assert again.json() == first.json()
+    if counts_hits(engine):
+        assert len(queries) - computed <= 3  # the token, its user, and the database's version
+    await project(CONNECTINGEN)
+    await user(Role.COORDINATOR, [CONNECTINGEN], email="other@tukums.lv", password="long-enough-1")
+    stranger = {"Authorization": f"Bearer {await create_token('other@tukums.lv')}"}
+    assert (await client.get(url, headers=stranger)).status_code == 403
+    [token] = await ApiToken.select(ApiToken.id).where(
+        ApiToken.user == (await principal(Role.FINANCE)).user_id
+    )
+    await revoke_token(await principal(Role.FINANCE), token["id"])
+    assert (await client.get(url, headers=finance)).status_code == 401

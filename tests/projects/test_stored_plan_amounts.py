@@ -83,7 +83,7 @@ async def test_store_plan_amounts_writes_only_what_differs(database, monkeypatch
 
 
 async def test_the_portfolio_computes_no_plan_and_no_more_statements_for_more_projects(
-    database, client, monkeypatch
+    database, client, page_cache_off, monkeypatch
 ):
     computed: list[int] = []
 
