@@ -32,6 +32,7 @@ from grants.web.refusals import (
 
 LANG_COOKIE = "lang"
 CSRF_COOKIE = "grants_csrf"
+TOKEN_PRINCIPAL = "grants.token_principal"  # a token checked earlier in the request, in its scope
 SESSION_USER = "user_id"
 DATABASE_UNAVAILABLE = N_("The database cannot be reached just now. Please try again in a minute.")
 RETRY_AFTER_SECONDS = 30
@@ -71,8 +72,8 @@ async def provide_principal(request: Request) -> Principal:
     so the API needs no CSRF token and a stolen cookie cannot drive the API."""
     if is_api(request):
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        principal = None
-        if scheme.lower() == "bearer" and token.strip():
+        principal = request.scope.get(TOKEN_PRINCIPAL)  # web/page_cache.py checked it
+        if principal is None and scheme.lower() == "bearer" and token.strip():
             principal = await principal_for_token(token.strip())
         if principal is None:
             raise NotAuthorizedException(gettext("A valid API token is required."))

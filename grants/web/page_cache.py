@@ -25,7 +25,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from grants import db
 from grants.accounts.users import principal_for_token
 from grants.projects.periods import riga_today
-from grants.web import CSRF_COOKIE, SESSION_USER
+from grants.web import CSRF_COOKIE, SESSION_USER, TOKEN_PRINCIPAL
 
 KEPT = 256  # answers kept per process (a page is some tens of KB)
 _kept: OrderedDict[tuple, tuple[Message, ...]] = OrderedDict()
@@ -68,7 +68,7 @@ async def _key(scope: Scope) -> tuple | None:
     headers = Headers.from_scope(scope)
     cookies = headers.get("cookie", "")
     if scope["path"].startswith("/api/"):
-        reader = await _api_reader(headers.get("authorization", ""))
+        reader = await _api_reader(scope, headers.get("authorization", ""))
         if reader is None:
             return None
     else:
@@ -92,13 +92,16 @@ async def _key(scope: Scope) -> tuple | None:
     )
 
 
-async def _api_reader(authorization: str) -> str | None:
-    """The hash of a valid bearer token (its use stamped as any call's is); None without one."""
+async def _api_reader(scope: Scope, authorization: str) -> str | None:
+    """The hash of a valid bearer token (its use stamped as any call's is); None without one.
+    Its principal goes in the scope, so the handler does not read the token again."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    if await principal_for_token(token.strip()) is None:
+    principal = await principal_for_token(token.strip())
+    if principal is None:
         return None
+    scope[TOKEN_PRINCIPAL] = principal
     return hashlib.sha256(token.strip().encode()).hexdigest()
 
 
