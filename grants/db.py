@@ -66,6 +66,13 @@ async def first_or_not_found(query: Select) -> dict:
     return row
 
 
+def row_or_not_found(rows: list[dict]) -> dict:
+    """The first of a raw query's rows; NotFound when there is none (an unknown id)."""
+    if not rows:
+        raise NotFound()
+    return rows[0]
+
+
 def marks(values: Sequence[object]) -> str:
     """The placeholders of raw SQL for a list of values: `f"id IN ({marks(ids)})"`."""
     return ", ".join("{}" for _ in values)

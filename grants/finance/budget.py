@@ -23,7 +23,7 @@ from typing import Protocol
 
 from grants.core import audit
 from grants.core.access import Action, Principal
-from grants.core.errors import NotFound, Problems, blank
+from grants.core.errors import Problems, blank
 from grants.core.i18n import LABELS, LOCALES, translations
 from grants.core.messages import (
     CATEGORY_REQUIRED,
@@ -37,7 +37,7 @@ from grants.core.money import money_str, percentage, rate_str, share_of
 from grants.core.text import comparable
 from grants.core.translatable import N_
 from grants.core.vocabulary import Rounding, category_key
-from grants.db import first_or_not_found, write_transaction
+from grants.db import first_or_not_found, row_or_not_found, write_transaction
 from grants.finance.expenditures import (
     DeclaredSum,
     DeclaredSums,
@@ -276,13 +276,13 @@ async def category_report(
 
 async def _rounding(project_id: int) -> Rounding:
     """How the project's measure rounds flat rates; NotFound for an unknown project."""
-    found = await Project.raw(  # raw SQL: the co-financing page asks every time
-        "SELECT m.rounding FROM project p JOIN measure m ON m.id = p.measure WHERE p.id = {}",
-        project_id,
+    row = row_or_not_found(
+        await Project.raw(  # raw SQL: the co-financing page asks every time
+            "SELECT m.rounding FROM project p JOIN measure m ON m.id = p.measure WHERE p.id = {}",
+            project_id,
+        )
     )
-    if not found:
-        raise NotFound()
-    return Rounding(found[0]["rounding"])
+    return Rounding(row["rounding"])
 
 
 def _line_order(line: BudgetLineLike) -> tuple[tuple[int, str], int]:

@@ -32,6 +32,7 @@ from grants.db import (
     insert_one,
     marks,
     possible_id,
+    row_or_not_found,
     write_transaction,
 )
 from grants.finance.evidence import (
@@ -173,10 +174,7 @@ async def _with_files(project_id: int, rows: list[dict]) -> list[ExpenditureRow]
 
 
 async def _row(expenditure_id: int) -> ExpenditureRow:
-    found = await Expenditure.raw(_SELECT + "WHERE e.id = {}", expenditure_id)
-    if not found:
-        raise NotFound()
-    row = found[0]
+    row = row_or_not_found(await Expenditure.raw(_SELECT + "WHERE e.id = {}", expenditure_id))
     return (await _with_files(row["project"], [row]))[0]
 
 

@@ -6,11 +6,10 @@ from datetime import date
 
 from grants.core.access import AccessDenied, Principal
 from grants.core.dates import stored_date
-from grants.core.errors import NotFound
 from grants.core.paging import Paged, offset
 from grants.core.text import comparable
 from grants.core.vocabulary import AmountKind, FundingBase, FundingKind, OurRole, ProjectStatus
-from grants.db import first_or_not_found, from_row, marks
+from grants.db import first_or_not_found, from_row, marks, row_or_not_found
 from grants.modifications.versions import in_force
 from grants.projects.funding_plan import FundingPlan, LineInput, compute_plan, ineligible_cost
 from grants.tables.funding import FundingLine
@@ -133,26 +132,6 @@ class ProjectDetail:
 
     def partner_name(self, partner_id: int | None) -> str:
         return next((p.organisation for p in self.partners if p.id == partner_id), "")
-
-
-_SUMMARY_COLUMNS = (
-    Project.id,
-    Project.code,
-    Project.title_lv,
-    Project.title_en,
-    Project.our_role,
-    Project.status,
-    Project.amount_kind,
-    Project.start_date,
-    Project.end_date,
-    Project.total_cost,
-    Project.eligible_cost,
-    Project.measure.code.as_alias("measure_code"),
-    Project.measure.fund.as_alias("fund"),
-    Project.measure.programme.code.as_alias("programme_code"),
-    Project.measure.programme.name_lv.as_alias("programme_name_lv"),
-    Project.measure.programme.name_en.as_alias("programme_name_en"),
-)
 
 
 def _readable(principal: Principal, code: str | None) -> tuple[str, list] | None:
@@ -310,12 +289,9 @@ async def get_project(
     is computed with: its dates, costs, funding lines, partners' budgets and roles and
     indicator targets (`in_force`, one more query, two for an older version); without it the
     newest version, as the project's tables hold it, and `contract_version` None."""
-    found = await Project.raw(_PROJECT, project_id)
-    if not found:
-        raise NotFound()
+    row = row_or_not_found(await Project.raw(_PROJECT, project_id))
     if not principal.can_read_project(project_id):
         raise AccessDenied()
-    row = found[0]
     lines = await FundingLine.raw(_FUNDING_LINES, project_id)
     partners = await Partner.raw(_PARTNERS, project_id)
     rows = await Indicator.raw(_INDICATORS, project_id) if indicators else []

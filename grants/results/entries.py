@@ -87,22 +87,14 @@ class EntryRow:
     created_at: datetime
 
 
-_ENTRY_COLUMNS = (
-    IndicatorEntry.id,
-    IndicatorEntry.indicator,
-    IndicatorEntry.period,
-    IndicatorEntry.state,
-    IndicatorEntry.value_hundredths,
-    IndicatorEntry.numerator_hundredths,
-    IndicatorEntry.denominator_hundredths,
-    IndicatorEntry.breakdown,
-    IndicatorEntry.comment,
-    IndicatorEntry.evidence_ref,
-    IndicatorEntry.attachment,
-    IndicatorEntry.created_by,
-    IndicatorEntry.created_by.email.as_alias("created_by_email"),
-    IndicatorEntry.created_at,
-)
+# Raw SQL: every project page reads its indicators' entries, and Piccolo's building of the
+# joined select took longer than the database's answer.
+_ENTRIES = """
+SELECT e.id, e.indicator, e.period, e.state, e.value_hundredths, e.numerator_hundredths,
+    e.denominator_hundredths, e.breakdown, e.comment, e.evidence_ref, e.attachment,
+    e.created_by, u.email AS created_by_email, e.created_at
+FROM indicator_entry e LEFT JOIN grants_user u ON u.id = e.created_by
+"""
 
 
 async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -> EntryRow:
@@ -123,9 +115,10 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
                 ).first()
             values = await _check_entry(indicator, period, data)
             old = await entry_rows(
-                (IndicatorEntry.indicator == indicator_id)
-                & (IndicatorEntry.period == data.period_id)
-                & (IndicatorEntry.state == RecordState.CURRENT)
+                "e.indicator = {} AND e.period = {} AND e.state = {}",
+                indicator_id,
+                data.period_id,
+                RecordState.CURRENT.value,
             )
             if old:
                 await IndicatorEntry.update(state=RecordState.SUPERSEDED).where(
@@ -138,7 +131,7 @@ async def log_entry(principal: Principal, indicator_id: int, data: EntryInput) -
                 created_by=principal.user_id,
                 **values,
             )
-            [new] = await entry_rows(IndicatorEntry.id == new_id)
+            [new] = await entry_rows("e.id = {}", new_id)
             await audit.record(
                 "update" if old else "create",
                 "indicator_entry",
@@ -172,8 +165,7 @@ async def entry_history(principal: Principal, indicator_id: int, period_id: int)
     indicator = await _entry_target(indicator_id)
     principal.require(Action.READ, indicator["project"])
     rows = await entry_rows(
-        (IndicatorEntry.indicator == indicator_id) & (IndicatorEntry.period == period_id),
-        newest_first=True,
+        "e.indicator = {} AND e.period = {}", indicator_id, period_id, newest_first=True
     )
     return [entry_row(row, indicator) for row in rows]
 
@@ -270,31 +262,20 @@ def _check_breakdown(
     return checked
 
 
-async def entry_rows(where, *, newest_first: bool = False) -> list[dict]:
-    query = IndicatorEntry.select(*_ENTRY_COLUMNS).where(where)
-    if newest_first:
-        query = query.order_by(IndicatorEntry.id, ascending=False)
-    return [row | {"breakdown": _loaded(row["breakdown"])} for row in await query]
-
-
-_CURRENT_ENTRIES = """
-SELECT e.id, e.indicator, e.period, e.state, e.value_hundredths, e.numerator_hundredths,
-    e.denominator_hundredths, e.breakdown, e.comment, e.evidence_ref, e.attachment,
-    e.created_by, u.email AS created_by_email, e.created_at
-FROM indicator_entry e LEFT JOIN grants_user u ON u.id = e.created_by
-WHERE e.state = {} AND e.indicator IN (%s)
-"""
+async def entry_rows(where: str, *args: object, newest_first: bool = False) -> list[dict]:
+    """The entries matching `where` (raw SQL on `indicator_entry e`, `{}` for each of `args`),
+    with their author's address and the breakdown loaded."""
+    order = " ORDER BY e.id DESC" if newest_first else ""
+    rows = await IndicatorEntry.raw(f"{_ENTRIES} WHERE {where}{order}", *args)
+    return [row | {"breakdown": _loaded(row["breakdown"])} for row in rows]
 
 
 async def current_entries(indicator_ids: list[int]) -> list[dict]:
-    """The current entries of these indicators, as `entry_rows` gives them; in raw SQL, since
-    every project page asks and Piccolo's building of the select took longer than the
-    database's answer."""
+    """The current entries of these indicators: every project page asks."""
     if not indicator_ids:
         return []
-    sql = _CURRENT_ENTRIES % marks(indicator_ids)
-    rows = await IndicatorEntry.raw(sql, RecordState.CURRENT.value, *indicator_ids)
-    return [row | {"breakdown": _loaded(row["breakdown"])} for row in rows]
+    where = f"e.state = {{}} AND e.indicator IN ({marks(indicator_ids)})"
+    return await entry_rows(where, RecordState.CURRENT.value, *indicator_ids)
 
 
 def _loaded(breakdown: object) -> dict[str, dict[str, int]]:

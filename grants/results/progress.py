@@ -20,7 +20,7 @@ from grants.core.vocabulary import (
     Aggregation,
     RecordState,
 )
-from grants.db import from_row
+from grants.db import from_row, marks
 from grants.modifications.versions import in_force
 from grants.projects.periods import PeriodRow
 from grants.projects.reading import project_dates
@@ -48,7 +48,7 @@ from grants.results.indicators import (
     breakdown_dimensions,
     milestones_of,
 )
-from grants.tables.indicators import Indicator, IndicatorEntry
+from grants.tables.indicators import Indicator
 from grants.tables.periods import ReportingPeriod
 
 # Progress -------------------------------------------------------------------------------------
@@ -368,7 +368,10 @@ async def projects_progress(project_ids: Iterable[int]) -> dict[int, list[Indica
     milestones = await milestones_of([row["id"] for row in indicators])
     entries: dict[tuple[int, int], dict] = {}
     for row in await entry_rows(
-        IndicatorEntry.indicator.project.is_in(ids) & (IndicatorEntry.state == RecordState.CURRENT)
+        "e.state = {} AND e.indicator IN"
+        f" (SELECT id FROM indicator WHERE project IN ({marks(ids)}))",
+        RecordState.CURRENT.value,
+        *ids,
     ):
         entries[row["indicator"], row["period"]] = row
     counted = sorted(

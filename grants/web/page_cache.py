@@ -11,12 +11,11 @@ cannot be shown.
 
 Kept: a signed-in session's 200 answer that sets no cookie. A request without a signed-in
 session or without a CSRF cookie (its page would carry a token the browser does not have yet)
-is answered afresh. An API call is kept under its token, which is checked (and its use
-stamped, at most hourly) on every call, kept or not; the key holds the token's hash, not the
-token. The answers are kept in memory, the most recent few, per process.
+is answered afresh. An API call is kept under its token's user; the token is checked (and its
+use stamped, at most hourly) on every call, kept or not. The answers are kept in memory, the
+most recent few, per process.
 """
 
-import hashlib
 from collections import OrderedDict
 
 from litestar.datastructures import Headers
@@ -77,7 +76,7 @@ async def _key(scope: Scope) -> tuple | None:
             return None
         if f"{CSRF_COOKIE}=" not in cookies:
             return None
-        reader = ""
+        reader = None  # the session cookie, among the cookies, names the reader
     htmx = tuple(sorted((k, v) for k, v in headers.items() if k.startswith("hx-")))
     return (
         scope["path"],
@@ -92,9 +91,10 @@ async def _key(scope: Scope) -> tuple | None:
     )
 
 
-async def _api_reader(scope: Scope, authorization: str) -> str | None:
-    """The hash of a valid bearer token (its use stamped as any call's is); None without one.
-    Its principal goes in the scope, so the handler does not read the token again."""
+async def _api_reader(scope: Scope, authorization: str) -> int | None:
+    """The user of a valid bearer token (its use stamped as any call's is), whose answers their
+    tokens share; None without one. The principal goes in the scope, so the handler does not
+    read the token again."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
@@ -102,7 +102,7 @@ async def _api_reader(scope: Scope, authorization: str) -> str | None:
     if principal is None:
         return None
     scope[TOKEN_PRINCIPAL] = principal
-    return hashlib.sha256(token.strip().encode()).hexdigest()
+    return principal.user_id
 
 
 def _copy(message: Message) -> Message:
