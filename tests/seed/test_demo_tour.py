@@ -110,7 +110,7 @@ async def n1_entries() -> list:
             ReportingPeriod.project == pid
         )
     }
-    rows = await entry_rows(IndicatorEntry.indicator == indicator["id"])
+    rows = await entry_rows("e.indicator = {}", indicator["id"])
     entries = [entry_row(row, indicator) for row in rows]
     return indicator, sorted(((numbers[e.period_id], e) for e in entries), key=lambda x: x[0])
 
