@@ -20,7 +20,8 @@ What it does:
    each time: the report's time and queries must not grow with the number of other projects;
 4. prints, for the full portfolio, the time to build and render one project report as HTML,
    PDF, XLSX and CSV, and the portfolio report (all projects) as XLSX and PDF, each the median
-   of a few runs.
+   of a few runs (the portfolio PDF prints in parts side by side; its first run also starts
+   the printing processes, about a second once per server).
 
 Targets (issue 12): a project report within 0,3 s as HTML and 1 s as PDF; the portfolio report
 built within 0,5 s, as XLSX within 1 s and as PDF within 5 s.

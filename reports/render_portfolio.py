@@ -15,7 +15,7 @@ from grants.core.translatable import N_
 from reports.frames import in_locale, records
 from reports.portfolio_report import PortfolioReport
 from reports.render_html import environment
-from reports.render_pdf import print_pdf
+from reports.render_pdf import print_pdf, print_pdf_in_parts, printers
 from reports.render_xlsx import (
     Column,
     _sheet,
@@ -26,6 +26,9 @@ from reports.render_xlsx import (
 )
 
 DOCUMENT = "reports/portfolio.html"
+PAGE_CHROME = "reports/portfolio_pages.html"
+# From this many rows the PDF prints in parts side by side: one pass takes over a second.
+PARTS_FROM = 150
 
 PORTFOLIO_COLUMNS = (
     Column(N_("Code"), "code", width=18),
@@ -122,6 +125,7 @@ def _column(key: str) -> int:
 
 
 def html_context(report: PortfolioReport) -> dict[str, Any]:
+    """The whole document: header, every row, totals and its own page chrome."""
     return {
         "report": report,
         "title": report_title(report),
@@ -129,20 +133,52 @@ def html_context(report: PortfolioReport) -> dict[str, Any]:
         "totals": dict(report.totals),
         "total_groups": total_groups(report),
         "created": report.report_date.isoformat(),
+        "first": True,
+        "last": True,
+        "page_chrome": True,
     }
 
 
 def render_portfolio_html(report: PortfolioReport) -> bytes:
     """A stand-alone HTML document (the PDF's source), in the report's language."""
-    return in_locale(report.locale, _render, report).encode()
+    return in_locale(report.locale, lambda: _render(html_context(report))).encode()
 
 
-def _render(report: PortfolioReport) -> str:
-    return environment().get_template(DOCUMENT).render(html_context(report))
+def _render(context: dict[str, Any], document: str = DOCUMENT) -> str:
+    return environment().get_template(document).render(context)
 
 
 def render_portfolio_pdf(report: PortfolioReport) -> bytes:
     """Landscape A4 PDF; the same report and date give the same bytes. One table of a row per
     project, each cell a line or two of text (see reports/portfolio.html): WeasyPrint's time
-    grows with the lines it lays out, so the template keeps them few."""
-    return print_pdf(render_portfolio_html(report).decode())
+    grows with the lines it lays out, so the template keeps them few.
+
+    A portfolio of PARTS_FROM rows or more prints in as many parts as there are printers
+    (cores), each a run of consecutive rows that starts on a new page; so a part's last page
+    may be short. On one core it prints in one go."""
+    return in_locale(report.locale, _pdf, report)
+
+
+def _pdf(report: PortfolioReport) -> bytes:
+    context = html_context(report)
+    rows = context["rows"]
+    parts = printers() if len(rows) >= PARTS_FROM else 1
+    if parts < 2:
+        return print_pdf(_render(context))
+    size = -(-len(rows) // parts)
+    starts = range(0, len(rows), size)
+    documents = [
+        _render(
+            context
+            | {
+                "rows": rows[start : start + size],
+                "first": start == 0,
+                "last": start + size >= len(rows),
+                "page_chrome": False,
+            }
+        )
+        for start in starts
+    ]
+    return print_pdf_in_parts(
+        documents, lambda pages: _render(context | {"pages": pages}, PAGE_CHROME)
+    )

@@ -15,6 +15,7 @@ from grants.projects.periods import next_deadlines
 from grants.projects.portfolio import PortfolioFilter, portfolio_totals
 from grants.projects.reading import list_projects
 from grants.results.progress import indicator_progress
+from reports import render_portfolio
 from reports.frames import records
 from reports.portfolio_report import achievement, build_portfolio_report
 from reports.render_portfolio import (
@@ -181,6 +182,32 @@ async def test_both_formats_open_and_show_the_figures(demo):
     headings, _, _ = sheet_rows(render_portfolio_xlsx(built))
     assert headings[0] == "Code" and "Declared to date" in headings
     assert render_portfolio_xlsx(built) == render_portfolio_xlsx(built)  # deterministic
+
+
+async def test_a_long_portfolio_prints_in_parts_as_one_document(demo, monkeypatch):
+    """From PARTS_FROM rows the PDF prints in parts side by side (here three parts of the 16
+    demo projects): joined in order, every row once, the header first and the totals last,
+    and every page numbered and headed as if printed in one go."""
+    built = await portfolio_report(locale="en")
+    codes = [row["code"] for row in records(built.projects)]
+    monkeypatch.setattr(render_portfolio, "PARTS_FROM", 4)
+    monkeypatch.setattr(render_portfolio, "printers", lambda: 3)
+    data = render_portfolio_pdf(built)
+    assert data == render_portfolio_pdf(built)  # deterministic
+    pdf = PdfReader(io.BytesIO(data))
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in pdf.pages]
+    assert len(pages) >= 3  # each part starts on a page of its own
+    for number, text in enumerate(pages, start=1):
+        assert text.endswith(f"{number} / {len(pages)}"), text[-40:]
+    assert all("Portfolio report" in text and "Report date" in text for text in pages[1:])
+    assert all(page.mediabox.width > page.mediabox.height for page in pdf.pages)
+    assert pdf.metadata.title == "Portfolio report"
+    text = " ".join(pages)
+    assert [text.count(code) for code in codes] == [1] * len(codes)
+    assert [text.index(code) for code in codes] == sorted(text.index(code) for code in codes)
+    assert text.count("Amounts in euros") == 1 and "Amounts in euros" in pages[0]
+    assert text.count("Our projects ·") == 1 and "Our projects · 4 projects" in pages[-1]
+    assert "2,879,510.97" in pages[-1].replace("\u00a0", ",").replace(" ", ",")
 
 
 async def test_a_viewer_sees_only_their_projects(small_portfolio):
