@@ -166,7 +166,6 @@ def _pdf(report: PortfolioReport) -> bytes:
     if parts < 2:
         return print_pdf(_render(context))
     size = -(-len(rows) // parts)
-    starts = range(0, len(rows), size)
     documents = [
         _render(
             context
@@ -177,7 +176,7 @@ def _pdf(report: PortfolioReport) -> bytes:
                 "page_chrome": False,
             }
         )
-        for start in starts
+        for start in range(0, len(rows), size)
     ]
     return print_pdf_in_parts(
         documents, lambda pages: _render(context | {"pages": pages}, PAGE_CHROME)

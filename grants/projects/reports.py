@@ -226,15 +226,15 @@ async def store_version(
 _VERSIONS = """
 SELECT id, period, version, created_at, created_by, report_date, locale, data_hash,
     contract_version
-FROM report_version WHERE period = {} %s ORDER BY version
+FROM report_version
 """
 
 
 async def _versions(period_id: int, *, version: int | None = None) -> list[VersionRow]:
-    if version is None:
-        rows = await ReportVersion.raw(_VERSIONS % "", period_id)
-    else:
-        rows = await ReportVersion.raw(_VERSIONS % "AND version = {}", period_id, version)
+    where, args = "WHERE period = {}", [period_id]
+    if version is not None:
+        where, args = where + " AND version = {}", [*args, version]
+    rows = await ReportVersion.raw(f"{_VERSIONS}{where} ORDER BY version", *args)
     return [from_row(VersionRow, r, period_id=r["period"]) for r in rows]
 
 

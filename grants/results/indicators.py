@@ -424,7 +424,7 @@ async def milestones_of(indicator_ids: list[int]) -> dict[int, list[MilestoneRow
     found: dict[int, list[MilestoneRow]] = {}
     if indicator_ids:
         for row in await Milestone.raw(
-            f"SELECT indicator, due_date, value_hundredths FROM milestone"
+            "SELECT indicator, due_date, value_hundredths FROM milestone"
             f" WHERE indicator IN ({marks(indicator_ids)}) ORDER BY due_date",
             *indicator_ids,
         ):
